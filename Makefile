@@ -1,0 +1,98 @@
+# guestdrv: one plain Makefile.  Each layer lists its sources, one per
+# line, in its own <dir>/module.mk.  `make V=1` shows the full commands;
+# `make SANITIZE=1` builds with AddressSanitizer and UBSan.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+CFLAGS  ?= -O2 -g
+WARNINGS := -Wall
+WARNINGS += -Wextra
+WARNINGS += -Wshadow
+WARNINGS += -Wvla
+WARNINGS += -Wformat=2
+WARNINGS += -Wmissing-prototypes
+WARNINGS += -Wstrict-prototypes
+WARNINGS += -Wno-format-nonliteral
+
+TIRPC_CFLAGS := $(shell pkg-config --cflags libtirpc 2>/dev/null)
+TIRPC_LIBS   := $(shell pkg-config --libs libtirpc 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+FUSE_CFLAGS  := $(shell pkg-config --cflags fuse3 2>/dev/null)
+FUSE_LIBS    := $(shell pkg-config --libs fuse3 2>/dev/null)
+
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(TIRPC_CFLAGS) -I. -MMD -MP $(CFLAGS)
+LDLIBS     := $(TIRPC_LIBS) -lm
+
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+ifeq ($(V),)
+Q = @
+E = @echo "  $(1)	$(2)";
+else
+Q =
+E =
+endif
+
+LIB_SRCS :=
+CLI_SRCS :=
+GEN_HDRS :=
+TOOLS    :=
+UNIT_TESTS :=
+include common/module.mk
+include channel/module.mk
+include protocol/module.mk
+include launcher/module.mk
+include appliance/module.mk
+include trace/module.mk
+include bench/module.mk
+include fsync/module.mk
+include cli/module.mk
+include tests/module.mk
+
+LIB_OBJS := $(LIB_SRCS:.c=.o)
+CLI_OBJS := $(CLI_SRCS:.c=.o)
+DEPS     := $(wildcard $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) tests/unit/*.d fsync/*.d)
+
+all: guestdrv $(TOOLS)
+
+libguestdrv.a: $(LIB_OBJS)
+	$(call E,AR,$@)$(AR) rcs $@ $^
+
+guestdrv: $(CLI_OBJS) libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) libguestdrv.a $(LDLIBS)
+
+%.o: %.c | $(GEN_HDRS)
+	$(call E,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+deps:
+	@bash tools/install-deps.sh
+
+check: all $(UNIT_TESTS)
+	@bash tests/run-tests.sh $(UNIT_TESTS)
+
+check-unit: all $(UNIT_TESTS)
+	@GUESTDRV_TESTS=unit bash tests/run-tests.sh $(UNIT_TESTS)
+
+check-valgrind: all $(UNIT_TESTS)
+	@GUESTDRV_VALGRIND=1 bash tests/run-tests.sh $(UNIT_TESTS)
+
+bench: all
+	@bash bench/make-bench.sh
+
+install: all
+	install -D -m 755 guestdrv $(DESTDIR)$(PREFIX)/bin/guestdrv
+	install -D -m 644 libguestdrv.a $(DESTDIR)$(PREFIX)/lib/libguestdrv.a
+
+clean:
+	rm -f guestdrv libguestdrv.a $(TOOLS) $(UNIT_TESTS) $(GEN_HDRS) $(GEN_SRCS)
+	find . -name '*.o' -delete -o -name '*.d' -delete
+
+.PHONY: all deps check check-unit check-valgrind bench install clean
+
+-include $(DEPS)

@@ -1,0 +1,1 @@
+# sources of appliance/, one per line

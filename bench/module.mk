@@ -1,0 +1,1 @@
+# sources of bench/, one per line

@@ -1,0 +1,73 @@
+/* The channel layer: a reliable byte stream between host and guestfsd,
+ * whatever carries it (qemu virtio-serial on a Unix socket, the UML serial
+ * line on a socketpair, a plain socketpair in tests).  It owns the bytes
+ * and syscall counters and the time spent blocked on the peer.
+ *
+ * Every blocking operation is bounded by the channel's idle timeout (the
+ * longest time without progress) and stops early when the watch fd (a
+ * pidfd of the hypervisor) reports that the other side is gone.
+ */
+#ifndef GUESTDRV_CHANNEL_H
+#define GUESTDRV_CHANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+struct channel;
+
+/* Size classes of read()/write() return values: <=64, <=512, <=4K, <=64K, more. */
+#define CHANNEL_SIZE_CLASSES 5
+
+struct channel_stats {
+  uint64_t bytes_in, bytes_out;        /* payload bytes guest->host, host->guest */
+  uint64_t read_calls, write_calls;    /* read()/write()/writev() system calls */
+  uint64_t read_sizes[CHANNEL_SIZE_CLASSES];
+  uint64_t write_sizes[CHANNEL_SIZE_CLASSES];
+  uint64_t wait_in_ns, wait_out_ns;    /* time blocked in poll() for the peer */
+};
+
+/* Transports (one file each under channel/). */
+
+/* Wait (bounded) for qemu to connect to LISTEN_FD, then wrap the
+ * connection.  LISTEN_FD is not closed.  WATCH_FD, if >= 0, ends the wait
+ * early when it becomes readable (the hypervisor died).
+ */
+struct channel *channel_accept_unix (int listen_fd, int timeout_ms,
+                                     int watch_fd, const char *name);
+/* Create a listening Unix socket at PATH (for qemu's -chardev socket). */
+int channel_listen_unix (const char *path);
+
+/* Wrap an already connected pair of fds (RFD may equal WFD).  Takes
+ * ownership of both.  Used for the UML serial line and for tests.
+ */
+struct channel *channel_from_fds (int rfd, int wfd, const char *name);
+
+/* Common operations (channel.c). */
+void channel_set_watch_fd (struct channel *ch, int watch_fd); /* not owned */
+void channel_set_timeout (struct channel *ch, int idle_timeout_ms);
+int channel_get_timeout (const struct channel *ch);
+
+/* Read exactly N bytes.  Returns 0, or -1 with the error set: EOF is
+ * "appliance closed the channel" (errno EPIPE), a timeout is ETIMEDOUT.
+ */
+int channel_read_full (struct channel *ch, void *buf, size_t n);
+/* Write all of IOV.  Returns 0 or -1 with the error set. */
+int channel_writev_full (struct channel *ch, const struct iovec *iov, int iovcnt);
+int channel_write_full (struct channel *ch, const void *buf, size_t n);
+/* Non-blocking: 1 if at least one byte can be read now (buffered or on
+ * the fd), 0 if not, -1 on error.
+ */
+int channel_readable (struct channel *ch);
+/* Number of bytes already buffered on the host side. */
+size_t channel_buffered (const struct channel *ch);
+
+/* Wait for guestfsd's 4-byte launch flag 0xF5F55FF5, bounded. */
+int channel_wait_launch_flag (struct channel *ch, int timeout_ms);
+
+const struct channel_stats *channel_get_stats (const struct channel *ch);
+const char *channel_name (const struct channel *ch);
+void channel_close (struct channel *ch);
+
+#endif

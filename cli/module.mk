@@ -1,0 +1,1 @@
+# sources of cli/, one per line

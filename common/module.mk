@@ -1,0 +1,3 @@
+LIB_SRCS += common/error.c
+LIB_SRCS += common/clock.c
+LIB_SRCS += common/debug.c

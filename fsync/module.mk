@@ -1,0 +1,1 @@
+# sources of fsync/, one per line

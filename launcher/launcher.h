@@ -1,0 +1,95 @@
+/* The launcher layer: start a hypervisor running the appliance, hand back
+ * the channel to guestfsd, and stop it again.  Each backend is one file
+ * (qemu.c, uml.c) behind struct backend_ops.  The launcher owns the
+ * hypervisor process (its own process group), the run's temp dir, the
+ * console log and the hypervisor's CPU/RSS figures.
+ */
+#ifndef GUESTDRV_LAUNCHER_H
+#define GUESTDRV_LAUNCHER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../channel/channel.h"
+
+enum backend_kind { BACKEND_AUTO, BACKEND_KVM, BACKEND_TCG, BACKEND_UML };
+
+struct disk {
+  char *path;
+  char *format;            /* "raw" or "qcow2" (explicit, always) */
+  char *cache;             /* none|writeback|writethrough|directsync|unsafe */
+  bool readonly;
+};
+
+/* What the appliance layer hands over (see appliance/appliance.h). */
+struct appliance_files {
+  char *kernel, *initrd, *root;   /* initrd NULL when none is needed */
+};
+
+struct launch_config {
+  enum backend_kind backend;
+  struct disk *disks;
+  size_t ndisks;
+  const char *kernel_override;    /* --kernel */
+  const char *append;             /* --append */
+  int memory_mb;
+  int vcpus;
+  int launch_timeout_ms;          /* wait for the launch flag */
+  int idle_timeout_ms;            /* channel idle timeout once running */
+  const char *init_flags;         /* guestdrv.init=... (opt-in scans) */
+};
+
+struct hv_stats {
+  uint64_t t_fork_ns, t_exec_ns, t_first_console_ns, t_launch_flag_ns;
+  uint64_t t_cmdline_ns;          /* time to build the command line */
+  double user_s, sys_s;           /* hypervisor CPU at exit */
+  long maxrss_kb;
+  int exit_status;                /* wait status */
+};
+
+struct hv;                        /* a running hypervisor */
+
+struct backend_ops {
+  const char *name;
+  /* Validate the config (formats, cache modes) before anything starts. */
+  int (*check) (const struct launch_config *cfg);
+  /* Start the hypervisor; on success returns the running hv with its
+   * channel connected (launch flag not yet waited for).
+   */
+  struct hv *(*start) (const struct launch_config *cfg,
+                       const struct appliance_files *app);
+};
+
+/* Generic API (launcher.c). */
+enum backend_kind launcher_parse_backend (const char *s); /* -1 if unknown */
+const char *launcher_backend_name (enum backend_kind b);
+/* Resolve AUTO (runs the bounded KVM probe), validate, start, wait for
+ * the launch flag.  Returns NULL with the error set; nothing is left running.
+ */
+struct hv *launcher_launch (struct launch_config *cfg);
+struct channel *hv_channel (struct hv *hv);
+enum backend_kind hv_backend (const struct hv *hv);
+pid_t hv_pid (const struct hv *hv);
+const char *hv_tmpdir (const struct hv *hv);
+/* Orderly stop after the caller's internal_autosync: close the channel,
+ * let the hypervisor exit, bounded; then SIGKILL the process group.
+ * Reaps, removes the temp dir, frees.  Returns 0 if the hypervisor exited
+ * cleanly.
+ */
+int hv_shutdown (struct hv *hv, int timeout_ms);
+/* Immediate stop (error paths, signals). */
+void hv_kill (struct hv *hv);
+const struct hv_stats *hv_get_stats (const struct hv *hv);
+/* The last lines of the console (for error messages). */
+const char *hv_console_tail (struct hv *hv);
+
+/* Kill every running hypervisor's process group (signal-safe). */
+void launcher_kill_all_from_signal (void);
+
+/* KVM probe (kvm-probe.c): 1 = a vCPU really ran, 0 = not usable
+ * (reason in *why), bounded by timeout_ms.
+ */
+int kvm_probe (int timeout_ms, char *why, size_t whylen);
+
+#endif

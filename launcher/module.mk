@@ -1,0 +1,1 @@
+# sources of launcher/, one per line

@@ -1,0 +1,1 @@
+# sources of protocol/, one per line

@@ -1,0 +1,189 @@
+/* The trace recorder: an in-memory list of events, written once as Trace
+ * Event Format JSON.  One "thread" (track) per layer inside one process.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+
+#include "trace.h"
+#include "../common/error.h"
+
+unsigned trace_mask;
+
+static const char *const layer_names[TL_NLAYERS] = {
+  "launcher", "kernel", "init", "daemon", "channel", "protocol", "disk",
+};
+
+struct event {
+  char ph;                      /* 'X', 'i', 'C' */
+  enum trace_layer layer;
+  char *name;
+  uint64_t t0, t1;
+  char *args;                   /* inside of a JSON object, or NULL */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct event *events;
+static size_t nevents, cap;
+
+const char *
+trace_layer_name (enum trace_layer l)
+{
+  return (unsigned) l < TL_NLAYERS ? layer_names[l] : "?";
+}
+
+int
+trace_parse_layers (const char *list, unsigned *mask)
+{
+  char *copy = strdup (list), *save = NULL, *tok;
+  unsigned m = 0;
+
+  if (!copy) {
+    gd_set_error_errno ("strdup");
+    return -1;
+  }
+  for (tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save)) {
+    int i, found = 0;
+    if (strcmp (tok, "all") == 0) {
+      m = (1u << TL_NLAYERS) - 1;
+      continue;
+    }
+    for (i = 0; i < TL_NLAYERS; i++)
+      if (strcmp (tok, layer_names[i]) == 0) {
+        m |= 1u << i;
+        found = 1;
+      }
+    if (!found) {
+      gd_set_error ("--trace-layers: unknown layer '%s' (known: launcher,kernel,init,daemon,channel,protocol,disk,all)", tok);
+      free (copy);
+      return -1;
+    }
+  }
+  free (copy);
+  *mask = m;
+  return 0;
+}
+
+static void
+add (char ph, enum trace_layer l, const char *name, uint64_t t0, uint64_t t1,
+     char *args)
+{
+  struct event *e;
+
+  pthread_mutex_lock (&lock);
+  if (nevents == cap) {
+    size_t ncap = cap ? cap * 2 : 1024;
+    struct event *n = realloc (events, ncap * sizeof *n);
+    if (!n) {
+      pthread_mutex_unlock (&lock);
+      free (args);
+      return;                   /* tracing is best effort under OOM */
+    }
+    events = n;
+    cap = ncap;
+  }
+  e = &events[nevents++];
+  e->ph = ph;
+  e->layer = l;
+  e->name = strdup (name);
+  e->t0 = t0;
+  e->t1 = t1;
+  e->args = args;
+  pthread_mutex_unlock (&lock);
+}
+
+void
+trace_complete (enum trace_layer l, const char *name, uint64_t t0_ns,
+                uint64_t t1_ns, const char *args_json)
+{
+  add ('X', l, name, t0_ns, t1_ns, args_json ? strdup (args_json) : NULL);
+}
+
+void
+trace_instant (enum trace_layer l, const char *name, uint64_t t_ns,
+               const char *args_json)
+{
+  add ('i', l, name, t_ns, t_ns, args_json ? strdup (args_json) : NULL);
+}
+
+void
+trace_counter (enum trace_layer l, const char *name, uint64_t t_ns,
+               const char *series, double value)
+{
+  char *args = NULL;
+  if (asprintf (&args, "\"%s\":%.17g", series, value) == -1)
+    args = NULL;
+  add ('C', l, name, t_ns, t_ns, args);
+}
+
+static void
+json_string (FILE *f, const char *s)
+{
+  fputc ('"', f);
+  for (; *s; s++) {
+    unsigned char c = *s;
+    if (c == '"' || c == '\\')
+      fprintf (f, "\\%c", c);
+    else if (c < 0x20)
+      fprintf (f, "\\u%04x", c);
+    else
+      fputc (c, f);
+  }
+  fputc ('"', f);
+}
+
+int
+trace_write (const char *path)
+{
+  FILE *f = fopen (path, "w");
+  size_t i;
+  int l;
+
+  if (!f) {
+    gd_set_error_errno ("trace: %s", path);
+    return -1;
+  }
+  gd_clock_init ();
+  fprintf (f, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":\"guestdrv\"},\"traceEvents\":[\n");
+  fprintf (f, "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"guestdrv\"}}");
+  for (l = 0; l < TL_NLAYERS; l++)
+    fprintf (f, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}}",
+             l + 1, layer_names[l]);
+  pthread_mutex_lock (&lock);
+  for (i = 0; i < nevents; i++) {
+    const struct event *e = &events[i];
+    double ts = (double) (int64_t) (e->t0 - gd_clock_origin) / 1000.0;
+    fprintf (f, ",\n{\"ph\":\"%c\",\"pid\":1,\"tid\":%d,\"cat\":\"%s\",\"name\":",
+             e->ph, e->layer + 1, layer_names[e->layer]);
+    json_string (f, e->name ? e->name : "?");
+    fprintf (f, ",\"ts\":%.3f", ts);
+    if (e->ph == 'X')
+      fprintf (f, ",\"dur\":%.3f", (double) (e->t1 - e->t0) / 1000.0);
+    if (e->ph == 'i')
+      fprintf (f, ",\"s\":\"t\"");
+    fprintf (f, ",\"args\":{%s}}", e->args ? e->args : "");
+  }
+  pthread_mutex_unlock (&lock);
+  fprintf (f, "\n]}\n");
+  if (fclose (f) == EOF) {
+    gd_set_error_errno ("trace: %s", path);
+    return -1;
+  }
+  return 0;
+}
+
+void
+trace_reset (void)
+{
+  size_t i;
+  pthread_mutex_lock (&lock);
+  for (i = 0; i < nevents; i++) {
+    free (events[i].name);
+    free (events[i].args);
+  }
+  free (events);
+  events = NULL;
+  nevents = cap = 0;
+  pthread_mutex_unlock (&lock);
+}
