@@ -1,0 +1,37 @@
+/* The appliance layer: builds the appliance with supermin from Debian
+ * packages plus our own /init (appliance/init.sh, embedded in the binary),
+ * caches it per user, keyed by every input, under a lock.
+ */
+#ifndef GUESTDRV_APPLIANCE_H
+#define GUESTDRV_APPLIANCE_H
+
+#include <stdbool.h>
+
+#include "../launcher/launcher.h"   /* struct appliance_files */
+
+enum appliance_kind { APPLIANCE_QEMU, APPLIANCE_UML };
+
+struct appliance_info {
+  char *dir;              /* cache directory of this appliance */
+  bool built;             /* built by this call (else cached) */
+  double build_seconds;
+  char *kernel_version;
+};
+
+/* Find or build the appliance for KIND.  FORCE rebuilds it.  Returns 0 and
+ * fills FILES (and INFO if not NULL), or -1 with the error set.
+ */
+int appliance_get (enum appliance_kind kind, bool force,
+                   struct appliance_files *files, struct appliance_info *info);
+void appliance_files_free (struct appliance_files *files);
+void appliance_info_free (struct appliance_info *info);
+/* The cache root: $GUESTDRV_CACHE, else $XDG_CACHE_HOME/guestdrv, else
+ * ~/.cache/guestdrv.  Returns a malloc'd string or NULL.
+ */
+char *appliance_cache_root (void);
+
+/* The init script (generated from appliance/init.sh at build time). */
+extern const char appliance_init_sh[];
+extern const unsigned appliance_init_sh_len;
+
+#endif

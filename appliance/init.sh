@@ -1,0 +1,111 @@
+#!/bin/sh
+# guestdrv appliance /init: ours, not libguestfs's.  Lean on purpose: it
+# mounts what guestfsd needs, makes /dev/disk/by-path (guestfsd lists it at
+# start-up and builds its /dev/sdX translation from it), and starts the
+# daemon.  udev, LVM and MD scans are opt-in (guestdrv.udev=1,
+# guestdrv.lvm=1, guestdrv.md=1 on the kernel command line): the published
+# start-up analysis found most of the time going there.
+#
+# Each stage prints "guestdrv-mark <guest-uptime> <stage>" on the console;
+# the host time-stamps the line when it arrives.  Runs under qemu and UML.
+
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+
+mark () {
+    read -r up rest < /proc/uptime
+    echo "guestdrv-mark $up $*"
+}
+
+mount -t proc proc /proc 2>/dev/null
+mark init-start
+mount -t sysfs sysfs /sys 2>/dev/null
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm /run /tmp /sysroot
+mount -t devpts devpts /dev/pts 2>/dev/null
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+ln -sf /proc/self/fd /dev/fd 2>/dev/null
+mark mounts
+
+channel=
+backend=qemu
+udev=0 lvm=0 md=0 dverbose=
+for arg in $(cat /proc/cmdline); do
+    case "$arg" in
+        guestfs_channel=*) channel="${arg#guestfs_channel=}" ;;
+        guestdrv.backend=*) backend="${arg#guestdrv.backend=}" ;;
+        guestdrv.udev=1) udev=1 ;;
+        guestdrv.lvm=1) lvm=1 ;;
+        guestdrv.md=1) md=1 ;;
+        guestdrv.verbose=1) dverbose=-v ;;
+    esac
+done
+
+# The virtio-serial port needs virtio_console (a module in Debian's kernel).
+if [ "$backend" != uml ] && [ ! -e /dev/virtio-ports/org.libguestfs.channel.0 ]; then
+    modprobe virtio_console 2>/dev/null
+    i=0
+    while [ ! -e /dev/virtio-ports/org.libguestfs.channel.0 ] && [ $i -lt 50 ]; do
+        # Without udev the symlink is ours to make, from sysfs.
+        for p in /sys/class/virtio-ports/vport*; do
+            [ -r "$p/name" ] || continue
+            n=$(cat "$p/name")
+            mkdir -p /dev/virtio-ports
+            [ -n "$n" ] && ln -sf "../${p##*/}" "/dev/virtio-ports/$n"
+        done
+        [ -e /dev/virtio-ports/org.libguestfs.channel.0 ] && break
+        sleep 0.1; i=$((i+1))
+    done
+    mark modules
+fi
+
+hostname guestdrv 2>/dev/null
+ip link set lo up 2>/dev/null
+
+if [ $udev = 1 ] && [ -x /lib/systemd/systemd-udevd ]; then
+    /lib/systemd/systemd-udevd --daemon
+    udevadm trigger --type=devices --action=add
+    udevadm settle --timeout=60
+    mark udev-settle
+else
+    # guestfsd only needs whole-disk links in /dev/disk/by-path, in the
+    # order of the user's disks; it leaves out the appliance's own root
+    # itself.  Names sort naturally (ls -1v) in probe order.
+    mkdir -p /dev/disk/by-path
+    i=0
+    # Globs sort sda..sdz before sdaa..: the drive-letter order.
+    for p in /sys/block/sd? /sys/block/sd?? /sys/block/vd? /sys/block/vd?? \
+             /sys/block/ubd? /sys/block/ubd??; do
+        [ -e "$p" ] || continue
+        ln -sf "../../${p##*/}" "/dev/disk/by-path/guestdrv-disk-$i"
+        i=$((i+1))
+    done
+    mark by-path
+fi
+
+if [ $md = 1 ] && command -v mdadm >/dev/null; then
+    mdadm -As --auto=yes --no-degraded 2>&1
+    mark md-scan
+fi
+if [ $lvm = 1 ] && command -v lvm >/dev/null; then
+    lvm vgchange -aay --sysinit 2>&1
+    mark lvm-scan
+fi
+
+mark daemon-exec
+if [ -n "$channel" ]; then
+    guestfsd $dverbose --channel "$channel"
+else
+    guestfsd $dverbose
+fi
+mark daemon-exit "$?"
+
+sync
+if [ "$backend" = uml ]; then
+    # A UML reboot restarts the kernel; halting ends the process.
+    poweroff -f
+else
+    reboot -f
+fi
