@@ -1,0 +1,47 @@
+/* What the transports (unix-socket.c, fdpair.c) share with channel.c. */
+#ifndef GUESTDRV_CHANNEL_INTERNAL_H
+#define GUESTDRV_CHANNEL_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "channel.h"
+
+/* Host-side receive buffer.  guestfsd's protocol reads 4-byte words and
+ * small headers; over the UML serial line data arrives in pieces of a
+ * few dozen bytes.  One readv() fills the caller's buffer and this one
+ * together, so most small reads cost no syscall at all.
+ */
+#define CHANNEL_RBUF_SIZE (64 * 1024)
+
+/* Used when nobody sets a timeout: long enough for slow calls under TCG
+ * (mkfs of a big disk sends no progress), short enough that a hung
+ * appliance is reported rather than waited on forever.
+ */
+#define CHANNEL_DEFAULT_TIMEOUT_MS (10 * 60 * 1000)
+
+struct channel {
+  char *name;
+  int rfd, wfd;
+  bool wfd_is_socket;           /* use send(MSG_NOSIGNAL) rather than write() */
+  bool eof;                     /* read() returned 0: report on the next read */
+  int watch_fd;                 /* not owned, -1 if none */
+  int timeout_ms;               /* idle timeout, < 0 = none */
+  size_t rpos, rlen;            /* unread bytes are rbuf[rpos .. rlen) */
+  struct channel_stats stats;
+  unsigned char rbuf[CHANNEL_RBUF_SIZE];
+};
+
+/* Allocate a channel around RFD/WFD (set non-blocking and close-on-exec).
+ * Takes ownership of the fds, closing them on failure.
+ */
+struct channel *channel_new_fds (int rfd, int wfd, const char *name);
+
+/* Poll FD for EVENTS together with the watch fd, for at most TIMEOUT_MS
+ * (< 0 = forever).  Returns 1 when FD is ready, 0 on timeout, -1 with the
+ * error set when the watch fd fired ("hypervisor exited") or poll failed.
+ * Adds the time spent to *WAIT_NS if not NULL.
+ */
+int channel_poll_one (int fd, short events, int watch_fd, int timeout_ms,
+                      uint64_t *wait_ns);
+
+#endif
