@@ -61,13 +61,26 @@ struct backend_ops {
                        const struct appliance_files *app);
 };
 
+struct hv_mark_info {
+  char stage[48];
+  double guest_uptime;            /* s, the guest's /proc/uptime */
+  uint64_t host_ns;               /* gd_now_ns() when the line arrived */
+};
+
 /* Generic API (launcher.c). */
 enum backend_kind launcher_parse_backend (const char *s); /* -1 if unknown */
 const char *launcher_backend_name (enum backend_kind b);
-/* Resolve AUTO (runs the bounded KVM probe), validate, start, wait for
- * the launch flag.  Returns NULL with the error set; nothing is left running.
+/* Resolve AUTO (runs the bounded KVM probe; an explicit KVM is probed
+ * too) and validate disks and options for the backend.  0 or -1.
  */
-struct hv *launcher_launch (struct launch_config *cfg);
+int launcher_prepare (struct launch_config *cfg);
+/* Start the hypervisor and wait (bounded) for the launch flag.  Returns
+ * NULL with the error set; nothing is left running.
+ */
+struct hv *launcher_launch (struct launch_config *cfg,
+                            const struct appliance_files *app);
+/* The init's stage marks received so far (at most MAX). */
+unsigned hv_get_marks (struct hv *hv, struct hv_mark_info *out, unsigned max);
 struct channel *hv_channel (struct hv *hv);
 enum backend_kind hv_backend (const struct hv *hv);
 pid_t hv_pid (const struct hv *hv);

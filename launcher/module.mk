@@ -1,1 +1,4 @@
-# sources of launcher/, one per line
+LIB_SRCS += launcher/launcher.c
+LIB_SRCS += launcher/kvm-probe.c
+LIB_SRCS += launcher/qemu.c
+LIB_SRCS += launcher/uml.c

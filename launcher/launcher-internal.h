@@ -1,0 +1,71 @@
+/* Shared between launcher.c (generic process handling) and the backends
+ * (qemu.c, uml.c).  Not a public interface.
+ */
+#ifndef GUESTDRV_LAUNCHER_INTERNAL_H
+#define GUESTDRV_LAUNCHER_INTERNAL_H
+
+#include <pthread.h>
+#include <stdio.h>
+
+#include "launcher.h"
+
+#define CONSOLE_TAIL_MAX 8192
+#define HV_MARKS_MAX 64
+
+struct hv_mark {
+  char stage[48];
+  double guest_uptime;            /* seconds, from the guest */
+  uint64_t host_ns;               /* when the line arrived */
+};
+
+struct hv {
+  const struct backend_ops *ops;
+  enum backend_kind backend;
+  char tmpdir[256];
+  pid_t pid;                      /* leader of its own process group */
+  int pidfd;                      /* readable when the hypervisor exits */
+  struct channel *ch;
+  int reaped;
+
+  /* Console: a pipe from the hypervisor's stdout/stderr, read by a thread. */
+  int console_fd;
+  pthread_t console_thread;
+  int console_thread_started;
+  pthread_mutex_t lock;
+  char console_tail[CONSOLE_TAIL_MAX];
+  size_t console_len;
+  char console_tail_copy[CONSOLE_TAIL_MAX + 1];
+  FILE *console_log;              /* --console-log, or NULL */
+  struct hv_mark marks[HV_MARKS_MAX];
+  unsigned nmarks;
+
+  struct hv_stats stats;
+  char *cmdline;                  /* for -v and error messages */
+
+  /* Backend-specific state. */
+  int listen_fd;                  /* qemu: channel socket */
+  char qmp_path[300];             /* qemu: QMP socket, for disk counters */
+  int extra_fd;                   /* uml: our end of the serial line */
+};
+
+/* Allocate an hv with a fresh private temp dir.  NULL on error. */
+struct hv *hv_alloc (enum backend_kind backend, const struct backend_ops *ops);
+/* Start ARGV in its own process group with stdout/stderr on the console
+ * pipe; KEEP_FD (or -1) stays open in the child (UML's serial line).
+ * ENV_ADD as in gd_run.  Starts the console reader.  0 or -1.
+ */
+int hv_spawn (struct hv *hv, char *const argv[], int keep_fd,
+              char *const env_add[]);
+/* Free everything of an hv whose process is gone or never started. */
+void hv_free (struct hv *hv);
+/* Check a disk before a backend uses it: exists, readable (writable if
+ * not read-only), and the format matches the file's magic.
+ */
+int launcher_check_disk (const struct disk *d);
+/* 1 if MODE is one of the five qemu cache modes. */
+int launcher_valid_cache (const char *mode);
+
+extern const struct backend_ops qemu_backend_ops;
+extern const struct backend_ops uml_backend_ops;
+
+#endif
