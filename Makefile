@@ -25,7 +25,8 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 FUSE_CFLAGS  := $(shell pkg-config --cflags fuse3 2>/dev/null)
 FUSE_LIBS    := $(shell pkg-config --libs fuse3 2>/dev/null)
 
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(TIRPC_CFLAGS) -I. -MMD -MP $(CFLAGS)
+VERSION    := 0.1
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DGUESTDRV_VERSION=\"$(VERSION)\" $(WARNINGS) $(TIRPC_CFLAGS) -I. -MMD -MP $(CFLAGS)
 LDLIBS     := $(TIRPC_LIBS) -lm
 
 ifneq ($(SANITIZE),)
@@ -41,6 +42,8 @@ Q =
 E =
 endif
 
+.DEFAULT_GOAL := all
+
 LIB_SRCS :=
 CLI_SRCS :=
 GEN_HDRS :=
@@ -54,6 +57,7 @@ include appliance/module.mk
 include trace/module.mk
 include bench/module.mk
 include fsync/module.mk
+include session/module.mk
 include cli/module.mk
 include tests/module.mk
 

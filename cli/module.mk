@@ -1,1 +1,4 @@
-# sources of cli/, one per line
+CLI_SRCS += cli/main.c
+CLI_SRCS += cli/script.c
+CLI_SRCS += cli/commands.c
+CLI_SRCS += cli/subcommands.c

@@ -1,0 +1,322 @@
+/* guestdrv's main: options, subcommands, signals. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../appliance/appliance.h"
+#include "../common/clock.h"
+#include "../common/debug.h"
+#include "../common/error.h"
+#include "../trace/trace.h"
+
+static volatile sig_atomic_t interrupted;
+
+/* Ctrl-C: kill the hypervisors now; the normal error paths (the channel
+ * sees the hypervisor exit) then clean up the temp dirs and exit non-zero.
+ */
+static void
+on_signal (int sig)
+{
+  interrupted = sig;
+  launcher_kill_all_from_signal ();
+}
+
+static void
+usage (FILE *f, const char *prog)
+{
+  fprintf (f,
+"Usage:\n"
+"  %s [OPTIONS] -a IMAGE [-a IMAGE ...] [-f SCRIPT | -- CMD ARGS : CMD ARGS ...]\n"
+"  %s build-appliance [--backend qemu|uml|all]\n"
+"  %s report [--json] TRACE.json\n"
+"  %s bench [--scenario LIST] [--backend LIST] [--cache LIST] [--size BYTES] [-n RUNS] [--peer] [--out DIR]\n"
+"  %s fsync-test [--backend LIST] [--cache LIST] [--json] [--keep]\n"
+"\n"
+"Options:\n"
+"  -a, --add IMAGE          add a disk (order gives /dev/sda, /dev/sdb, ...)\n"
+"      --ro IMAGE           add a read-only disk\n"
+"      --format raw|qcow2   format of the following -a/--ro disks (default raw)\n"
+"      --cache MODE         none|writeback|writethrough|directsync|unsafe for\n"
+"                           the following disks (default writeback)\n"
+"      --backend B          auto|kvm|tcg|uml (default auto, or $GUESTDRV_BACKEND)\n"
+"      --kernel PATH        boot this kernel binary instead\n"
+"      --append ARGS        add kernel command-line arguments\n"
+"  -m, --memsize MB         guest memory (default 1024)\n"
+"      --scan LIST          opt-in start-up scans: udev,lvm,md\n"
+"      --timeout SECS       longest wait for the daemon during a command (600)\n"
+"      --launch-timeout S   longest wait for the appliance to start (120)\n"
+"      --trace FILE         write a Trace Event Format timeline\n"
+"      --trace-layers LIST  launcher,kernel,init,daemon,channel,protocol,disk\n"
+"  -f, --file SCRIPT        read commands from SCRIPT (- = stdin)\n"
+"  -v, --verbose            show the hypervisor command line, the console\n"
+"                           with host timestamps, and each layer's debug\n"
+"  -x                       echo each command before running it\n"
+"  -V, --version            print the version\n"
+"\n"
+"Without -f or --, commands are read from standard input.  Command names\n"
+"and argument order are guestfish's; 'help' lists them.\n",
+           prog, prog, prog, prog, prog);
+}
+
+static int
+build_appliance_main (int argc, char **argv)
+{
+  const char *which = "all";
+  int r = 0;
+
+  for (int i = 1; i < argc; i++) {
+    if (strcmp (argv[i], "--backend") == 0 && i + 1 < argc)
+      which = argv[++i];
+    else if (strcmp (argv[i], "-v") == 0)
+      gd_verbose = 1;
+    else {
+      fprintf (stderr, "guestdrv: build-appliance: unknown argument '%s'\n", argv[i]);
+      return 1;
+    }
+  }
+  for (int k = 0; k < 2; k++) {
+    enum appliance_kind kind = k ? APPLIANCE_UML : APPLIANCE_QEMU;
+    const char *name = k ? "uml" : "qemu";
+    struct appliance_files files;
+    struct appliance_info info = { 0 };
+
+    if (strcmp (which, "all") != 0 && strcmp (which, name) != 0 &&
+        !(k == 0 && (strcmp (which, "tcg") == 0 || strcmp (which, "kvm") == 0)))
+      continue;
+    if (appliance_get (kind, true, &files, &info) == -1) {
+      fprintf (stderr, "guestdrv: build-appliance: %s: %s\n", name, gd_get_error ());
+      r = 1;
+      continue;
+    }
+    printf ("%s appliance: %s (kernel %s), built in %.1f s\n", name, info.dir,
+            info.kernel_version, info.build_seconds);
+    appliance_files_free (&files);
+    appliance_info_free (&info);
+  }
+  return r;
+}
+
+enum {
+  OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
+  OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
+};
+
+static const struct option long_options[] = {
+  { "add", required_argument, NULL, 'a' },
+  { "ro", required_argument, NULL, OPT_RO },
+  { "format", required_argument, NULL, OPT_FORMAT },
+  { "cache", required_argument, NULL, OPT_CACHE },
+  { "backend", required_argument, NULL, OPT_BACKEND },
+  { "kernel", required_argument, NULL, OPT_KERNEL },
+  { "append", required_argument, NULL, OPT_APPEND },
+  { "memsize", required_argument, NULL, 'm' },
+  { "scan", required_argument, NULL, OPT_SCAN },
+  { "timeout", required_argument, NULL, OPT_TIMEOUT },
+  { "launch-timeout", required_argument, NULL, OPT_LAUNCH_TIMEOUT },
+  { "trace", required_argument, NULL, OPT_TRACE },
+  { "trace-layers", required_argument, NULL, OPT_TRACE_LAYERS },
+  { "file", required_argument, NULL, 'f' },
+  { "verbose", no_argument, NULL, 'v' },
+  { "version", no_argument, NULL, 'V' },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
+};
+
+static int
+parse_seconds (const char *opt, const char *s, int *ms)
+{
+  char *end;
+  double v = strtod (s, &end);
+  if (end == s || *end || v <= 0 || v > 86400) {
+    fprintf (stderr, "guestdrv: %s: '%s' is not a number of seconds\n", opt, s);
+    return -1;
+  }
+  *ms = (int) (v * 1000);
+  return 0;
+}
+
+static int
+parse_scan (const char *list, char *out, size_t outlen)
+{
+  char *copy = strdup (list), *save = NULL, *tok;
+  size_t n = 0;
+  out[0] = '\0';
+  for (tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save)) {
+    if (strcmp (tok, "udev") && strcmp (tok, "lvm") && strcmp (tok, "md")) {
+      fprintf (stderr, "guestdrv: --scan: unknown scan '%s' (udev, lvm, md)\n", tok);
+      free (copy);
+      return -1;
+    }
+    n += snprintf (out + n, outlen > n ? outlen - n : 0, "%sguestdrv.%s=1", n ? " " : "", tok);
+  }
+  free (copy);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct cli c = { .progname = "guestdrv" };
+  const char *format = "raw", *cache = "writeback", *script = NULL;
+  const char *trace_file = NULL;
+  unsigned layers = (1u << TL_NLAYERS) - 1;
+  bool layers_given = false;
+  int launch_ms = 0, idle_ms = 0, opt, r = 0;
+  struct sigaction sa;
+  char scan[128] = "";
+
+  gd_clock_init ();
+  setvbuf (stdout, NULL, _IOFBF, 0);
+  if (argc > 1) {
+    if (strcmp (argv[1], "build-appliance") == 0)
+      return build_appliance_main (argc - 1, argv + 1);
+    if (strcmp (argv[1], "report") == 0)
+      return report_main (argc - 1, argv + 1);
+    if (strcmp (argv[1], "bench") == 0)
+      return bench_main (argc - 1, argv + 1);
+    if (strcmp (argv[1], "fsync-test") == 0)
+      return fsync_test_main (argc - 1, argv + 1);
+  }
+
+  c.s = session_new ();
+  if (!c.s) {
+    fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+    return 1;
+  }
+  while ((opt = getopt_long (argc, argv, "+a:f:m:vxVh", long_options, NULL)) != -1) {
+    switch (opt) {
+    case 'a':
+    case OPT_RO:
+      if (session_add_drive (c.s, optarg, format, cache, opt == OPT_RO) == -1)
+        goto fail_msg;
+      break;
+    case OPT_FORMAT:
+      if (strcmp (optarg, "raw") && strcmp (optarg, "qcow2")) {
+        fprintf (stderr, "guestdrv: --format: unknown format '%s' (raw or qcow2)\n", optarg);
+        goto fail;
+      }
+      format = optarg;
+      break;
+    case OPT_CACHE:
+      if (strcmp (optarg, "none") && strcmp (optarg, "writeback") &&
+          strcmp (optarg, "writethrough") && strcmp (optarg, "directsync") &&
+          strcmp (optarg, "unsafe")) {
+        fprintf (stderr, "guestdrv: --cache: unknown cache mode '%s' (none, writeback, writethrough, directsync, unsafe)\n", optarg);
+        goto fail;
+      }
+      cache = optarg;
+      break;
+    case OPT_BACKEND:
+      if (session_set_backend (c.s, optarg) == -1)
+        goto fail_msg;
+      break;
+    case OPT_KERNEL:
+      if (access (optarg, R_OK) == -1) {
+        fprintf (stderr, "guestdrv: --kernel: %s: %m\n", optarg);
+        goto fail;
+      }
+      session_set_kernel (c.s, optarg);
+      break;
+    case OPT_APPEND: session_set_append (c.s, optarg); break;
+    case 'm': {
+      char *end;
+      long mb = strtol (optarg, &end, 10);
+      if (*end || mb < 128 || mb > 65536) {
+        fprintf (stderr, "guestdrv: -m: '%s' is not a memory size in MB (128..65536)\n", optarg);
+        goto fail;
+      }
+      session_set_memory (c.s, (int) mb);
+      break;
+    }
+    case OPT_SCAN:
+      if (parse_scan (optarg, scan, sizeof scan) == -1)
+        goto fail;
+      session_set_init_flags (c.s, scan);
+      break;
+    case OPT_TIMEOUT:
+      if (parse_seconds ("--timeout", optarg, &idle_ms) == -1)
+        goto fail;
+      break;
+    case OPT_LAUNCH_TIMEOUT:
+      if (parse_seconds ("--launch-timeout", optarg, &launch_ms) == -1)
+        goto fail;
+      break;
+    case OPT_TRACE: trace_file = optarg; break;
+    case OPT_TRACE_LAYERS:
+      if (trace_parse_layers (optarg, &layers) == -1)
+        goto fail_msg;
+      layers_given = true;
+      break;
+    case 'f': script = optarg; break;
+    case 'v': gd_verbose = 1; break;
+    case 'x': c.echo = true; break;
+    case 'V':
+      printf ("guestdrv %s\n", GUESTDRV_VERSION);
+      session_free (c.s);
+      return 0;
+    case 'h':
+      usage (stdout, argv[0]);
+      session_free (c.s);
+      return 0;
+    default:
+      fprintf (stderr, "Try '%s --help'.\n", argv[0]);
+      goto fail;
+    }
+  }
+  session_set_timeouts (c.s, launch_ms, idle_ms);
+  if (trace_file || layers_given)
+    trace_mask = layers;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  signal (SIGPIPE, SIG_IGN);
+
+  if (optind < argc && strcmp (argv[optind - 1], "--") != 0 && strcmp (argv[optind], "--") == 0)
+    optind++;
+  if (script && optind < argc) {
+    fprintf (stderr, "guestdrv: give commands with -f or after --, not both\n");
+    goto fail;
+  }
+  if (optind < argc)
+    r = cli_run_words (&c, argv + optind, argc - optind);
+  else if (script && strcmp (script, "-") != 0) {
+    FILE *f = fopen (script, "r");
+    if (!f) {
+      fprintf (stderr, "guestdrv: %s: %m\n", script);
+      goto fail;
+    }
+    r = cli_run_script (&c, f, script);
+    fclose (f);
+  }
+  else
+    r = cli_run_script (&c, stdin, "stdin");
+
+  if (session_is_launched (c.s) && session_shutdown (c.s) == -1 && r == 0) {
+    fprintf (stderr, "guestdrv: error: shutdown: %s\n", gd_get_error ());
+    r = -1;
+  }
+  if (trace_file && trace_write (trace_file) == -1) {
+    fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+    r = -1;
+  }
+  session_free (c.s);
+  trace_reset ();
+  if (interrupted) {
+    fprintf (stderr, "guestdrv: interrupted\n");
+    return 128 + interrupted;
+  }
+  return r == 0 ? 0 : 1;
+
+ fail_msg:
+  fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+ fail:
+  session_free (c.s);
+  return 1;
+}

@@ -1,0 +1,334 @@
+/* The session handle (see session.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "session.h"
+#include "../appliance/appliance.h"
+#include "../common/clock.h"
+#include "../common/debug.h"
+#include "../common/error.h"
+#include "../trace/trace.h"
+
+#define PROC_INTERNAL_AUTOSYNC 282
+
+struct session {
+  struct launch_config cfg;
+  size_t disks_cap;
+  char *kernel, *append, *init_flags;
+  struct appliance_files app;
+  struct hv *hv;
+  struct proto *proto;
+  uint64_t t_launch0, t_ready;
+};
+
+struct session *
+session_new (void)
+{
+  struct session *s = calloc (1, sizeof *s);
+  const char *e;
+
+  if (!s) {
+    gd_set_error_errno ("calloc");
+    return NULL;
+  }
+  gd_clock_init ();
+  s->cfg.backend = BACKEND_AUTO;
+  if ((e = getenv ("GUESTDRV_BACKEND")) && *e)
+    s->cfg.backend = launcher_parse_backend (e);
+  s->cfg.memory_mb = 1024;
+  s->cfg.vcpus = 1;
+  s->cfg.launch_timeout_ms = 120000;
+  s->cfg.idle_timeout_ms = 600000;
+  return s;
+}
+
+int
+session_add_drive (struct session *s, const char *path, const char *format,
+                   const char *cache, bool readonly)
+{
+  struct disk *d;
+
+  if (s->hv) {
+    gd_set_error ("add: the appliance is already running; add disks before 'run'");
+    return -1;
+  }
+  if (s->cfg.ndisks >= 24) {
+    gd_set_error ("too many disks (at most 24)");
+    return -1;
+  }
+  if (s->cfg.ndisks == s->disks_cap) {
+    size_t ncap = s->disks_cap ? s->disks_cap * 2 : 4;
+    d = realloc (s->cfg.disks, ncap * sizeof *d);
+    if (!d) {
+      gd_set_error_errno ("realloc");
+      return -1;
+    }
+    s->cfg.disks = d;
+    s->disks_cap = ncap;
+  }
+  d = &s->cfg.disks[s->cfg.ndisks];
+  d->path = strdup (path);
+  d->format = strdup (format ? format : "raw");
+  d->cache = strdup (cache ? cache : "writeback");
+  d->readonly = readonly;
+  if (!d->path || !d->format || !d->cache) {
+    free (d->path); free (d->format); free (d->cache);
+    gd_set_error_errno ("strdup");
+    return -1;
+  }
+  s->cfg.ndisks++;
+  return 0;
+}
+
+int
+session_set_backend (struct session *s, const char *name)
+{
+  int b = launcher_parse_backend (name);
+  if (b < 0) {
+    gd_set_error ("unknown backend '%s' (auto, kvm, tcg, uml)", name);
+    return -1;
+  }
+  s->cfg.backend = b;
+  return 0;
+}
+
+static void
+set_str (char **dst, const char *v)
+{
+  free (*dst);
+  *dst = v ? strdup (v) : NULL;
+}
+
+void session_set_kernel (struct session *s, const char *p) { set_str (&s->kernel, p); s->cfg.kernel_override = s->kernel; }
+void session_set_append (struct session *s, const char *a) { set_str (&s->append, a); s->cfg.append = s->append; }
+void session_set_init_flags (struct session *s, const char *f) { set_str (&s->init_flags, f); s->cfg.init_flags = s->init_flags; }
+void session_set_memory (struct session *s, int mb) { s->cfg.memory_mb = mb; }
+void
+session_set_timeouts (struct session *s, int launch_ms, int idle_ms)
+{
+  if (launch_ms > 0) s->cfg.launch_timeout_ms = launch_ms;
+  if (idle_ms > 0) s->cfg.idle_timeout_ms = idle_ms;
+}
+size_t session_ndisks (const struct session *s) { return s->cfg.ndisks; }
+const struct disk *session_disk (const struct session *s, size_t i) { return i < s->cfg.ndisks ? &s->cfg.disks[i] : NULL; }
+enum backend_kind session_backend (const struct session *s) { return s->cfg.backend; }
+bool session_is_launched (const struct session *s) { return s->hv != NULL; }
+struct proto *session_proto (struct session *s) { return s->proto; }
+struct hv *session_hv (struct session *s) { return s->hv; }
+uint64_t session_launch_start_ns (const struct session *s) { return s->t_launch0; }
+uint64_t session_launch_ready_ns (const struct session *s) { return s->t_ready; }
+
+int
+session_launch (struct session *s)
+{
+  uint64_t t0;
+
+  if (s->hv) {
+    gd_set_error ("run: the appliance is already running");
+    return -1;
+  }
+  if ((int) s->cfg.backend < 0) {
+    gd_set_error ("GUESTDRV_BACKEND: unknown backend (auto, kvm, tcg, uml)");
+    return -1;
+  }
+  if (s->cfg.ndisks == 0) {
+    gd_set_error ("run: no disks: add one with -a IMAGE (or 'add IMAGE')");
+    return -1;
+  }
+  s->t_launch0 = t0 = gd_now_ns ();
+  if (launcher_prepare (&s->cfg) == -1)
+    return -1;
+  if (!s->app.kernel &&
+      appliance_get (s->cfg.backend == BACKEND_UML ? APPLIANCE_UML : APPLIANCE_QEMU,
+                     false, &s->app, NULL) == -1)
+    return -1;
+  if (trace_on (TL_LAUNCHER))
+    trace_complete (TL_LAUNCHER, "prepare", t0, gd_now_ns (), NULL);
+  s->hv = launcher_launch (&s->cfg, &s->app);
+  if (!s->hv)
+    return -1;
+  s->proto = proto_new (hv_channel (s->hv));
+  if (!s->proto) {
+    hv_kill (s->hv);
+    s->hv = NULL;
+    return -1;
+  }
+  s->t_ready = gd_now_ns ();
+  if (trace_on (TL_LAUNCHER))
+    trace_complete (TL_LAUNCHER, "launch", s->t_launch0, s->t_ready, NULL);
+  return 0;
+}
+
+/* Turn an error reply into the error slot. */
+static int
+check_reply (int r, struct proto_reply *rep)
+{
+  if (r == -1)
+    return -1;
+  if (rep->status != 0) {
+    gd_set_error ("%s", rep->error_message ? rep->error_message : "error");
+    errno = EIO;
+    return -1;
+  }
+  return r == -2 ? -1 : 0;
+}
+
+int
+session_call (struct session *s, uint32_t proc, uint64_t optmask,
+              const struct proto_args *args, struct proto_reply *r)
+{
+  if (!s->proto) {
+    gd_set_error ("the appliance is not running");
+    return -1;
+  }
+  return check_reply (proto_call (s->proto, proc, optmask, args, r), r);
+}
+
+int
+session_call_filein (struct session *s, uint32_t proc, uint64_t optmask,
+                     const struct proto_args *args, uint64_t hint,
+                     proto_source_fn src, void *opaque, struct proto_reply *r)
+{
+  if (!s->proto) {
+    gd_set_error ("the appliance is not running");
+    return -1;
+  }
+  return check_reply (proto_call_filein (s->proto, proc, optmask, args, hint,
+                                         src, opaque, r), r);
+}
+
+int
+session_call_fileout (struct session *s, uint32_t proc, uint64_t optmask,
+                      const struct proto_args *args, proto_sink_fn sink,
+                      void *opaque, struct proto_reply *r)
+{
+  if (!s->proto) {
+    gd_set_error ("the appliance is not running");
+    return -1;
+  }
+  return check_reply (proto_call_fileout (s->proto, proc, optmask, args,
+                                          sink, opaque, r), r);
+}
+
+static ssize_t
+fd_source (void *opaque, void *buf, size_t n)
+{
+  int fd = *(int *) opaque;
+  ssize_t r;
+  do
+    r = read (fd, buf, n);
+  while (r == -1 && errno == EINTR);
+  if (r == -1)
+    gd_set_error_errno ("read");
+  return r;
+}
+
+static int
+fd_sink (void *opaque, const void *buf, size_t n)
+{
+  int fd = *(int *) opaque;
+  const char *p = buf;
+  while (n > 0) {
+    ssize_t r = write (fd, p, n);
+    if (r == -1) {
+      if (errno == EINTR)
+        continue;
+      gd_set_error_errno ("write");
+      return -1;
+    }
+    p += r;
+    n -= r;
+  }
+  return 0;
+}
+
+int
+session_upload_fd (struct session *s, int fd, uint64_t hint, const char *remote)
+{
+  struct proto_args *a = proto_args_new ();
+  struct proto_reply r = { 0 };
+  int ret;
+
+  if (!a || proto_args_string (a, remote) == -1) {
+    proto_args_free (a);
+    return -1;
+  }
+  ret = session_call_filein (s, 66 /* upload */, 0, a, hint, fd_source, &fd, &r);
+  proto_reply_free (&r);
+  proto_args_free (a);
+  return ret;
+}
+
+int
+session_download_fd (struct session *s, const char *remote, int fd)
+{
+  struct proto_args *a = proto_args_new ();
+  struct proto_reply r = { 0 };
+  int ret;
+
+  if (!a || proto_args_string (a, remote) == -1) {
+    proto_args_free (a);
+    return -1;
+  }
+  ret = session_call_fileout (s, 67 /* download */, 0, a, fd_sink, &fd, &r);
+  proto_reply_free (&r);
+  proto_args_free (a);
+  return ret;
+}
+
+int
+session_shutdown (struct session *s)
+{
+  int r = 0;
+
+  if (!s->hv)
+    return 0;
+  if (s->proto) {
+    struct proto_reply rep = { 0 };
+    struct proto_args *a = proto_args_new ();
+    uint64_t t0 = gd_now_ns ();
+    /* As libguestfs does: unmount everything and sync before stopping. */
+    if (!a || proto_call (s->proto, PROC_INTERNAL_AUTOSYNC, 0, a, &rep) == -1 ||
+        rep.status != 0) {
+      gd_debug ("session", "internal_autosync failed: %s",
+                rep.error_message ? rep.error_message : gd_get_error ());
+      r = -1;
+    }
+    if (trace_on (TL_PROTOCOL))
+      trace_complete (TL_PROTOCOL, "autosync", t0, gd_now_ns (), NULL);
+    proto_reply_free (&rep);
+    proto_args_free (a);
+    proto_free (s->proto);
+    s->proto = NULL;
+  }
+  if (hv_shutdown (s->hv, 5000) == -1 && r == 0)
+    gd_debug ("session", "hypervisor exit status was not 0");
+  s->hv = NULL;
+  return r;
+}
+
+void
+session_free (struct session *s)
+{
+  if (!s)
+    return;
+  if (s->hv) {
+    if (session_shutdown (s) == -1 && s->hv) {
+      hv_kill (s->hv);
+      s->hv = NULL;
+    }
+  }
+  for (size_t i = 0; i < s->cfg.ndisks; i++) {
+    free (s->cfg.disks[i].path);
+    free (s->cfg.disks[i].format);
+    free (s->cfg.disks[i].cache);
+  }
+  free (s->cfg.disks);
+  free (s->kernel);
+  free (s->append);
+  free (s->init_flags);
+  appliance_files_free (&s->app);
+  free (s);
+}
