@@ -128,5 +128,14 @@ uint64_t proto_latency_percentile (const struct proto_proc_stats *s, double pct)
  * or NULL when unknown.
  */
 const char *proto_proc_name (uint32_t proc);
+/* The procedure number for NAME, or -1. */
+int proto_proc_by_name (const char *name);
+/* Whether a procedure streams a file after its call (FileIn) or after its
+ * OK reply (FileOut).  Unknown procedures are PROTO_TRANSFER_NONE.
+ */
+#define PROTO_TRANSFER_NONE    0
+#define PROTO_TRANSFER_FILEIN  1
+#define PROTO_TRANSFER_FILEOUT 2
+int proto_proc_transfer (uint32_t proc);
 
 #endif
