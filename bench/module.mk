@@ -1,1 +1,9 @@
 # sources of bench/, one per line
+LIB_SRCS += bench/stats.c
+LIB_SRCS += bench/scenario.c
+LIB_SRCS += bench/results.c
+LIB_SRCS += bench/report.c
+LIB_SRCS += bench/export.c
+LIB_SRCS += bench/cost.c
+LIB_SRCS += bench/progress.c
+LIB_SRCS += bench/chart.c

@@ -1,1 +1,6 @@
 # sources of tests/, one per line
+# bench/ unit tests (owner: bench)
+UNIT_TESTS += tests/unit/test-bench-stats
+UNIT_TESTS += tests/unit/test-bench-report
+tests/unit/test-bench-%: tests/unit/test-bench-%.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)

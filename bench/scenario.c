@@ -1,0 +1,151 @@
+/* Scenario, backend and cache-mode tables of the benchmark suite.  The
+ * scenarios reproduce two libguestfs studies: UML vs KVM, and the
+ * fastest way to upload a file into a disk image.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "../common/error.h"
+
+const struct bench_scenario bench_scenarios[] = {
+  /* name, what, moves_bytes, channel, disk, fixed_s, api_calls */
+  { "startup", "launch the appliance and shut it down",
+    0, 0, 0, 0, 0 },
+  { "api", "round trips of a no-op daemon call",
+    0, 0, 0, 0, 1000 },
+  { "upload", "upload a file into a filesystem on the image",
+    1, 1, 1, 0, 0 },
+  { "upload-no-write", "upload to /dev/null in the guest: the channel alone",
+    1, 1, 0, 0, 0 },
+  { "write-no-upload", "write the same bytes in the guest: the disk alone",
+    1, 0, 1, 0, 0 },
+  { "upload-prealloc", "upload into a fully preallocated raw image",
+    1, 1, 1, 0, 0 },
+  { "upload-qcow2", "upload into a qcow2 image",
+    1, 1, 1.3, 0, 0 },
+  { "upload-qcow2-meta", "upload into qcow2 with preallocation=metadata",
+    1, 1, 1.1, 0, 0 },
+  { "dd", "stream the payload onto the block device with dd",
+    1, 1, 1, 0, 0 },
+  { "upload-sync", "upload, then sync before the clock stops",
+    1, 1, 1, 1, 0 },
+  { "upload-ext3", "upload into an ext3 filesystem",
+    1, 1, 1.2, 0, 0 },
+  { "tgz-in", "unpack a gzipped tar of the payload into the filesystem",
+    1, 1, 1, 2, 0 },
+  { "fill-0", "fill a file of the payload's size with zero bytes",
+    1, 0, 1, 0, 0 },
+  { "fill-1", "fill a file of the payload's size with 0x01 bytes",
+    1, 0, 1, 0, 0 },
+};
+const size_t bench_nscenarios =
+  sizeof bench_scenarios / sizeof bench_scenarios[0];
+
+const char *const bench_backends[] = { "kvm", "tcg", "uml" };
+const size_t bench_nbackends =
+  sizeof bench_backends / sizeof bench_backends[0];
+
+const char *const bench_caches[] = {
+  "writeback", "none", "unsafe", "writethrough", "directsync",
+};
+const size_t bench_ncaches = sizeof bench_caches / sizeof bench_caches[0];
+
+const struct bench_scenario *
+bench_scenario_lookup (const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < bench_nscenarios; i++)
+    if (strcmp (bench_scenarios[i].name, name) == 0)
+      return &bench_scenarios[i];
+  errno = EINVAL;
+  gd_set_error ("unknown scenario '%s' (see guestdrv bench --help)", name);
+  return NULL;
+}
+
+static int
+add_unique (const char **v, size_t *n, const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < *n; i++)
+    if (v[i] == name)
+      return 0;
+  v[(*n)++] = name;
+  return 1;
+}
+
+int
+bench_parse_list (const char *what, const char *list,
+                  const char *const *known, size_t nknown,
+                  const char ***out, size_t *nout)
+{
+  const char **v;
+  const char *p = list;
+  size_t n = 0, i;
+
+  v = calloc (nknown + 1, sizeof *v);
+  if (v == NULL) {
+    gd_set_error_errno ("%s: calloc", what);
+    return -1;
+  }
+  while (*p) {
+    size_t len = strcspn (p, ",");
+    int found = 0;
+
+    if (len == 3 && strncmp (p, "all", 3) == 0) {
+      for (i = 0; i < nknown; i++)
+        add_unique (v, &n, known[i]);
+      found = 1;
+    }
+    for (i = 0; !found && i < nknown; i++)
+      if (strlen (known[i]) == len && strncmp (p, known[i], len) == 0) {
+        add_unique (v, &n, known[i]);
+        found = 1;
+      }
+    if (!found) {
+      char names[512] = "all";
+      size_t used = 3;
+
+      for (i = 0; i < nknown && used < sizeof names; i++)
+        used += snprintf (names + used, sizeof names - used, ",%s", known[i]);
+      errno = EINVAL;
+      gd_set_error ("%s: unknown name '%.*s' (known: %s)",
+                    what, (int) len, p, names);
+      free (v);
+      return -1;
+    }
+    p += len;
+    if (*p == ',')
+      p++;
+  }
+  if (n == 0) {
+    errno = EINVAL;
+    gd_set_error ("%s: empty list", what);
+    free (v);
+    return -1;
+  }
+  *out = v;
+  *nout = n;
+  return 0;
+}
+
+int
+bench_parse_scenarios (const char *list, const char ***out, size_t *nout)
+{
+  const char *names[sizeof bench_scenarios / sizeof bench_scenarios[0]];
+  const char **v;
+  size_t i, n;
+
+  for (i = 0; i < bench_nscenarios; i++)
+    names[i] = bench_scenarios[i].name;
+  if (bench_parse_list ("--scenario", list, names, bench_nscenarios,
+                        &v, &n) == -1)
+    return -1;
+  *out = v;
+  *nout = n;
+  return 0;
+}
