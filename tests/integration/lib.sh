@@ -1,0 +1,68 @@
+# Helpers for the integration tests (sourced).  Each test runs with its
+# own TMPDIR, so that guestdrv's run directories, sockets and hypervisor
+# command lines carry an id of this test: leaks are found by that id,
+# never by process name.
+set -eu
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+GUESTDRV=${GUESTDRV:-$top/guestdrv}
+work=$(mktemp -d /tmp/guestdrv-test.XXXXXX)
+export TMPDIR=$work/tmp
+mkdir -p "$TMPDIR"
+
+cleanup () {
+  local rc=$?
+  # Anything still running with our TMPDIR in its command line is a leak.
+  if pgrep -f "$TMPDIR" >/dev/null 2>&1; then
+    echo "LEAK: processes left running:" >&2
+    pgrep -af "$TMPDIR" >&2 || true
+    pkill -9 -f "$TMPDIR" || true
+    rc=1
+  fi
+  rm -rf "$work"
+  exit $rc
+}
+trap cleanup EXIT
+
+skip () { echo "$*" >&2; exit 77; }
+fail () { echo "FAIL: $*" >&2; exit 1; }
+
+require_qemu () {
+  command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (make deps)"
+  ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (make deps)"
+}
+require_uml () {
+  [ -x /usr/bin/linux.uml ] || skip "linux.uml not installed (make deps)"
+}
+
+# No run directory may be left behind.
+assert_no_leftovers () {
+  local left
+  left=$(ls -A "$TMPDIR")
+  [ -z "$left" ] || fail "left behind in TMPDIR: $left"
+  if pgrep -f "$TMPDIR" >/dev/null 2>&1; then
+    fail "hypervisor still running: $(pgrep -af "$TMPDIR")"
+  fi
+}
+
+# Start sector and sector count of MBR partition N of IMAGE (read from the
+# partition table directly, not through guestdrv).
+mbr_part () {
+  local img=$1 n=$2 off
+  off=$((446 + 16 * (n - 1)))
+  local start count
+  start=$(od -An -tu4 -j $((off + 8)) -N4 "$img" | tr -d ' ')
+  count=$(od -An -tu4 -j $((off + 12)) -N4 "$img" | tr -d ' ')
+  echo "$start $count"
+}
+
+# Extract file PATH from the ext2/3/4 filesystem in partition 1 of a raw
+# IMAGE into OUT, with e2fsprogs' debugfs.
+debugfs_dump () {
+  local img=$1 path=$2 out=$3 start count
+  read -r start count < <(mbr_part "$img" 1)
+  [ "$count" -gt 0 ] || fail "no partition 1 in $img"
+  dd if="$img" of="$work/part.img" bs=512 skip="$start" count="$count" status=none
+  debugfs -R "dump $path $out" "$work/part.img" 2>/dev/null
+  rm -f "$work/part.img"
+  [ -f "$out" ] || fail "debugfs could not find $path in $img"
+}

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Error paths on TCG: a daemon error stops the script with the daemon's
+# message and a non-zero exit; bad input is refused before anything boots.
+source "$(dirname "$0")/lib.sh"
+require_qemu
+truncate -s 32M "$work/d.img"
+
+# Mounting a device that does not exist: the daemon's own message.
+if "$GUESTDRV" --backend tcg -a "$work/d.img" -- mount /dev/sdz1 / : touch /never 2>"$work/err"; then
+  fail "mount of a missing device succeeded"
+fi
+grep -q "mount.*/dev/sdz1: No such file or directory" "$work/err" || fail "no daemon message: $(cat "$work/err")"
+grep -q "touch" "$work/err" && fail "script went on after the error"
+
+# Bad input: one clear line, non-zero exit, fast.
+check_bad () {   # expected-regex args...
+  local re=$1; shift
+  if timeout 20 "$GUESTDRV" "$@" >"$work/o" 2>"$work/e"; then fail "accepted: $*"; fi
+  [ "$(wc -l < "$work/e")" -le 2 ] || fail "more than a line for: $* : $(cat "$work/e")"
+  grep -Eq "$re" "$work/e" || fail "unexpected message for $*: $(cat "$work/e")"
+}
+check_bad "missing.img: No such file" --backend tcg -a "$work/missing.img" -- run
+check_bad "unknown format 'vmdk'" --format vmdk -a "$work/d.img" -- run
+check_bad "unknown cache mode 'bogus'" --cache bogus -a "$work/d.img" -- run
+check_bad "not a qcow2 image" --backend tcg --format qcow2 -a "$work/d.img" -- run
+check_bad "frobnicate: unknown command" --backend tcg -a "$work/d.img" -- frobnicate
+check_bad "wrong number of arguments" --backend tcg -a "$work/d.img" -- mount /dev/sda1
+check_bad "unknown backend 'xen'" --backend xen -a "$work/d.img" -- run
+check_bad "--kernel: .*No such file" --kernel /nonexistent/vmlinuz -a "$work/d.img" -- run
+assert_no_leftovers

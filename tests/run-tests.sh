@@ -1,0 +1,57 @@
+#!/bin/bash
+# Runs the unit tests given as arguments, then every integration test
+# tests/integration/test-*.sh, each bounded by `timeout`.  Exit 77 from a
+# test means skipped (with its reason on stderr).  SKIP_<NAME>=1 skips one
+# test (NAME: the file name upper-cased, '-' and '.' as '_', without the
+# .sh).  GUESTDRV_TESTS=unit runs the unit tests only;
+# GUESTDRV_VALGRIND=1 runs the unit tests under valgrind.
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0 failed=0 skipped=0
+failures=()
+logdir=$(mktemp -d /tmp/guestdrv-tests.XXXXXX)
+trap 'rm -rf "$logdir"' EXIT
+export MALLOC_PERTURB_=$(( (RANDOM % 254) + 1 ))
+
+run_one () {               # name timeout command...
+  local name=$1 limit=$2; shift 2
+  local var="SKIP_$(basename "$name" .sh | tr 'a-z.-' 'A-Z__')"
+  if [ "${!var:-0}" = 1 ]; then
+    echo "SKIP: $name ($var=1)"; skipped=$((skipped+1)); return
+  fi
+  local t0=$SECONDS log="$logdir/$(basename "$name").log"
+  timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
+  local rc=$?
+  local dt=$((SECONDS - t0))
+  case $rc in
+    0)  echo "PASS: $name (${dt}s)"; passed=$((passed+1)) ;;
+    77) echo "SKIP: $name: $(tail -n1 "$log")"; skipped=$((skipped+1)) ;;
+    124|137) echo "FAIL: $name: timed out after ${limit}s"; failed=$((failed+1)); failures+=("$name"); tail -n 30 "$log" | sed 's/^/    /' ;;
+    *)  echo "FAIL: $name (exit $rc, ${dt}s)"; failed=$((failed+1)); failures+=("$name"); tail -n 40 "$log" | sed 's/^/    /' ;;
+  esac
+}
+
+for t in "$@"; do
+  if [ "${GUESTDRV_VALGRIND:-0}" = 1 ]; then
+    run_one "$t" 600 env CK_FORK=no valgrind --quiet --error-exitcode=99 \
+      --leak-check=full --errors-for-leak-kinds=definite "./$t"
+  else
+    run_one "$t" 300 "./$t"
+  fi
+done
+
+if [ "${GUESTDRV_TESTS:-all}" != unit ]; then
+  for t in tests/integration/test-*.sh; do
+    [ -e "$t" ] || continue
+    run_one "$t" "${GUESTDRV_TEST_TIMEOUT:-600}" bash "$t"
+  done
+fi
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ $failed -gt 0 ]; then
+  echo "failed: ${failures[*]}"
+  exit 1
+fi
+exit 0
