@@ -97,15 +97,30 @@ dat_label (FILE *fp, const char *a, const char *b)
   fputc ('"', fp);
 }
 
+/* The spread of one chart's medians, to choose its y scale. */
+struct span {
+  double lo, hi;
+};
+
+static void
+span_add (struct span *sp, double x)
+{
+  if (x > 0 && (sp->lo == 0 || x < sp->lo))
+    sp->lo = x;
+  if (x > sp->hi)
+    sp->hi = x;
+}
+
 /* " median min max" of C's seconds, or " ? ? ?".  Returns 1 if data. */
 static int
 put_seconds (FILE *fp, const struct bench_results *r,
-             const struct bench_case *c)
+             const struct bench_case *c, struct span *sp)
 {
   struct stats_summary s;
 
   if (c && c->status != BENCH_SKIPPED && results_case_summary (r, c, &s) == 0) {
     fprintf (fp, " %.9g %.9g %.9g", s.median, s.min, s.max);
+    span_add (sp, s.median);
     return 1;
   }
   fputs (" ? ? ?", fp);
@@ -114,7 +129,8 @@ put_seconds (FILE *fp, const struct bench_results *r,
 
 /* " median low high" in MB/s (low from the slowest run). */
 static int
-put_mbps (FILE *fp, const struct bench_results *r, const struct bench_case *c)
+put_mbps (FILE *fp, const struct bench_results *r, const struct bench_case *c,
+          struct span *sp)
 {
   struct stats_summary s;
   double med, lo, hi;
@@ -125,6 +141,7 @@ put_mbps (FILE *fp, const struct bench_results *r, const struct bench_case *c)
       stats_mbps (c->bytes, s.max, &lo) == 0 &&
       stats_mbps (c->bytes, s.min, &hi) == 0) {
     fprintf (fp, " %.9g %.9g %.9g", med, lo, hi);
+    span_add (sp, med);
     return 1;
   }
   fputs (" ? ? ?", fp);
@@ -148,27 +165,46 @@ script_prologue (FILE *gp)
          "set style fill solid 0.8 border -1\n"
          "set boxwidth 0.9\n"
          "set grid ytics\n"
-         "set yrange [0:*]\n"
          "set key top left\n", gp);
 }
 
+/* Medians a factor of 30 or more apart (UML's 1 MB/s channel next to
+ * KVM's hundreds) get a log scale, or the small bars vanish.
+ */
+static void
+script_scale (FILE *gp, const struct span *sp)
+{
+  if (sp->lo > 0 && sp->hi / sp->lo >= 30)
+    fputs ("set logscale y\nset yrange [*:*]\n"
+           "set label 1 'log scale' at graph 0.99, graph 0.97 right\n", gp);
+  else
+    fputs ("unset logscale y\nset yrange [0:*]\nunset label 1\n", gp);
+}
+
 /* The plot command for block INDEX with NSERIES triplets after the
- * label column; TITLES[i] names series i.
+ * label column; TITLES[i] names series i, drawn only if HAS[i] (a
+ * series without a point only earns a gnuplot warning).
  */
 static void
 script_plot (FILE *gp, size_t index, const char *const *titles,
-             size_t nseries)
+             const int *has, size_t nseries)
 {
   size_t i;
+  int first = 1;
 
   fputs ("plot ", gp);
   for (i = 0; i < nseries; i++) {
-    if (i)
+    if (!has[i])
+      continue;
+    if (!first)
       fputs (", \\\n     ", gp);
-    gp_string (gp, i ? "" : DATA_NAME);
-    fprintf (gp, " index %zu using %zu:%zu:%zu%s title ", index,
-             2 + 3 * i, 3 + 3 * i, 4 + 3 * i, i ? "" : ":xtic(1)");
+    gp_string (gp, first ? DATA_NAME : "");
+    /* Fixed colours: a series keeps its colour when another is absent. */
+    fprintf (gp, " index %zu using %zu:%zu:%zu%s lc %zu title ", index,
+             2 + 3 * i, 3 + 3 * i, 4 + 3 * i, first ? ":xtic(1)" : "",
+             i + 1);
     gp_string (gp, titles[i]);
+    first = 0;
   }
   fputc ('\n', gp);
 }
@@ -181,6 +217,8 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
   struct names tp_series = { 0 };   /* "backend\0cache\0tool" packed */
   char **series_keys = NULL;
   const char **titles = NULL;
+  int *has = NULL;
+  struct span sp;
   size_t i, j, k, block = 0, charts = 0;
   int ret = -1, multi_cache;
   char png[256];
@@ -196,7 +234,8 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
       goto out;
   multi_cache = caches.n > 1;
   titles = calloc (tools.n + 1, sizeof *titles);
-  if (titles == NULL) {
+  has = calloc (tools.n + r->ncases + 1, sizeof *has);
+  if (titles == NULL || has == NULL) {
     gd_set_error_errno ("chart: calloc");
     goto out;
   }
@@ -209,6 +248,8 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
   for (i = 0; i < scen.n; i++) {
     int any = 0;
 
+    memset (has, 0, (tools.n + r->ncases + 1) * sizeof *has);
+    memset (&sp, 0, sizeof sp);
     cats.n = 0;
     for (j = 0; j < r->ncases; j++) {
       const struct bench_case *c = r->cases[j];
@@ -230,10 +271,14 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
         if (!row)
           continue;
         dat_label (dat, cats.v[j], multi_cache ? caches.v[m] : NULL);
-        for (k = 0; k < tools.n; k++)
-          any |= put_seconds (dat, r,
-                              results_find_case (r, scen.v[i], cats.v[j],
-                                                 caches.v[m], tools.v[k]));
+        for (k = 0; k < tools.n; k++) {
+          int d = put_seconds (dat, r,
+                               results_find_case (r, scen.v[i], cats.v[j],
+                                                  caches.v[m], tools.v[k]),
+                               &sp);
+          has[k] |= d;
+          any |= d;
+        }
         fputc ('\n', dat);
       }
     fputs ("\n\n", dat);
@@ -247,7 +292,8 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
       fputc ('\n', gp);
       for (k = 0; k < tools.n; k++)
         titles[k] = tools.v[k];
-      script_plot (gp, block, titles, tools.n);
+      script_scale (gp, &sp);
+      script_plot (gp, block, titles, has, tools.n);
       charts++;
     }
     block++;
@@ -292,6 +338,8 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
     int any = 0;
     const char **tp_titles;
 
+    memset (has, 0, (tools.n + r->ncases + 1) * sizeof *has);
+    memset (&sp, 0, sizeof sp);
     fprintf (dat, "# throughput: scenario then (median low high) MB/s per "
              "series\n");
     for (i = 0; i < tp_scen.n; i++) {
@@ -308,7 +356,10 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
               strcmp (want, tp_series.v[j]) == 0)
             found = c;
         }
-        any |= put_mbps (dat, r, found);
+        if (put_mbps (dat, r, found, &sp)) {
+          has[j] = 1;
+          any = 1;
+        }
       }
       fputc ('\n', dat);
     }
@@ -319,7 +370,8 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
              "set title 'throughput (MB = 10^6 bytes)'\n"
              "set ylabel 'MB/s (median; bars: slowest to fastest run)'\n"
              "set xtics rotate by -30\n", gp);
-      script_plot (gp, block, tp_titles, tp_series.n);
+      script_scale (gp, &sp);
+      script_plot (gp, block, tp_titles, has, tp_series.n);
       charts++;
     }
   }
@@ -336,6 +388,7 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
     free (series_keys[i]);
   free (series_keys);
   free (titles);
+  free (has);
   free (scen.v);
   free (tools.v);
   free (caches.v);
@@ -384,8 +437,11 @@ chart_write_script (const struct bench_results *r, const char *outdir)
   }
   if (write_files (r, gp, dat) == -1)
     goto out;
-  werr = ferror (gp) | ferror (dat);
-  if ((fclose (gp) == EOF) | (fclose (dat) == EOF) | werr) {
+  /* Close both whatever happens, then look at the outcome. */
+  werr = ferror (gp) || ferror (dat);
+  werr = fclose (gp) == EOF || werr;
+  werr = fclose (dat) == EOF || werr;
+  if (werr) {
     gp = dat = NULL;
     if (errno == 0)
       errno = EIO;
