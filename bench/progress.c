@@ -223,13 +223,14 @@ bench_plan_print (FILE *fp, const struct cost_model *m,
   }
 
   fprintf (fp, "plan: %zu case%s (%zu scenario%s \xc3\x97 %zu backend%s "
-           "\xc3\x97 %zu cache mode%s \xc3\x97 %zu tool%s, "
-           "less the combinations not run) \xc3\x97 %u run%s = %zu runs; "
+           "\xc3\x97 %zu cache mode%s \xc3\x97 %zu tool%s%s) "
+           "\xc3\x97 %u run%s = %zu runs; "
            "the first %u of each case discarded as warm-up\n",
            n, n == 1 ? "" : "s", nsc, nsc == 1 ? "" : "s",
            nbe, nbe == 1 ? "" : "s", nca, nca == 1 ? "" : "s",
-           nto, nto == 1 ? "" : "s", runs, runs == 1 ? "" : "s",
-           n * runs, warmup);
+           nto, nto == 1 ? "" : "s",
+           nsc * nbe * nca * nto != n ? ", not every combination" : "",
+           runs, runs == 1 ? "" : "s", n * runs, warmup);
   if (payload)
     fprintf (fp, "payload: %" PRIu64 " bytes (%.1f MB) per run where the "
              "scenario moves bytes\n", payload, (double) payload / STATS_MB);

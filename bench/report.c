@@ -255,7 +255,8 @@ write_decomposition_block (const struct bench_results *r,
     results_format_seconds (s[1].median + s[2].median, t, sizeof t);
     fprintf (fp, "  channel + disk alone: %s s vs upload ", t);
     results_format_seconds (s[0].median, t, sizeof t);
-    fprintf (fp, "%s s (equal: serialised; less: overlap hides one)\n", t);
+    fprintf (fp, "%s s (upload \xe2\x89\x88 sum: the legs run one after "
+             "the other; upload < sum: they overlap)\n", t);
   }
 
   ch = group_extra (v, "channel_MBps");
