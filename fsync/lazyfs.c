@@ -183,7 +183,7 @@ file_unlinked (struct lfs_file *f)
 static struct lfs_file *
 file_add (const char *name, int fd)
 {
-  struct lfs_file *f;
+  struct lfs_file *f, **pp;
   struct stat st;
 
   if (fstat (fd, &st) == -1) {
@@ -205,8 +205,10 @@ file_add (const char *name, int fd)
     goto err1;
   model_file_set_host_sync (f->mf, lfs.host_sync);
   f->refs = 1;
-  f->next = lfs.files;
-  lfs.files = f;
+  /* Appended, so replies list files in the order they were first opened. */
+  for (pp = &lfs.files; *pp; pp = &(*pp)->next)
+    ;
+  *pp = f;
   return f;
 
  err1:
@@ -1052,7 +1054,7 @@ main (int argc, char *argv[])
   };
   const char *control = NULL, *fuse_opts = NULL;
   bool foreground = false;
-  char *fargv[8], cwd[PATH_MAX];
+  char *fargv[12], cwd[PATH_MAX];
   int fargc = 0, c, r;
 
   if (argc == 4 && strcmp (argv[1], "ctl") == 0)
@@ -1117,6 +1119,11 @@ main (int argc, char *argv[])
   fargv[fargc++] = (char *) "fsname=guestdrv-lazyfs,subtype=guestdrv-lazyfs";
   if (foreground)
     fargv[fargc++] = (char *) "-f";
+#if FUSE_MAJOR_VERSION == 3 && FUSE_MINOR_VERSION >= 12
+  /* libfuse 3.14.0 otherwise warns about an invalid default of -1. */
+  fargv[fargc++] = (char *) "-o";
+  fargv[fargc++] = (char *) "max_threads=16";
+#endif
   if (fuse_opts) {
     fargv[fargc++] = (char *) "-o";
     fargv[fargc++] = (char *) fuse_opts;
