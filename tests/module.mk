@@ -8,3 +8,13 @@ tests/unit/test-bench-%: tests/unit/test-bench-%.c libguestdrv.a
 UNIT_TESTS += tests/unit/test-fsync-model
 tests/unit/test-fsync-model: tests/unit/test-fsync-model.c $(FSYNC_MODEL_OBJS)
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< $(FSYNC_MODEL_OBJS) $(CHECK_LIBS)
+# channel/ and protocol/ unit tests (owner: protocol)
+UNIT_TESTS += tests/unit/test-channel
+UNIT_TESTS += tests/unit/test-proto-captures
+UNIT_TESTS += tests/unit/test-proto-fake-daemon
+tests/unit/test-channel: tests/unit/test-channel.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+tests/unit/test-proto-captures: tests/unit/test-proto-captures.c tests/unit/test-proto-sigs.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+tests/unit/test-proto-fake-daemon: tests/unit/test-proto-fake-daemon.c tests/unit/fake-daemon.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)

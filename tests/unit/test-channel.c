@@ -1,0 +1,236 @@
+/* The channel layer: buffering, full reads and writes through partial
+ * transfers, EOF, EPIPE without SIGPIPE, timeouts, Unix socket accept.
+ */
+#undef NDEBUG
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "channel/channel.h"
+#include "common/error.h"
+
+static void
+assert_error (const char *needle)
+{
+  ck_assert_msg (strstr (gd_get_error (), needle) != NULL,
+                 "error \"%s\" does not contain \"%s\"", gd_get_error (),
+                 needle);
+}
+
+static struct channel *
+pair (int *peer)
+{
+  int sv[2];
+  struct channel *ch;
+
+  ck_assert (socketpair (AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+  ch = channel_from_fds (sv[0], sv[0], "t");
+  ck_assert (ch != NULL);
+  channel_set_timeout (ch, 2000);
+  *peer = sv[1];
+  return ch;
+}
+
+/* Many small protocol reads cost one syscall when the data is there. */
+START_TEST (test_buffered_reads)
+{
+  int peer;
+  struct channel *ch = pair (&peer);
+  unsigned char out[100], in[4];
+
+  for (int i = 0; i < 100; i++)
+    out[i] = i;
+  ck_assert_int_eq (channel_readable (ch), 0);
+  ck_assert (write (peer, out, sizeof out) == sizeof out);
+  for (int i = 0; i < 25; i++) {
+    ck_assert_int_eq (channel_read_full (ch, in, 4), 0);
+    ck_assert (memcmp (in, out + 4 * i, 4) == 0);
+    if (i == 0)
+      ck_assert_int_eq (channel_buffered (ch), 96);
+  }
+  /* One probe by channel_readable (EAGAIN), one read for all 25. */
+  ck_assert_int_eq (channel_get_stats (ch)->read_calls, 2);
+  ck_assert_int_eq (channel_get_stats (ch)->bytes_in, 100);
+  ck_assert_int_eq (channel_get_stats (ch)->read_sizes[1], 1);
+  ck_assert_int_eq (channel_readable (ch), 0);
+  close (peer);
+  ck_assert_int_eq (channel_readable (ch), 1);
+  ck_assert_int_eq (channel_read_full (ch, in, 1), -1);
+  ck_assert_int_eq (errno, EPIPE);
+  assert_error ("appliance closed the channel");
+  channel_close (ch);
+}
+END_TEST
+
+/* 4 MiB each way through a 100-piece iovec, with a slow peer: partial
+ * writes, EAGAIN and poll on both sides, more pieces than one writev.
+ */
+START_TEST (test_bulk_roundtrip)
+{
+  enum { N = 4 << 20, PIECES = 100 };
+  int peer;
+  struct channel *ch = pair (&peer);
+  unsigned char *buf = malloc (N), *back = malloc (N);
+  struct iovec iov[PIECES];
+  pid_t pid;
+  int status;
+
+  for (size_t i = 0; i < N; i++)
+    buf[i] = (31 * i + 7) & 0xff;
+  pid = fork ();
+  ck_assert (pid >= 0);
+  if (pid == 0) {               /* read everything slowly, send it back */
+    unsigned char *b = malloc (N);
+    size_t total = 0;
+
+    while (total < N) {
+      ssize_t r = read (peer, b + total, N - total < 3000 ? N - total : 3000);
+      if (r <= 0)
+        _exit (1);
+      total += r;
+    }
+    for (size_t off = 0; off < N;) {
+      ssize_t r = write (peer, b + off, N - off);
+      if (r <= 0)
+        _exit (2);
+      off += r;
+    }
+    _exit (0);
+  }
+  for (int i = 0; i < PIECES; i++) {
+    iov[i].iov_base = buf + (size_t) i * (N / PIECES);
+    iov[i].iov_len = i == PIECES - 1 ? N - (size_t) i * (N / PIECES) : N / PIECES;
+  }
+  ck_assert_int_eq (channel_writev_full (ch, iov, PIECES), 0);
+  ck_assert_int_eq (channel_read_full (ch, back, N), 0);
+  ck_assert (memcmp (buf, back, N) == 0);
+  ck_assert_int_eq (channel_get_stats (ch)->bytes_out, N);
+  ck_assert_int_eq (channel_get_stats (ch)->bytes_in, N);
+  ck_assert (waitpid (pid, &status, 0) == pid);
+  ck_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  close (peer);
+  channel_close (ch);
+  free (buf);
+  free (back);
+}
+END_TEST
+
+/* A pipe pair (rfd != wfd); writing to a dead reader is EPIPE, not
+ * death by SIGPIPE.
+ */
+START_TEST (test_pipe_epipe)
+{
+  int a[2], b[2];
+  struct channel *ch;
+  char x[4] = "abcd";
+
+  signal (SIGPIPE, SIG_DFL);
+  ck_assert (pipe (a) == 0 && pipe (b) == 0);
+  ch = channel_from_fds (a[0], b[1], "pipes");
+  ck_assert (ch != NULL);
+  ck_assert (write (a[1], "hi", 2) == 2);
+  ck_assert_int_eq (channel_read_full (ch, x, 2), 0);
+  ck_assert (memcmp (x, "hi", 2) == 0);
+  close (b[0]);
+  ck_assert_int_eq (channel_write_full (ch, x, 4), -1);
+  ck_assert_int_eq (errno, EPIPE);
+  assert_error ("appliance closed the channel");
+  close (a[1]);
+  channel_close (ch);
+}
+END_TEST
+
+START_TEST (test_read_timeout)
+{
+  int peer;
+  struct channel *ch = pair (&peer);
+  char c;
+
+  channel_set_timeout (ch, 150);
+  ck_assert_int_eq (channel_get_timeout (ch), 150);
+  ck_assert_int_eq (channel_read_full (ch, &c, 1), -1);
+  ck_assert_int_eq (errno, ETIMEDOUT);
+  assert_error ("no progress for 150 ms");
+  close (peer);
+  channel_close (ch);
+}
+END_TEST
+
+START_TEST (test_unix_accept)
+{
+  char dir[] = "/tmp/gdchanXXXXXX", path[64];
+  struct sockaddr_un { sa_family_t f; char p[108]; } addr = { AF_UNIX, "" };
+  struct channel *ch;
+  int lfd, cfd, wp[2];
+
+  ck_assert (mkdtemp (dir) != NULL);
+  snprintf (path, sizeof path, "%s/sock", dir);
+  lfd = channel_listen_unix (path);
+  ck_assert_int_ge (lfd, 0);
+
+  /* Nobody connects: timeout. */
+  ck_assert_ptr_null (channel_accept_unix (lfd, 100, -1, "u"));
+  ck_assert_int_eq (errno, ETIMEDOUT);
+  assert_error ("did not connect");
+
+  /* The hypervisor dies while we wait. */
+  ck_assert (pipe (wp) == 0);
+  close (wp[1]);
+  ck_assert_ptr_null (channel_accept_unix (lfd, 5000, wp[0], "u"));
+  assert_error ("hypervisor exited");
+  close (wp[0]);
+
+  cfd = socket (AF_UNIX, SOCK_STREAM, 0);
+  strcpy (addr.p, path);
+  ck_assert (connect (cfd, (struct sockaddr *) &addr, sizeof addr) == 0);
+  ch = channel_accept_unix (lfd, 1000, -1, "u");
+  ck_assert_ptr_nonnull (ch);
+  ck_assert_str_eq (channel_name (ch), "u");
+  ck_assert (write (cfd, "\xf5\xf5\x5f\xf5", 4) == 4);
+  ck_assert_int_eq (channel_wait_launch_flag (ch, 1000), 0);
+  ck_assert_int_eq (channel_write_full (ch, "ok", 2), 0);
+  {
+    char b[2];
+    ck_assert (read (cfd, b, 2) == 2 && memcmp (b, "ok", 2) == 0);
+  }
+  channel_close (ch);
+  close (cfd);
+  close (lfd);
+  unlink (path);
+  rmdir (dir);
+}
+END_TEST
+
+static Suite *
+channel_suite (void)
+{
+  Suite *s = suite_create ("channel");
+  TCase *tc = tcase_create ("channel");
+
+  tcase_add_test (tc, test_buffered_reads);
+  tcase_add_test (tc, test_bulk_roundtrip);
+  tcase_add_test (tc, test_pipe_epipe);
+  tcase_add_test (tc, test_read_timeout);
+  tcase_add_test (tc, test_unix_accept);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (channel_suite ());
+  int failed;
+
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
