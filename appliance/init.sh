@@ -17,6 +17,9 @@ mark () {
     echo "guestdrv-mark $up $*"
 }
 
+# Booted straight from the ext2 root (UML: root=/dev/ubdX, no initrd),
+# the mount points are ours to make: supermin's root has none.
+[ -d /proc ] || mkdir -p /proc /sys /dev 2>&-
 mount -t proc proc /proc 2>/dev/null
 mark init-start
 mount -t sysfs sysfs /sys 2>/dev/null
@@ -104,8 +107,15 @@ mark daemon-exit "$?"
 
 sync
 if [ "$backend" = uml ]; then
-    # A UML reboot restarts the kernel; halting ends the process.
-    poweroff -f
+    # A UML reboot restarts the kernel; a power-off ends the process with
+    # status 0.  The appliance has no poweroff binary (no systemd-sysv), and
+    # init exiting makes UML panic and abort (SIGABRT, maybe a core file):
+    # the sysrq trigger powers off from /proc alone.
+    echo o > /proc/sysrq-trigger
+    sleep 5
 else
-    reboot -f
+    # Under qemu a reboot ends qemu (-no-reboot).  Same reason: no reboot
+    # binary, so ask the kernel.
+    echo b > /proc/sysrq-trigger
+    sleep 5
 fi
