@@ -237,7 +237,8 @@ fake_chunk (unsigned char *buf, int cancel, const void *data, uint32_t n)
   xdr_int (&xdr, &cancel);
   xdr_uint32_t (&xdr, &n);
   xdr_destroy (&xdr);
-  memcpy (buf + 12, data, n);
+  if (n > 0)
+    memcpy (buf + 12, data, n);
   memset (buf + 12 + n, 0, w - 8 - n);
   return 4 + w;
 }

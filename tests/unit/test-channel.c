@@ -102,6 +102,10 @@ START_TEST (test_bulk_roundtrip)
         _exit (2);
       off += r;
     }
+    free (b);
+    free (buf);
+    free (back);
+    channel_close (ch);
     _exit (0);
   }
   for (int i = 0; i < PIECES; i++) {

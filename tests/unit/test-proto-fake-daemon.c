@@ -151,6 +151,7 @@ big_reply (uint32_t frame)
 {
   size_t body = frame - 40;
   unsigned char *buf = calloc (1, 4 + frame + 64);
+  unsigned char *data = calloc (1, body);
   size_t n;
   struct fake_step steps[] = {
     { FK_READ_CALL },
@@ -162,7 +163,7 @@ big_reply (uint32_t frame)
 
   ck_assert (buf != NULL);
   n = fake_reply (buf, 4 + frame + 64, PROTO_PROGRAM, PREAD_DEVICE, S0, 0,
-                  NULL, NULL, buf + 100, body);
+                  NULL, NULL, data, body);
   ck_assert_int_eq (n, 4 + frame);
   steps[1].len = n;
   start (&f, steps);
@@ -171,6 +172,7 @@ big_reply (uint32_t frame)
   proto_reply_free (&r);
   ck_assert_int_eq (finish (&f), 0);
   free (buf);
+  free (data);
 }
 
 START_TEST (test_len_exactly_max)
