@@ -17,7 +17,7 @@ check_bad () {   # expected-regex args...
   local re=$1; shift
   if timeout 20 "$GUESTDRV" "$@" >"$work/o" 2>"$work/e"; then fail "accepted: $*"; fi
   [ "$(wc -l < "$work/e")" -le 2 ] || fail "more than a line for: $* : $(cat "$work/e")"
-  grep -Eq "$re" "$work/e" || fail "unexpected message for $*: $(cat "$work/e")"
+  grep -Eq -- "$re" "$work/e" || fail "unexpected message for $*: $(cat "$work/e")"
 }
 check_bad "missing.img: No such file" --backend tcg -a "$work/missing.img" -- run
 check_bad "unknown format 'vmdk'" --format vmdk -a "$work/d.img" -- run
