@@ -512,50 +512,43 @@ lfs_rename (const char *from, const char *to, unsigned int flags)
 {
   const char *nfrom = lfs_name (from), *nto = lfs_name (to);
   struct lfs_file *ffrom, *fto;
-  char *tmp;
+  char *name_to = NULL, *name_from = NULL;
   int r = 0;
 
   if (nfrom == NULL || nto == NULL)
     return -ENOENT;
+  /* Allocate first: once the backing file is renamed we cannot fail. */
+  name_to = strdup (nto);
+  name_from = strdup (nfrom);
+  if (name_to == NULL || name_from == NULL) {
+    r = -ENOMEM;
+    goto out;
+  }
   pthread_mutex_lock (&lfs.lock);
-  if (renameat2 (lfs.dirfd, nfrom, lfs.dirfd, nto, flags) == -1) {
+  if (renameat2 (lfs.dirfd, nfrom, lfs.dirfd, nto, flags) == -1)
     r = -errno;
-    goto out;
-  }
-  ffrom = file_find (nfrom);
-  fto = file_find (nto);
-  if (flags & RENAME_EXCHANGE) {
-    if (ffrom && fto) {
-      tmp = ffrom->name;
-      ffrom->name = fto->name;
-      fto->name = tmp;
-    }
-    else if (ffrom || fto) {
-      struct lfs_file *f = ffrom ? ffrom : fto;
-
-      tmp = strdup (ffrom ? nto : nfrom);
-      if (tmp == NULL) {
-        r = -ENOMEM;
-        goto out;
+  else {
+    ffrom = file_find (nfrom);
+    fto = file_find (nto);
+    if (fto && fto != ffrom) {
+      if (flags & RENAME_EXCHANGE) {
+        free (fto->name);
+        fto->name = name_from;
+        name_from = NULL;
       }
-      free (f->name);
-      f->name = tmp;
+      else
+        file_unlinked (fto);
     }
-    goto out;
-  }
-  if (fto && fto != ffrom)
-    file_unlinked (fto);
-  if (ffrom) {
-    tmp = strdup (nto);
-    if (tmp == NULL) {
-      r = -ENOMEM;
-      goto out;
+    if (ffrom) {
+      free (ffrom->name);
+      ffrom->name = name_to;
+      name_to = NULL;
     }
-    free (ffrom->name);
-    ffrom->name = tmp;
   }
- out:
   pthread_mutex_unlock (&lfs.lock);
+ out:
+  free (name_to);
+  free (name_from);
   return r;
 }
 
@@ -1119,11 +1112,11 @@ main (int argc, char *argv[])
   fargv[fargc++] = (char *) "fsname=guestdrv-lazyfs,subtype=guestdrv-lazyfs";
   if (foreground)
     fargv[fargc++] = (char *) "-f";
-#if FUSE_MAJOR_VERSION == 3 && FUSE_MINOR_VERSION >= 12
-  /* libfuse 3.14.0 otherwise warns about an invalid default of -1. */
+  /* libfuse 3.14 otherwise warns, misleadingly, about its own default
+   * of -1 here ("Ignoring invalid max threads value").
+   */
   fargv[fargc++] = (char *) "-o";
-  fargv[fargc++] = (char *) "max_threads=16";
-#endif
+  fargv[fargc++] = (char *) "max_idle_threads=8";
   if (fuse_opts) {
     fargv[fargc++] = (char *) "-o";
     fargv[fargc++] = (char *) fuse_opts;
