@@ -1,0 +1,37 @@
+#!/bin/bash
+# The appliance misbehaving, for real: the daemon dies mid-call (debug
+# segv), the guest hangs past --timeout, and Ctrl-C during a run.  Each
+# ends with one clear error, a non-zero exit, and nothing left behind.
+source "$(dirname "$0")/lib.sh"
+require_qemu
+truncate -s 32M "$work/d.img"
+
+# 1. guestfsd crashes in the middle of a call.
+if "$GUESTDRV" --backend tcg -a "$work/d.img" -- debug segv "" : ping-daemon 2>"$work/e1"; then
+  fail "a crashed daemon went unnoticed"
+fi
+grep -Eq "debug: .*(appliance closed the channel|hypervisor exited)" "$work/e1" || fail "daemon death: $(cat "$work/e1")"
+assert_no_leftovers
+
+# 2. The guest stops answering: the idle timeout fires.
+t0=$SECONDS
+if "$GUESTDRV" --backend tcg --timeout 3 -a "$work/d.img" -- debug sh "sleep 60" 2>"$work/e2"; then
+  fail "a hung guest went unnoticed"
+fi
+grep -q "timed out\|timeout" "$work/e2" || fail "hang: $(cat "$work/e2")"
+[ $((SECONDS - t0)) -lt 50 ] || fail "the timeout did not bound the wait"
+assert_no_leftovers
+
+# 3. Ctrl-C (SIGINT) while the appliance runs.
+"$GUESTDRV" --backend tcg -a "$work/d.img" -- debug sh "sleep 60" 2>"$work/e3" &
+pid=$!
+for _ in $(seq 150); do
+  pgrep -f "$TMPDIR/guestdrv" >/dev/null && break
+  sleep 0.2
+done
+sleep 2
+kill -INT $pid
+rc=0; wait $pid || rc=$?
+[ $rc -ne 0 ] || fail "exit status 0 after SIGINT"
+grep -q "interrupted" "$work/e3" || fail "no interrupted message: $(cat "$work/e3")"
+assert_no_leftovers
