@@ -79,16 +79,25 @@ guestdrv: $(CLI_OBJS) libguestdrv.a
 deps:
 	@bash tools/install-deps.sh
 
-check: all $(UNIT_TESTS)
+# `make check` and `make bench` are the README's two commands: each
+# installs what it needs first (idempotent), then builds in a sub-make so
+# that pkg-config sees the freshly installed libraries.
+check:
+	@bash tools/install-deps.sh
+	@$(MAKE) --no-print-directory check-only
+
+check-only: all $(UNIT_TESTS)
 	@bash tests/run-tests.sh $(UNIT_TESTS)
 
 check-unit: all $(UNIT_TESTS)
 	@GUESTDRV_TESTS=unit bash tests/run-tests.sh $(UNIT_TESTS)
 
 check-valgrind: all $(UNIT_TESTS)
-	@GUESTDRV_VALGRIND=1 bash tests/run-tests.sh $(UNIT_TESTS)
+	@GUESTDRV_TESTS=unit GUESTDRV_VALGRIND=1 bash tests/run-tests.sh $(UNIT_TESTS)
 
-bench: all
+bench:
+	@GUESTDRV_PEER=1 bash tools/install-deps.sh
+	@$(MAKE) --no-print-directory all
 	@bash bench/make-bench.sh
 
 install: all
@@ -99,6 +108,6 @@ clean:
 	rm -f guestdrv libguestdrv.a $(TOOLS) $(UNIT_TESTS) $(GEN_HDRS) $(GEN_SRCS)
 	find . -name '*.o' -delete -o -name '*.d' -delete
 
-.PHONY: all deps check check-unit check-valgrind bench install clean
+.PHONY: all deps check check-only check-unit check-valgrind bench install clean
 
 -include $(DEPS)
