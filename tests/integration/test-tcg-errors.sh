@@ -27,4 +27,11 @@ check_bad "frobnicate: unknown command" --backend tcg -a "$work/d.img" -- frobni
 check_bad "wrong number of arguments" --backend tcg -a "$work/d.img" -- mount /dev/sda1
 check_bad "unknown backend 'xen'" --backend xen -a "$work/d.img" -- run
 check_bad "--kernel: .*No such file" --kernel /nonexistent/vmlinuz -a "$work/d.img" -- run
+# Missing supermin: a PATH with qemu but without supermin.
+mkdir -p "$work/bin"
+ln -s "$(command -v qemu-system-x86_64)" "$work/bin/"
+if env PATH="$work/bin" "$GUESTDRV" --backend tcg -a "$work/d.img" -- run 2>"$work/e"; then
+  fail "ran without supermin"
+fi
+grep -q "supermin not found" "$work/e" || fail "missing supermin: $(cat "$work/e")"
 assert_no_leftovers
