@@ -4,25 +4,9 @@
 #include "cli.h"
 
 int __attribute__((weak))
-bench_main (int argc, char **argv)
-{
-  (void) argc; (void) argv;
-  fprintf (stderr, "guestdrv: bench: not available in this build\n");
-  return 1;
-}
-
-int __attribute__((weak))
 report_main (int argc, char **argv)
 {
   (void) argc; (void) argv;
   fprintf (stderr, "guestdrv: report: not available in this build\n");
-  return 1;
-}
-
-int __attribute__((weak))
-fsync_test_main (int argc, char **argv)
-{
-  (void) argc; (void) argv;
-  fprintf (stderr, "guestdrv: fsync-test: not available in this build\n");
   return 1;
 }

@@ -10,3 +10,9 @@ fsync/lazyfs.o: ALL_CFLAGS += $(FUSE_CFLAGS)
 
 fsync/guestdrv-lazyfs: $(LAZYFS_OBJS)
 	$(call E,LINK,$@)$(CC) $(LDFLAGS) -o $@ $(LAZYFS_OBJS) $(FUSE_LIBS) -lpthread
+
+# The fsync-test harness (guestdrv fsync-test), in libguestdrv.a.
+LIB_SRCS += fsync/harness.c
+LIB_SRCS += fsync/harness-case.c
+LIB_SRCS += fsync/harness-lazyfs.c
+LIB_SRCS += fsync/harness-flushcount.c

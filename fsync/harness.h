@@ -1,0 +1,105 @@
+/* The fsync-test harness ("does this backend honour fsync?"), internal to
+ * fsync/.  harness.c parses options and prints verdicts; harness-case.c
+ * runs one backend x cache case; harness-lazyfs.c drives the FUSE model
+ * (guestdrv-lazyfs) and its control socket; harness-flushcount.c counts
+ * the hypervisor's host-side flush syscalls, independently of the model.
+ */
+#ifndef GUESTDRV_FSYNC_HARNESS_H
+#define GUESTDRV_FSYNC_HARNESS_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Set by the signal handler; every wait in the harness checks it. */
+extern volatile sig_atomic_t harness_interrupted;
+
+/* --- The FUSE model (harness-lazyfs.c) ---------------------------------- */
+struct lazyfs;
+
+/* Start guestdrv-lazyfs on BACKING, mounted at MNT, control socket SOCK,
+ * log in LOG; waits (bounded) until it answers.  NULL with the error set.
+ */
+struct lazyfs *lazyfs_start (const char *backing, const char *mnt,
+                             const char *sock, const char *log);
+/* Send one control command; *REPLY (malloc'd JSON line) when not NULL.
+ * 0 if the reply says "ok":true, else -1 with the error set.
+ */
+int lazyfs_ctl (struct lazyfs *l, const char *cmd, char **reply);
+/* Counter KEY of file NAME in a stats reply (or a cut reply's
+ * "bytes_lost").  0 or -1 if absent.
+ */
+int lazyfs_field (const char *json, const char *name, const char *key,
+                  uint64_t *v);
+/* Unmount and reap (bounded, then forced).  With LEAVE, only forget the
+ * process: the mount stays for investigation.
+ */
+void lazyfs_stop (struct lazyfs *l, bool leave);
+pid_t lazyfs_pid (const struct lazyfs *l);
+
+/* --- Method 1: host-side flush accounting (harness-flushcount.c) -------- */
+enum { FC_PHASE_BEFORE, FC_PHASE_FSYNCED, FC_PHASE_UNSYNCED, FC_PHASE_AFTER,
+       FC_NPHASES };
+
+struct fc_phase {
+  unsigned fsyncs, fdatasyncs;         /* on the image */
+  unsigned sync_file_ranges, syncfs, syncs;
+  unsigned dsync_writes;               /* pwritev2(RWF_DSYNC) on the image */
+  unsigned opens;                      /* (re)opens of the image */
+};
+
+struct fc_result {
+  bool available;
+  char method[64];                     /* "strace -p" */
+  char why[256];                       /* when not available */
+  struct fc_phase phase[FC_NPHASES];
+  /* Open modes of the image seen in the hypervisor's fd table. */
+  bool o_direct, o_dsync, o_sync;
+  unsigned image_fds;
+};
+
+struct flushcount;
+
+/* Start counting for the hypervisor process group PGID (its leader is the
+ * hypervisor) on IMAGE, writing its files under DIR.  FOLLOW_THREADS: the
+ * hypervisor is an ordinary threaded process (qemu); without it, every
+ * untraced process of the group is attached alone (UML traces its own
+ * children).  Never fails: an unavailable method says why in its result.
+ */
+struct flushcount *flushcount_start (pid_t pgid, const char *image,
+                                     const char *dir, bool follow_threads);
+/* A phase boundary, now (wall clock: strace stamps with it). */
+void flushcount_mark (struct flushcount *fc, int phase);
+/* After the hypervisor is dead: wait for the tracer, parse, free. */
+void flushcount_finish (struct flushcount *fc, struct fc_result *out);
+
+/* --- One case (harness-case.c) ------------------------------------------ */
+struct harness_env {
+  const char *tmpdir;                  /* the run's temp dir */
+  struct lazyfs *lfs;                  /* NULL: no FUSE model */
+  const char *backing, *mnt;           /* when lfs */
+  char nofuse_why[256];
+};
+
+struct case_result {
+  char backend[8], cache[16];
+  char verdict[16];       /* honoured not-honoured inconsistent refused error */
+  char method1[16], method2[16];       /* honoured not-honoured n/a */
+  char note[512];
+  struct fc_result fc;
+  /* Method 2: the power cut. */
+  bool cut_done;
+  uint64_t pattern_bytes;
+  uint64_t fsynced_bytes_lost, unsynced_bytes_lost;
+  bool fsynced_on_host, unsynced_on_host; /* visible via the mount pre-cut */
+  uint64_t dirty_before_cut, cut_bytes_lost;
+  uint64_t model_fsyncs, model_fdatasyncs, model_sync_writes, writebacks;
+  int fsck_status;                     /* e2fsck -fn exit status, -1 n/a */
+  double guest_fsync_s;                /* the guest's dd conv=fsync */
+};
+
+int harness_run_case (struct harness_env *env, const char *backend,
+                      const char *cache, struct case_result *r);
+
+#endif
