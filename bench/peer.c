@@ -1,0 +1,375 @@
+/* One benchmark run through stock libguestfs, the peer: a guestfish
+ * script doing what self.c does, with host-side time marks
+ * (`!date +GDMARK:X:%s%N`) around the launch, the timed part and the
+ * shutdown, so the launch is excluded exactly as for guestdrv.
+ *
+ * guestfish runs in its own process group; Ctrl-C (the handler in
+ * run.c) kills that group.  Anything still running with this run's
+ * image on its command line afterwards (a qemu libguestfs moved to
+ * another group) is killed by pid.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "run.h"
+#include "../common/clock.h"
+#include "../common/error.h"
+
+const char *const peer_method_note =
+  "libguestfs (peer): guestfish -f SCRIPT with LIBGUESTFS_BACKEND=direct "
+  "and, on tcg, LIBGUESTFS_BACKEND_SETTINGS=force_tcg (KVM does not work "
+  "here); its timed part lies between two `!date` host marks in the "
+  "script, so each sample includes one shell+date spawn (~2 ms); "
+  "libguestfs has no UML backend and only cachemode writeback|unsafe";
+
+/* The longest one peer run may take (a 500 MB upload on TCG). */
+#define PEER_TIMEOUT_S (60 * 60)
+#define OUTPUT_MAX (16 * 1024 * 1024)
+
+int
+peer_available (void)
+{
+  return chart_gnuplot_available ("guestfish");
+}
+
+static void
+mark (FILE *fp, const char *name)
+{
+  fprintf (fp, "!date +GDMARK:%s:%%s%%N\n", name);
+}
+
+static int
+write_script (const struct bench_run *run, const char *path,
+              const char *format)
+{
+  FILE *fp = fopen (path, "we");
+  const char *sc = run->scenario;
+  unsigned i;
+
+  if (fp == NULL) {
+    gd_set_error_errno ("%s", path);
+    return -1;
+  }
+  fprintf (fp, "add-drive %s format:%s cachemode:%s\n", run->image, format,
+           run->cache);
+  if (strcmp (sc, "dd") == 0)
+    fprintf (fp, "add-drive %s format:raw readonly:true cachemode:%s\n",
+             run->payload, run->cache);
+  mark (fp, "L0");
+  fprintf (fp, "run\n");
+  mark (fp, "L1");
+  if (strcmp (sc, "startup") != 0) {
+    fprintf (fp, "part-disk /dev/sda mbr\n");
+    fprintf (fp, "mkfs %s /dev/sda1\n",
+             strcmp (sc, "upload-ext3") == 0 ? "ext3" : "ext2");
+    if (strcmp (sc, "upload-sync") == 0)
+      fprintf (fp, "mount-options sync /dev/sda1 /\n");
+    else
+      fprintf (fp, "mount /dev/sda1 /\n");
+    if (strcmp (sc, "upload-no-write") == 0)
+      fprintf (fp, "mknod-c 0666 1 3 /null\n");
+    fprintf (fp, "sync\n!sync\n");
+    mark (fp, "T0");
+    if (strcmp (sc, "api") == 0) {
+      fprintf (fp, "mkdir /api\n");
+      for (i = 0; i < BENCH_API_ROUNDS; i++)
+        fprintf (fp, "mkdir /api/d%u\ntouch /api/d%u/a\n"
+                 "write /api/d%u/b \"%s\"\nexists /api/d%u/b\n"
+                 "statns /api/d%u/a\nlstatns /api/d%u/b\nls /api/d%u\n"
+                 "rm /api/d%u/a\n", i, i, i, bench_api_payload, i, i, i,
+                 i, i);
+    }
+    else if (strcmp (sc, "upload-no-write") == 0)
+      fprintf (fp, "upload %s /null\n", run->payload);
+    else if (strcmp (sc, "write-no-upload") == 0 ||
+             strcmp (sc, "fill-1") == 0 || strcmp (sc, "fill-0") == 0) {
+      int c = strcmp (sc, "fill-0") == 0 ? 0 : 1;
+      uint64_t done = 0;
+
+      for (i = 0; done < run->bytes; i++) {
+        uint64_t n = run->bytes - done > (1u << 30) ? (1u << 30)
+          : run->bytes - done;
+        if (i)
+          fprintf (fp, "fill %d %llu /f.%u\n", c, (unsigned long long) n, i);
+        else
+          fprintf (fp, "fill %d %llu /f\n", c, (unsigned long long) n);
+        done += n;
+      }
+    }
+    else if (strcmp (sc, "dd") == 0)
+      fprintf (fp, "dd /dev/sdb /f\n");
+    else if (strcmp (sc, "tgz-in") == 0)
+      fprintf (fp, "tgz-in %s /\n", run->tarball);
+    else
+      fprintf (fp, "upload %s /f\n", run->payload);
+    mark (fp, "T1");
+    fprintf (fp, "sync\n");
+  }
+  mark (fp, "S0");
+  fprintf (fp, "shutdown\n");
+  mark (fp, "S1");
+  fprintf (fp, "!sync\n");
+  if (fclose (fp) == EOF) {
+    gd_set_error_errno ("%s", path);
+    return -1;
+  }
+  return 0;
+}
+
+/* Kill (by pid) every process of ours whose command line mentions
+ * NEEDLE: a hypervisor libguestfs left behind.
+ */
+static void
+kill_strays (const char *needle)
+{
+  DIR *d = opendir ("/proc");
+  struct dirent *e;
+  pid_t self = getpid ();
+
+  if (d == NULL)
+    return;
+  while ((e = readdir (d)) != NULL) {
+    char path[64], buf[8192];
+    pid_t pid = atoi (e->d_name);
+    ssize_t n, i;
+    int fd;
+
+    if (pid <= 0 || pid == self)
+      continue;
+    snprintf (path, sizeof path, "/proc/%d/cmdline", (int) pid);
+    fd = open (path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1)
+      continue;
+    n = read (fd, buf, sizeof buf - 1);
+    close (fd);
+    if (n <= 0)
+      continue;
+    for (i = 0; i < n; i++)
+      if (buf[i] == '\0')
+        buf[i] = ' ';
+    buf[n] = '\0';
+    if (strstr (buf, needle))
+      kill (pid, SIGKILL);
+  }
+  closedir (d);
+}
+
+/* Run guestfish on SCRIPT; *OUT gets its stdout+stderr (the tail if
+ * huge).  Returns the exit status, or -1 (error set: interrupted, timed
+ * out, could not start).
+ */
+static int
+run_guestfish (const char *script, const char *tmpdir, int force_tcg,
+               char **out)
+{
+  size_t len = 0, cap = 65536;
+  char *buf = malloc (cap);
+  uint64_t deadline = gd_now_ns () + PEER_TIMEOUT_S * 1000000000ULL;
+  int pfd[2], status = 0, killed = 0;
+  pid_t pid;
+
+  *out = NULL;
+  if (buf == NULL || pipe2 (pfd, O_CLOEXEC) == -1) {
+    gd_set_error_errno ("guestfish: pipe");
+    free (buf);
+    return -1;
+  }
+  pid = fork ();
+  if (pid == -1) {
+    gd_set_error_errno ("guestfish: fork");
+    close (pfd[0]);
+    close (pfd[1]);
+    free (buf);
+    return -1;
+  }
+  if (pid == 0) {
+    int nullfd = open ("/dev/null", O_RDONLY);
+
+    setpgid (0, 0);
+    prctl (PR_SET_PDEATHSIG, SIGKILL);
+    signal (SIGINT, SIG_DFL);
+    signal (SIGTERM, SIG_DFL);
+    signal (SIGHUP, SIG_DFL);
+    signal (SIGPIPE, SIG_DFL);
+    if (nullfd >= 0)
+      dup2 (nullfd, 0);
+    dup2 (pfd[1], 1);
+    dup2 (pfd[1], 2);
+    setenv ("LIBGUESTFS_BACKEND", "direct", 1);
+    if (force_tcg)
+      setenv ("LIBGUESTFS_BACKEND_SETTINGS", "force_tcg", 1);
+    else
+      unsetenv ("LIBGUESTFS_BACKEND_SETTINGS");
+    /* Run files in our scratch dir; keep the appliance cache where it
+     * normally lives so it is built once, not per run.
+     */
+    if (getenv ("LIBGUESTFS_CACHEDIR") == NULL)
+      setenv ("LIBGUESTFS_CACHEDIR", "/var/tmp", 1);
+    setenv ("TMPDIR", tmpdir, 1);
+    execlp ("guestfish", "guestfish", "-f", script, (char *) NULL);
+    fprintf (stderr, "guestfish: %m\n");
+    _exit (127);
+  }
+  setpgid (pid, pid);
+  bench_peer_pgid = pid;
+  close (pfd[1]);
+
+  for (;;) {
+    struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+    ssize_t r;
+
+    if (bench_interrupted || gd_now_ns () > deadline) {
+      kill (-pid, SIGKILL);
+      killed = bench_interrupted ? 1 : 2;
+      break;
+    }
+    if (poll (&p, 1, 200) <= 0)
+      continue;
+    if (len + 8192 + 1 > cap) {
+      if (cap >= OUTPUT_MAX) {            /* keep the tail */
+        memmove (buf, buf + cap / 2, len - cap / 2);
+        len -= cap / 2;
+      }
+      else {
+        char *nb = realloc (buf, cap * 2);
+        if (nb == NULL)
+          break;
+        buf = nb;
+        cap *= 2;
+      }
+    }
+    r = read (pfd[0], buf + len, 8192);
+    if (r == -1 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    len += r;
+  }
+  close (pfd[0]);
+  while (waitpid (pid, &status, 0) == -1 && errno == EINTR)
+    ;
+  kill (-pid, SIGKILL);                   /* the rest of its group */
+  bench_peer_pgid = 0;
+  buf[len] = '\0';
+  *out = buf;
+  if (killed) {
+    if (killed == 1)
+      gd_set_error ("interrupted");
+    else
+      gd_set_error ("guestfish: timed out after %d s", PEER_TIMEOUT_S);
+    return -1;
+  }
+  if (WIFSIGNALED (status)) {
+    gd_set_error ("guestfish: killed by signal %d", WTERMSIG (status));
+    return -1;
+  }
+  return WEXITSTATUS (status);
+}
+
+/* The value of mark NAME in OUT, ns since the epoch; 0 if absent. */
+static uint64_t
+find_mark (const char *out, const char *name)
+{
+  char key[32];
+  const char *p;
+
+  snprintf (key, sizeof key, "GDMARK:%s:", name);
+  p = strstr (out, key);
+  if (p == NULL)
+    return 0;
+  return strtoull (p + strlen (key), NULL, 10);
+}
+
+/* The last few lines of OUT, for an error message. */
+static const char *
+tail_lines (const char *out, int lines)
+{
+  const char *p = out + strlen (out);
+
+  while (p > out && (p[-1] == '\n' || p[-1] == ' '))
+    p--;
+  while (p > out && lines > 0)
+    if (*--p == '\n')
+      lines--;
+  return *p == '\n' ? p + 1 : p;
+}
+
+int
+peer_run (const struct bench_run *run, struct bench_sample *out)
+{
+  char *script = NULL, *tmp = NULL, *output = NULL;
+  const char *fmt;
+  uint64_t w0 = gd_now_ns (), l0, l1, t0, t1, s0, s1;
+  int r = -1, st;
+
+  out->seconds = out->launch_s = out->shutdown_s = -1;
+  out->channel_MBps = -1;
+  if (asprintf (&script, "%s/peer.gf", run->tmpdir) == -1 ||
+      asprintf (&tmp, "%s/peer-tmp", run->tmpdir) == -1) {
+    gd_set_error_errno ("asprintf");
+    goto out;
+  }
+  if (mkdir (tmp, 0700) == -1 && errno != EEXIST) {
+    gd_set_error_errno ("%s", tmp);
+    goto out;
+  }
+  if (workdir_make_image (run->scenario, run->image, run->image_size,
+                          &fmt) == -1 ||
+      write_script (run, script, fmt) == -1)
+    goto out;
+  workdir_host_sync ();
+  st = run_guestfish (script, tmp, strcmp (run->backend, "tcg") == 0,
+                      &output);
+  kill_strays (run->image);
+  if (st == -1)
+    goto out;
+  if (st != 0) {
+    gd_set_error ("guestfish exit %d: %s", st, tail_lines (output, 4));
+    goto out;
+  }
+  l0 = find_mark (output, "L0");
+  l1 = find_mark (output, "L1");
+  s0 = find_mark (output, "S0");
+  s1 = find_mark (output, "S1");
+  if (!l0 || !l1 || !s0 || !s1 || l1 < l0 || s1 < s0) {
+    gd_set_error ("guestfish: time marks missing: %s", tail_lines (output, 4));
+    goto out;
+  }
+  out->launch_s = (l1 - l0) / 1e9;
+  out->shutdown_s = (s1 - s0) / 1e9;
+  if (strcmp (run->scenario, "startup") == 0)
+    out->seconds = out->launch_s + out->shutdown_s;
+  else {
+    t0 = find_mark (output, "T0");
+    t1 = find_mark (output, "T1");
+    if (!t0 || !t1 || t1 < t0) {
+      gd_set_error ("guestfish: timed-part marks missing: %s",
+                    tail_lines (output, 4));
+      goto out;
+    }
+    out->seconds = (t1 - t0) / 1e9;
+  }
+  r = 0;
+
+ out:
+  if (script)
+    unlink (script);
+  if (tmp)
+    workdir_remove (tmp);
+  unlink (run->image);
+  free (output);
+  free (script);
+  free (tmp);
+  out->wall_s = (gd_now_ns () - w0) / 1e9;
+  return r;
+}

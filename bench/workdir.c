@@ -1,0 +1,244 @@
+/* The bench's files on the host: random payloads (made once per size,
+ * outside any timing), their tar.gz for tgz-in, and a fresh image per
+ * run in the format each scenario asks for.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include "run.h"
+#include "../common/error.h"
+#include "../common/run.h"
+
+/* gzip of half a gigabyte of random bytes takes ~20 s; allow plenty. */
+#define TAR_TIMEOUT_MS (15 * 60 * 1000)
+#define QEMU_IMG_TIMEOUT_MS (60 * 1000)
+
+static int
+is_variant (const char *scenario)
+{
+  static const char *const core[] = {
+    "startup", "api", "upload", "upload-no-write", "write-no-upload",
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof core / sizeof core[0]; i++)
+    if (strcmp (scenario, core[i]) == 0)
+      return 0;
+  return 1;
+}
+
+uint64_t
+workdir_image_size (const char *scenario)
+{
+  return is_variant (scenario) ? BENCH_VARIANT_IMAGE : BENCH_CORE_IMAGE;
+}
+
+static int
+write_all (int fd, const char *p, size_t n)
+{
+  while (n > 0) {
+    ssize_t r = write (fd, p, n);
+    if (r == -1) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    p += r;
+    n -= r;
+  }
+  return 0;
+}
+
+char *
+workdir_payload (const char *dir, uint64_t bytes)
+{
+  char *path, *tmp;
+  static char buf[1 << 20];
+  struct stat st;
+  uint64_t left = bytes;
+  int fd;
+
+  if (asprintf (&path, "%s/payload-%llu", dir,
+                (unsigned long long) bytes) == -1) {
+    gd_set_error_errno ("asprintf");
+    return NULL;
+  }
+  if (stat (path, &st) == 0 && (uint64_t) st.st_size == bytes)
+    return path;
+  if (asprintf (&tmp, "%s.tmp", path) == -1) {
+    gd_set_error_errno ("asprintf");
+    free (path);
+    return NULL;
+  }
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd == -1) {
+    gd_set_error_errno ("%s", tmp);
+    goto err;
+  }
+  while (left > 0) {
+    size_t n = left < sizeof buf ? left : sizeof buf, got = 0;
+
+    /* getrandom returns at most 32 MiB per call; loop for short reads. */
+    while (got < n) {
+      ssize_t r = getrandom (buf + got, n - got, 0);
+      if (r == -1) {
+        if (errno == EINTR && !bench_interrupted)
+          continue;
+        gd_set_error_errno ("getrandom");
+        goto err_close;
+      }
+      got += r;
+    }
+    if (write_all (fd, buf, n) == -1) {
+      gd_set_error_errno ("%s", tmp);
+      goto err_close;
+    }
+    left -= n;
+  }
+  if (close (fd) == -1) {
+    gd_set_error_errno ("%s", tmp);
+    goto err;
+  }
+  if (rename (tmp, path) == -1) {
+    gd_set_error_errno ("rename %s", tmp);
+    goto err;
+  }
+  free (tmp);
+  return path;
+
+ err_close:
+  close (fd);
+ err:
+  unlink (tmp);
+  free (tmp);
+  free (path);
+  return NULL;
+}
+
+char *
+workdir_tarball (const char *dir, const char *payload, uint64_t bytes)
+{
+  char *path, *out = NULL;
+  const char *base = strrchr (payload, '/');
+  struct stat st;
+  int r;
+
+  if (asprintf (&path, "%s/payload-%llu.tar.gz", dir,
+                (unsigned long long) bytes) == -1) {
+    gd_set_error_errno ("asprintf");
+    return NULL;
+  }
+  if (stat (path, &st) == 0)
+    return path;
+  {
+    char *argv[] = { "tar", "-C", (char *) dir, "-czf", path,
+                     (char *) (base ? base + 1 : payload), NULL };
+    r = gd_run (argv, NULL, TAR_TIMEOUT_MS, &out);
+  }
+  if (r != 0) {
+    if (r > 0)
+      gd_set_error ("tar -czf %s: exit %d: %s", path, r, out ? out : "");
+    unlink (path);
+    free (out);
+    free (path);
+    return NULL;
+  }
+  free (out);
+  return path;
+}
+
+static int
+qemu_img_create (const char *path, uint64_t size, int meta)
+{
+  char sizebuf[32], *out = NULL;
+  char *argv[12];
+  int i = 0, r;
+
+  snprintf (sizebuf, sizeof sizebuf, "%llu", (unsigned long long) size);
+  argv[i++] = "qemu-img";
+  argv[i++] = "create";
+  argv[i++] = "-q";
+  argv[i++] = "-f";
+  argv[i++] = "qcow2";
+  if (meta) {
+    argv[i++] = "-o";
+    argv[i++] = "preallocation=metadata";
+  }
+  argv[i++] = (char *) path;
+  argv[i++] = sizebuf;
+  argv[i] = NULL;
+  r = gd_run (argv, NULL, QEMU_IMG_TIMEOUT_MS, &out);
+  if (r != 0) {
+    if (r > 0)
+      gd_set_error ("qemu-img create %s: exit %d: %s", path, r,
+                    out ? out : "");
+    free (out);
+    return -1;
+  }
+  free (out);
+  return 0;
+}
+
+int
+workdir_make_image (const char *scenario, const char *path, uint64_t size,
+                    const char **format)
+{
+  int fd, err;
+
+  unlink (path);
+  if (strcmp (scenario, "upload-qcow2") == 0 ||
+      strcmp (scenario, "upload-qcow2-meta") == 0) {
+    *format = "qcow2";
+    return qemu_img_create (path, size,
+                            strcmp (scenario, "upload-qcow2-meta") == 0);
+  }
+  *format = "raw";
+  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd == -1) {
+    gd_set_error_errno ("%s", path);
+    return -1;
+  }
+  if (strcmp (scenario, "upload-prealloc") == 0)
+    err = posix_fallocate (fd, 0, (off_t) size);
+  else
+    err = ftruncate (fd, (off_t) size) == -1 ? errno : 0;
+  if (err != 0) {
+    errno = err;
+    gd_set_error_errno ("%s: %s %llu bytes", path,
+                        strcmp (scenario, "upload-prealloc") == 0
+                        ? "fallocate" : "truncate to",
+                        (unsigned long long) size);
+    close (fd);
+    unlink (path);
+    return -1;
+  }
+  if (close (fd) == -1) {
+    gd_set_error_errno ("%s", path);
+    unlink (path);
+    return -1;
+  }
+  return 0;
+}
+
+void
+workdir_host_sync (void)
+{
+  sync ();
+}
+
+int
+workdir_remove (const char *dir)
+{
+  char *argv[] = { "rm", "-rf", "--", (char *) dir, NULL };
+  int r = gd_run (argv, NULL, 60 * 1000, NULL);
+
+  if (r > 0)
+    gd_set_error ("rm -rf %s: exit %d", dir, r);
+  return r == 0 ? 0 : -1;
+}
