@@ -349,6 +349,7 @@ fsync_test_main (int argc, char **argv)
     }
   if (!json)
     print_legend (stdout);
+  fflush (stdout);
   rc = nerr || harness_interrupted ? 1 : 0;
 
  cleanup:

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# guestdrv fsync-test's controls on TCG, asserted from --json: qemu
+# cache=unsafe drops the guest's flushes (not honoured: the fsynced file
+# is lost in the power cut, no host flush), cache=none passes them down
+# (honoured: fsynced file intact, host flushes seen).  Either way the
+# unsynced control must have reached the host.  Nothing may be left
+# behind (temp dirs, mounts, processes).
+# Needs root, /dev/fuse, qemu, strace, e2fsprogs (exit 77 otherwise);
+# SKIP_TEST_FSYNC_TCG=1 skips.  Slow: two TCG boots.
+set -euo pipefail
+
+skip () { echo "SKIP: $*"; exit 77; }
+fail () { echo "FAIL: $*"; exit 1; }
+
+[ -z "${SKIP_TEST_FSYNC_TCG:-}" ] || skip "SKIP_TEST_FSYNC_TCG is set"
+[ "$(id -u)" = 0 ] || skip "needs root (FUSE mount)"
+[ -c /dev/fuse ] || skip "/dev/fuse missing"
+for c in qemu-system-x86_64 strace jq fusermount3 mkfs.ext2 debugfs e2fsck \
+         timeout; do
+  command -v "$c" >/dev/null || skip "$c not installed"
+done
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+guestdrv=$top/guestdrv
+[ -x "$guestdrv" ] && [ -x "$top/fsync/guestdrv-lazyfs" ] ||
+  fail "guestdrv or fsync/guestdrv-lazyfs not built (run make)"
+
+tmp=$(mktemp -d /tmp/test-fsync-tcg.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+export TMPDIR=$tmp
+
+rc=0
+timeout --kill-after=10 200 "$guestdrv" fsync-test --backend tcg \
+  --cache unsafe,none --json >"$tmp/out.json" 2>"$tmp/err" || rc=$?
+cat "$tmp/out.json"
+[ $rc = 0 ] || { cat "$tmp/err"; fail "fsync-test exited with $rc"; }
+
+# case CACHE JQ-EXPR: the expression must hold for that case's object.
+check () {
+  local obj
+  obj=$(jq -c "select(.cache == \"$1\")" "$tmp/out.json")
+  [ -n "$obj" ] || fail "no result for cache=$1"
+  echo "$obj" | jq -e "$2" >/dev/null || fail "cache=$1: $2 does not hold: $obj"
+}
+
+for mode in unsafe none; do
+  check $mode '.backend == "tcg"'
+  check $mode '.flush_accounting != "n/a" and .power_cut != "n/a"'
+  check $mode '.unsynced_on_host_before_cut == true'
+  check $mode '.e2fsck_status == 0'
+  check $mode '.model_writebacks == 0'
+done
+check unsafe '.verdict == "not-honoured"'
+check unsafe '.host_flushes == 0'
+check unsafe '.fsynced_bytes_lost == .pattern_bytes'
+check unsafe '.unsynced_bytes_lost == .pattern_bytes'
+check none '.verdict == "honoured"'
+check none '.host_flushes >= 1 and .open_o_direct == true'
+check none '.fsynced_bytes_lost == 0'
+
+# Nothing left: no temp dir, no mount, no process of ours.
+left=$(ls -A "$tmp" | grep -v -e '^out.json$' -e '^err$' || :)
+[ -z "$left" ] || fail "left behind in TMPDIR: $left"
+! grep -q "$tmp" /proc/mounts || fail "a mount under $tmp is left"
+! pgrep -f "guestdrv-lazyfs $tmp" >/dev/null || fail "guestdrv-lazyfs left running"
+! pgrep -f "qemu-system-x86_64.*$tmp" >/dev/null || fail "qemu left running"
+echo "PASS: test-fsync-tcg"

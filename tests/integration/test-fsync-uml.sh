@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# guestdrv fsync-test on User-Mode Linux: whatever UML does with the
+# guest's fsync, every cache mode must come out with a verdict and its
+# evidence (a mode the backend refuses says "refused" and why), and at
+# least one mode must really run.  Nothing may be left behind.
+# Exit 77 if UML does not boot here; needs root, /dev/fuse, e2fsprogs, jq.
+# SKIP_TEST_FSYNC_UML=1 skips.
+set -euo pipefail
+
+skip () { echo "SKIP: $*"; exit 77; }
+fail () { echo "FAIL: $*"; exit 1; }
+
+[ -z "${SKIP_TEST_FSYNC_UML:-}" ] || skip "SKIP_TEST_FSYNC_UML is set"
+[ "$(id -u)" = 0 ] || skip "needs root (FUSE mount)"
+[ -c /dev/fuse ] || skip "/dev/fuse missing"
+for c in jq fusermount3 mkfs.ext2 debugfs e2fsck truncate timeout; do
+  command -v "$c" >/dev/null || skip "$c not installed"
+done
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+guestdrv=$top/guestdrv
+[ -x "$guestdrv" ] && [ -x "$top/fsync/guestdrv-lazyfs" ] ||
+  fail "guestdrv or fsync/guestdrv-lazyfs not built (run make)"
+
+tmp=$(mktemp -d /tmp/test-fsync-uml.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+export TMPDIR=$tmp
+
+truncate -s 16M "$tmp/probe.img"
+if ! timeout --kill-after=10 120 "$guestdrv" --backend uml -a "$tmp/probe.img" \
+     -- ping-daemon >"$tmp/probe.log" 2>&1; then
+  skip "UML does not boot here: $(tail -n1 "$tmp/probe.log")"
+fi
+rm -f "$tmp/probe.img" "$tmp/probe.log"
+
+rc=0
+timeout --kill-after=10 200 "$guestdrv" fsync-test --backend uml --json \
+  >"$tmp/out.json" 2>"$tmp/err" || rc=$?
+cat "$tmp/out.json"
+[ $rc = 0 ] || { cat "$tmp/err"; fail "fsync-test exited with $rc"; }
+
+[ "$(jq -s length "$tmp/out.json")" = 5 ] || fail "expected 5 cases"
+jq -e -s 'all(.[]; .backend == "uml")' "$tmp/out.json" >/dev/null ||
+  fail "a case is not uml"
+jq -e -s 'all(.[]; .verdict | IN("honoured", "not-honoured", "inconsistent", "refused"))' \
+  "$tmp/out.json" >/dev/null || fail "a case has no verdict"
+jq -e -s 'any(.[]; .verdict != "refused")' "$tmp/out.json" >/dev/null ||
+  fail "UML refused every cache mode"
+# A refused mode says why; a measured one carries the power cut's numbers
+# and either host flush counts or the reason they are missing.
+jq -e -s 'all(.[] | select(.verdict == "refused"); .note != "")' \
+  "$tmp/out.json" >/dev/null || fail "a refusal without a reason"
+jq -e -s 'all(.[] | select(.verdict != "refused");
+            (.fsynced_bytes_lost | type) == "number" and
+            (.unsynced_bytes_lost | type) == "number" and
+            .unsynced_on_host_before_cut == true and
+            .e2fsck_status != null and
+            ((.host_flushes | type) == "number" or
+             (.note | test("flush accounting unavailable"))))' \
+  "$tmp/out.json" >/dev/null || fail "a measured case lacks its evidence"
+# The verdict follows the evidence.
+jq -e -s 'all(.[] | select(.verdict == "honoured"); .fsynced_bytes_lost == 0)' \
+  "$tmp/out.json" >/dev/null || fail "honoured although fsynced data was lost"
+jq -e -s 'all(.[] | select(.verdict == "not-honoured" and .power_cut != "n/a");
+            .fsynced_bytes_lost > 0)' "$tmp/out.json" >/dev/null ||
+  fail "not-honoured although the fsynced data survived"
+
+left=$(ls -A "$tmp" | grep -v -e '^out.json$' -e '^err$' || :)
+[ -z "$left" ] || fail "left behind in TMPDIR: $left"
+! grep -q "$tmp" /proc/mounts || fail "a mount under $tmp is left"
+! pgrep -f "guestdrv-lazyfs $tmp" >/dev/null || fail "guestdrv-lazyfs left running"
+echo "PASS: test-fsync-uml"
