@@ -309,29 +309,30 @@ flushcount_mark (struct flushcount *fc, int phase)
 }
 
 static int
-phase_of (const struct flushcount *fc, double t)
+phase_of (const double marks[FC_NPHASES], double t)
 {
   int p = FC_PHASE_BEFORE;
   for (int i = 1; i < FC_NPHASES; i++)
-    if (fc->marks[i] >= 0 && t >= fc->marks[i])
+    if (marks[i] >= 0 && t >= marks[i])
       p = i;
   return p;
 }
 
 /* Whether the first argument of a call ends with TAG (an fd that -y
- * decorated with the image's path).  Our paths hold no ',' or ')'.
+ * decorated with the image's path); an unfinished call ends it with
+ * " <unfinished ...>".  Our paths hold no ',', ')' or space.
  */
 static bool
 first_arg_is (const char *args, const char *tag)
 {
-  size_t n = strcspn (args, ",)"), tlen = strlen (tag);
+  size_t n = strcspn (args, ",) \n"), tlen = strlen (tag);
   return n >= tlen && memcmp (args + n - tlen, tag, tlen) == 0;
 }
 
 /* One strace line: "PID SECS.USEC name(args) = ret", or without PID. */
 static void
-parse_line (struct flushcount *fc, const char *line, const char *fdtag,
-            const char *pathtag)
+parse_line (struct fc_result *res, const double marks[FC_NPHASES],
+            const char *line, const char *fdtag, const char *pathtag)
 {
   const char *p = line, *name, *paren;
   char *end;
@@ -356,7 +357,7 @@ parse_line (struct flushcount *fc, const char *line, const char *fdtag,
   if (!paren)
     return;
   nlen = paren - name;
-  ph = &fc->res.phase[phase_of (fc, t)];
+  ph = &res->phase[phase_of (marks, t)];
   on_image = first_arg_is (paren + 1, fdtag);
 #define IS(s) (nlen == strlen (s) && strncmp (name, s, nlen) == 0)
   if (IS ("sync"))
@@ -373,19 +374,35 @@ parse_line (struct flushcount *fc, const char *line, const char *fdtag,
     ph->dsync_writes++;
   else if ((IS ("open") || IS ("openat")) && strstr (paren, pathtag)) {
     ph->opens++;
-    if (strstr (paren, "O_DIRECT")) fc->res.o_direct = true;
-    if (strstr (paren, "O_SYNC")) fc->res.o_sync = true;
-    else if (strstr (paren, "O_DSYNC")) fc->res.o_dsync = true;
+    if (strstr (paren, "O_DIRECT")) res->o_direct = true;
+    if (strstr (paren, "O_SYNC")) res->o_sync = true;
+    else if (strstr (paren, "O_DSYNC")) res->o_dsync = true;
   }
 #undef IS
+}
+
+int
+flushcount_parse (const char *path, const char *image,
+                  const double marks[FC_NPHASES], struct fc_result *res)
+{
+  char fdtag[PATH_MAX + 4], pathtag[PATH_MAX + 4], line[4096];
+  FILE *f = fopen (path, "re");
+
+  if (!f) {
+    gd_set_error_errno ("%s", path);
+    return -1;
+  }
+  snprintf (fdtag, sizeof fdtag, "<%s>", image);
+  snprintf (pathtag, sizeof pathtag, "\"%s\"", image);
+  while (fgets (line, sizeof line, f))
+    parse_line (res, marks, line, fdtag, pathtag);
+  fclose (f);
+  return 0;
 }
 
 void
 flushcount_finish (struct flushcount *fc, struct fc_result *out)
 {
-  char fdtag[PATH_MAX + 4], pathtag[PATH_MAX + 4], line[4096];
-  FILE *f;
-
   if (!fc) {
     memset (out, 0, sizeof *out);
     snprintf (out->why, sizeof out->why, "out of memory");
@@ -409,19 +426,10 @@ flushcount_finish (struct flushcount *fc, struct fc_result *out)
     }
     fc->tracer = 0;
   }
-  if (fc->res.available) {
-    snprintf (fdtag, sizeof fdtag, "<%s>", fc->image);
-    snprintf (pathtag, sizeof pathtag, "\"%s\"", fc->image);
-    f = fopen (fc->out, "re");
-    if (!f) {
-      fc->res.available = false;
-      snprintf (fc->res.why, sizeof fc->res.why, "%s: %m", fc->out);
-    }
-    else {
-      while (fgets (line, sizeof line, f))
-        parse_line (fc, line, fdtag, pathtag);
-      fclose (f);
-    }
+  if (fc->res.available &&
+      flushcount_parse (fc->out, fc->image, fc->marks, &fc->res) == -1) {
+    fc->res.available = false;
+    snprintf (fc->res.why, sizeof fc->res.why, "%s", gd_get_error ());
   }
   *out = fc->res;
   free (fc);

@@ -71,6 +71,12 @@ struct flushcount *flushcount_start (pid_t pgid, const char *image,
                                      const char *dir, bool follow_threads);
 /* A phase boundary, now (wall clock: strace stamps with it). */
 void flushcount_mark (struct flushcount *fc, int phase);
+/* Add the calls on IMAGE in strace output PATH (-ttt -y, with or without
+ * a pid column) to RES, by phase: MARKS[i] is when phase i began (epoch
+ * s, -1 if never).  0 or -1 with the error set.
+ */
+int flushcount_parse (const char *path, const char *image,
+                      const double marks[FC_NPHASES], struct fc_result *res);
 /* After the hypervisor is dead: wait for the tracer, parse, free. */
 void flushcount_finish (struct flushcount *fc, struct fc_result *out);
 
