@@ -438,7 +438,9 @@ harness_run_case (struct harness_env *env, const char *backend,
   cfg = (struct launch_config) { .disks = &d, .ndisks = 1 };
   cfg.backend = launcher_parse_backend (backend);
   if (launcher_prepare (&cfg) == -1) {
-    snprintf (r->verdict, sizeof r->verdict, "refused");
+    /* A refusal of the mode names it; anything else is the backend. */
+    snprintf (r->verdict, sizeof r->verdict, "%s",
+              strstr (gd_get_error (), cache) ? "refused" : "unavailable");
     snprintf (r->note, sizeof r->note, "%s", gd_get_error ());
     return 0;
   }

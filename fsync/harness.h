@@ -90,7 +90,8 @@ struct harness_env {
 
 struct case_result {
   char backend[8], cache[16];
-  char verdict[16];       /* honoured not-honoured inconsistent refused error */
+  /* honoured not-honoured inconsistent refused unavailable error */
+  char verdict[16];
   char method1[16], method2[16];       /* honoured not-honoured n/a */
   char note[512];
   struct fc_result fc;
