@@ -55,6 +55,7 @@ include protocol/module.mk
 include launcher/module.mk
 include appliance/module.mk
 include trace/module.mk
+include disk/module.mk
 include bench/module.mk
 include fsync/module.mk
 include session/module.mk

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../common/clock.h"
 #include "../common/error.h"
+#include "../trace/probe.h"
 
 enum ret { R_ERR, R_INT, R_INT64, R_BOOL, R_STRING, R_STRINGLIST, R_HASH,
            R_BUFFER, R_STATVFS };
@@ -42,6 +44,8 @@ static int h_write (struct cli *, const struct cmd *, int, char **);
 static int h_ls (struct cli *, const struct cmd *, int, char **);
 static int h_help (struct cli *, const struct cmd *, int, char **);
 static int h_list_devices (struct cli *, const struct cmd *, int, char **);
+static int h_chanprobe (struct cli *, const struct cmd *, int, char **);
+static int h_time (struct cli *, const struct cmd *, int, char **);
 
 static const struct cmd commands[] = {
   { "run", -1, "", NULL, R_ERR, h_run, "" },
@@ -104,6 +108,9 @@ static const struct cmd commands[] = {
   { "zero-device", 228, "s", NULL, R_ERR, NULL, "device" },
   { "e2fsck", 304, "s", "correct:b,forceall:b", R_ERR, NULL, "device [correct:true] [forceall:true]" },
   { "available", 458, "s", NULL, R_INT, NULL, "group" },
+  { "time", -1, "", NULL, R_ERR, h_time, "command args..." },
+  { "upload-discard", -1, "s", NULL, R_ERR, h_chanprobe, "size (host->guest, no disk; K/M/G suffixes)" },
+  { "download-zeroes", -1, "s", NULL, R_ERR, h_chanprobe, "size (guest->host, no disk; K/M/G suffixes)" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -662,6 +669,60 @@ h_list_devices (struct cli *c, const struct cmd *cmd, int argc, char **argv)
   }
   proto_reply_free (&rep);
   return 0;
+}
+
+/* upload-discard SIZE, download-zeroes SIZE: channel throughput with no
+ * disk underneath (trace/chanprobe.c).  MB/s are 10^6 bytes per second.
+ */
+static int
+h_chanprobe (struct cli *c, const struct cmd *cmd, int argc, char **argv)
+{
+  bool up = strcmp (cmd->name, "upload-discard") == 0;
+  uint64_t size, ns = 0, mult = 1;
+  char *end;
+  int r;
+
+  if (argc != 2)
+    return usage_error (c, cmd, argc - 1);
+  errno = 0;
+  size = strtoull (argv[1], &end, 0);
+  switch (*end) {
+  case 'k': case 'K': mult = 1ULL << 10; end++; break;
+  case 'm': case 'M': mult = 1ULL << 20; end++; break;
+  case 'g': case 'G': mult = 1ULL << 30; end++; break;
+  }
+  if (errno || end == argv[1] || *end || argv[1][0] == '-' ||
+      size > (UINT64_C (1) << 42) / mult) {
+    gd_set_error ("%s: '%s' is not a size (bytes, or with K, M, G)", cmd->name, argv[1]);
+    return -1;
+  }
+  size *= mult;
+  if (ensure_launched (c) == -1)
+    return -1;
+  r = up ? trace_chanprobe_upload_discard (c->s, size, &ns)
+         : trace_chanprobe_download_zeroes (c->s, size, &ns);
+  if (r == -1) {
+    gd_error_prefix ("%s", cmd->name);
+    return -1;
+  }
+  printf ("%s: %" PRIu64 " bytes in %.3f s: %.1f MB/s\n", cmd->name, size,
+          ns / 1e9, ns ? size / 1e6 / (ns / 1e9) : 0.0);
+  return 0;
+}
+
+/* guestfish's time: run a command, then print how long it took. */
+static int
+h_time (struct cli *c, const struct cmd *cmd, int argc, char **argv)
+{
+  uint64_t t0;
+  int r;
+
+  if (argc < 2)
+    return usage_error (c, cmd, argc - 1);
+  t0 = gd_now_ns ();
+  r = cli_run_command (c, argc - 1, argv + 1);
+  printf ("elapsed time: %.3f seconds\n", (gd_now_ns () - t0) / 1e9);
+  return r;
 }
 
 int

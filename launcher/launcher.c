@@ -20,9 +20,17 @@
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/run.h"
+#include "../disk/disk.h"
+#include "../trace/probe.h"
 #include "../trace/trace.h"
 
 #define KVM_PROBE_TIMEOUT_MS 3000
+
+/* The config being launched, for hv_spawn: it adds the disk layer's I/O
+ * counter to any backend's environment, and the backends (whose start
+ * has the config) call hv_spawn without it.
+ */
+static __thread const struct launch_config *launching;
 
 /* Process groups to kill from a signal handler. */
 #define MAX_RUNNING 16
@@ -217,8 +225,33 @@ hv_spawn (struct hv *hv, char *const argv[], int keep_fd, char *const env_add[])
   int cfd[2];
   pid_t pid;
 
+  char **iocount_env = NULL, **merged = NULL;
+
+  if (unlikely (launching && disk_iocount_wanted ())) {
+    size_t n = 0, k = 0;
+    iocount_env = disk_iocount_env (hv->tmpdir, launching->disks,
+                                    launching->ndisks);
+    if (!iocount_env) {
+      gd_debug ("launcher", "no host disk counters: %s", gd_get_error ());
+      if (trace_on (TL_DISK))
+        trace_summary_str (TL_DISK, "iocount_error", gd_get_error ());
+    }
+    for (; iocount_env && env_add && env_add[n]; n++)
+      ;
+    for (size_t i = 0; iocount_env && iocount_env[i]; i++)
+      n++;
+    if (iocount_env && (merged = calloc (n + 1, sizeof *merged)) != NULL) {
+      for (size_t i = 0; env_add && env_add[i]; i++)
+        merged[k++] = env_add[i];
+      for (size_t i = 0; iocount_env[i]; i++)
+        merged[k++] = iocount_env[i];
+      env_add = merged;
+    }
+  }
   if (pipe2 (cfd, O_CLOEXEC) == -1) {
     gd_set_error_errno ("pipe");
+    free (merged);
+    disk_env_free (iocount_env);
     return -1;
   }
   hv->stats.t_fork_ns = gd_now_ns ();
@@ -226,6 +259,8 @@ hv_spawn (struct hv *hv, char *const argv[], int keep_fd, char *const env_add[])
   if (pid == -1) {
     gd_set_error_errno ("fork");
     close (cfd[0]); close (cfd[1]);
+    free (merged);
+    disk_env_free (iocount_env);
     return -1;
   }
   if (pid == 0) {
@@ -255,6 +290,8 @@ hv_spawn (struct hv *hv, char *const argv[], int keep_fd, char *const env_add[])
   }
   setpgid (pid, pid);
   close (cfd[1]);
+  free (merged);
+  disk_env_free (iocount_env);
   hv->pid = pid;
   hv->stats.t_exec_ns = gd_now_ns ();
   register_running (pid);
@@ -300,6 +337,8 @@ reap (struct hv *hv, int timeout_ms)
   /* Helpers forked by the hypervisor (UML) share its process group. */
   kill (-hv->pid, SIGKILL);
   unregister_running (hv->pid);
+  if (unlikely (trace_mask))
+    trace_probe_hv_exit (hv);
   return 0;
 }
 
@@ -440,7 +479,9 @@ launcher_launch (struct launch_config *cfg, const struct appliance_files *app)
     gd_set_error ("internal error: launcher_prepare was not called");
     return NULL;
   }
+  launching = cfg;
   hv = ops->start (cfg, app);
+  launching = NULL;
   if (!hv)
     return NULL;
   t0 = gd_now_ns ();
@@ -475,6 +516,7 @@ struct channel *hv_channel (struct hv *hv) { return hv->ch; }
 enum backend_kind hv_backend (const struct hv *hv) { return hv->backend; }
 pid_t hv_pid (const struct hv *hv) { return hv->pid; }
 const char *hv_tmpdir (const struct hv *hv) { return hv->tmpdir; }
+const char *hv_qmp_path (const struct hv *hv) { return hv->qmp_path; }
 const struct hv_stats *hv_get_stats (const struct hv *hv) { return &hv->stats; }
 
 unsigned

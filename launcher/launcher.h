@@ -85,6 +85,8 @@ struct channel *hv_channel (struct hv *hv);
 enum backend_kind hv_backend (const struct hv *hv);
 pid_t hv_pid (const struct hv *hv);
 const char *hv_tmpdir (const struct hv *hv);
+/* qemu's QMP socket ("" for backends without one). */
+const char *hv_qmp_path (const struct hv *hv);
 /* Orderly stop after the caller's internal_autosync: close the channel,
  * let the hypervisor exit, bounded; then SIGKILL the process group.
  * Reaps, removes the temp dir, frees.  Returns 0 if the hypervisor exited

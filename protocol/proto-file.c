@@ -134,10 +134,35 @@ trace_transfer (const char *what, uint32_t proc, uint32_t serial,
     char args[160];
 
     snprintf (args, sizeof args, "\"serial\":%u,\"chunks\":%" PRIu64
-              ",\"bytes\":%" PRIu64 ",\"duration_us\":%.1f",
-              serial, chunks, bytes, (t1 - t0) / 1e3);
+              ",\"bytes\":%" PRIu64 ",\"duration_us\":%.1f,\"MB_s\":%.2f",
+              serial, chunks, bytes, (t1 - t0) / 1e3,
+              t1 > t0 ? bytes / 1e6 / ((t1 - t0) / 1e9) : 0);
     trace_complete (TL_PROTOCOL, what, t0, t1, args);
   }
+}
+
+/* The channel's view of one transfer: bytes, syscalls and time blocked
+ * between two snapshots of its counters (only when the layer is traced).
+ */
+static void
+trace_channel_transfer (struct proto *p, const char *name, uint32_t serial,
+                        const struct channel_stats *a, uint64_t t0)
+{
+  const struct channel_stats *b = channel_get_stats (p->ch);
+  uint64_t t1 = gd_now_ns ();
+  uint64_t bytes = b->bytes_in - a->bytes_in + b->bytes_out - a->bytes_out;
+  char args[256];
+
+  snprintf (args, sizeof args, "\"serial\":%u,\"bytes\":%" PRIu64
+            ",\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64
+            ",\"syscalls\":%" PRIu64 ",\"wait_in_ms\":%.3f,\"wait_out_ms\":%.3f"
+            ",\"MB_s\":%.2f", serial, bytes, b->bytes_in - a->bytes_in,
+            b->bytes_out - a->bytes_out,
+            b->read_calls - a->read_calls + b->write_calls - a->write_calls,
+            (b->wait_in_ns - a->wait_in_ns) / 1e6,
+            (b->wait_out_ns - a->wait_out_ns) / 1e6,
+            t1 > t0 ? bytes / 1e6 / ((t1 - t0) / 1e9) : 0);
+  trace_complete (TL_CHANNEL, name, t0, t1, args);
 }
 
 static void
@@ -165,6 +190,7 @@ proto_call_filein (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
                    struct proto_reply *r)
 {
   uint64_t t0, t_sent, t_end, decode_ns = 0, chunks = 0, bytes = 0;
+  struct channel_stats ch0;
   size_t req_bytes = 0, reply_bytes = 0;
   bool daemon_cancel = false, src_failed = false;
   char *src_msg = NULL;
@@ -188,6 +214,8 @@ proto_call_filein (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
                        &req_bytes) == -1)
     goto out;
   t_sent = gd_now_ns ();
+  if (trace_on (TL_CHANNEL))
+    ch0 = *channel_get_stats (p->ch);
 
   for (;;) {
     ssize_t got;
@@ -228,6 +256,8 @@ proto_call_filein (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
                  t0, t_sent, t_end, t_sent - t0, decode_ns);
   count_transfer (p, proc, false, chunks, bytes);
   trace_transfer ("upload data", proc, serial, t_sent, t_end, chunks, bytes);
+  if (trace_on (TL_CHANNEL))
+    trace_channel_transfer (p, "transfer out", serial, &ch0, t_sent);
   if (src_failed) {
     errno = src_errno;
     gd_set_error ("upload cancelled: the data source failed: %s",
@@ -250,6 +280,7 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
 {
   static const unsigned char cancel_word[4] = { 0xff, 0xff, 0xee, 0xee };
   uint64_t t0, t_sent, t_reply, decode_ns = 0, chunks = 0, bytes = 0;
+  struct channel_stats ch0;
   size_t req_bytes = 0, reply_bytes = 0;
   bool user_cancel = false;
   char *sink_msg = NULL;
@@ -276,6 +307,8 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
   if (proto_read_reply (p, proc, serial, r, &reply_bytes, &decode_ns) == -1)
     goto out;
   t_reply = gd_now_ns ();
+  if (trace_on (TL_CHANNEL))
+    ch0 = *channel_get_stats (p->ch);
   proto_account (p, proc, serial, r->status, req_bytes, reply_bytes,
                  t0, t_sent, t_reply, t_sent - t0, decode_ns);
   if (r->status != 0) {         /* failed before the transfer: no chunks */
@@ -345,6 +378,8 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
   count_transfer (p, proc, true, chunks, bytes);
   trace_transfer ("download data", proc, serial, t_reply, gd_now_ns (),
                   chunks, bytes);
+  if (trace_on (TL_CHANNEL))
+    trace_channel_transfer (p, "transfer in", serial, &ch0, t_reply);
  out:
   free (sink_msg);
   proto_end (p);

@@ -9,6 +9,7 @@
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../trace/probe.h"
 #include "../trace/trace.h"
 
 #define PROC_INTERNAL_AUTOSYNC 282
@@ -158,6 +159,8 @@ session_launch (struct session *s)
   s->t_ready = gd_now_ns ();
   if (trace_on (TL_LAUNCHER))
     trace_complete (TL_LAUNCHER, "launch", s->t_launch0, s->t_ready, NULL);
+  if (unlikely (trace_mask))
+    trace_probe_launched (s);
   return 0;
 }
 
@@ -298,6 +301,8 @@ session_shutdown (struct session *s)
     }
     if (trace_on (TL_PROTOCOL))
       trace_complete (TL_PROTOCOL, "autosync", t0, gd_now_ns (), NULL);
+    if (unlikely (trace_mask))
+      trace_probe_before_shutdown (s);
     proto_reply_free (&rep);
     proto_args_free (a);
     proto_free (s->proto);

@@ -117,8 +117,82 @@ trace_counter (enum trace_layer l, const char *name, uint64_t t_ns,
   add ('C', l, name, t_ns, t_ns, args);
 }
 
-static void
-json_string (FILE *f, const char *s)
+/* The summary: a short list of (layer, key, JSON value). */
+struct summary_item {
+  enum trace_layer layer;
+  char *key, *value;
+};
+static struct summary_item *summary;
+static size_t nsummary, summary_cap;
+
+void
+trace_summary_json (enum trace_layer l, const char *key, const char *value_json)
+{
+  char *k, *v;
+  size_t i;
+
+  if ((unsigned) l >= TL_NLAYERS || !key || !value_json)
+    return;
+  pthread_mutex_lock (&lock);
+  for (i = 0; i < nsummary; i++)
+    if (summary[i].layer == l && strcmp (summary[i].key, key) == 0) {
+      v = strdup (value_json);
+      if (v) {
+        free (summary[i].value);
+        summary[i].value = v;
+      }
+      pthread_mutex_unlock (&lock);
+      return;
+    }
+  if (nsummary == summary_cap) {
+    size_t ncap = summary_cap ? summary_cap * 2 : 64;
+    struct summary_item *n = realloc (summary, ncap * sizeof *n);
+    if (!n)
+      goto out;
+    summary = n;
+    summary_cap = ncap;
+  }
+  k = strdup (key);
+  v = strdup (value_json);
+  if (!k || !v) {
+    free (k);
+    free (v);
+    goto out;
+  }
+  summary[nsummary++] = (struct summary_item) { l, k, v };
+ out:
+  pthread_mutex_unlock (&lock);
+}
+
+void
+trace_summary_num (enum trace_layer l, const char *key, double v)
+{
+  char buf[64];
+
+  /* JSON has no NaN or infinity. */
+  if (v != v || v > 1e300 || v < -1e300)
+    v = 0;
+  snprintf (buf, sizeof buf, "%.17g", v);
+  trace_summary_json (l, key, buf);
+}
+
+void
+trace_summary_str (enum trace_layer l, const char *key, const char *s)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+
+  if (!f)
+    return;
+  trace_json_string (f, s ? s : "");
+  if (fclose (f) == 0)
+    trace_summary_json (l, key, buf);
+  free (buf);
+}
+
+void
+trace_json_string (FILE *f, const char *s)
 {
   fputc ('"', f);
   for (; *s; s++) {
@@ -145,7 +219,24 @@ trace_write (const char *path)
     return -1;
   }
   gd_clock_init ();
-  fprintf (f, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":\"guestdrv\"},\"traceEvents\":[\n");
+  fprintf (f, "{\"displayTimeUnit\":\"ms\",\n\"otherData\":{\"tool\":\"guestdrv\",\"version\":\"%s\",\"summary\":{",
+           GUESTDRV_VERSION);
+  pthread_mutex_lock (&lock);
+  for (l = 0; l < TL_NLAYERS; l++) {
+    int first = 1;
+    fprintf (f, "%s\n \"%s\":{", l ? "," : "", layer_names[l]);
+    for (i = 0; i < nsummary; i++) {
+      if (summary[i].layer != (enum trace_layer) l)
+        continue;
+      fprintf (f, "%s\n  ", first ? "" : ",");
+      trace_json_string (f, summary[i].key);
+      fprintf (f, ":%s", summary[i].value);
+      first = 0;
+    }
+    fprintf (f, "}");
+  }
+  pthread_mutex_unlock (&lock);
+  fprintf (f, "}},\n\"traceEvents\":[\n");
   fprintf (f, "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"guestdrv\"}}");
   for (l = 0; l < TL_NLAYERS; l++)
     fprintf (f, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}}",
@@ -156,7 +247,7 @@ trace_write (const char *path)
     double ts = (double) (int64_t) (e->t0 - gd_clock_origin) / 1000.0;
     fprintf (f, ",\n{\"ph\":\"%c\",\"pid\":1,\"tid\":%d,\"cat\":\"%s\",\"name\":",
              e->ph, e->layer + 1, layer_names[e->layer]);
-    json_string (f, e->name ? e->name : "?");
+    trace_json_string (f, e->name ? e->name : "?");
     fprintf (f, ",\"ts\":%.3f", ts);
     if (e->ph == 'X')
       fprintf (f, ",\"dur\":%.3f", (double) (e->t1 - e->t0) / 1000.0);
@@ -185,5 +276,12 @@ trace_reset (void)
   free (events);
   events = NULL;
   nevents = cap = 0;
+  for (i = 0; i < nsummary; i++) {
+    free (summary[i].key);
+    free (summary[i].value);
+  }
+  free (summary);
+  summary = NULL;
+  nsummary = summary_cap = 0;
   pthread_mutex_unlock (&lock);
 }

@@ -7,6 +7,7 @@
 #define GUESTDRV_TRACE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../common/clock.h"
 
@@ -29,6 +30,19 @@ void trace_instant (enum trace_layer l, const char *name, uint64_t t_ns,
                     const char *args_json);
 void trace_counter (enum trace_layer l, const char *name, uint64_t t_ns,
                     const char *series, double value);
+
+/* The run's summary: per-layer figures at the end of the run, written
+ * into the trace as otherData.summary.<layer>.<key> so that `guestdrv
+ * report` needs no re-derivation.  VALUE_JSON is one JSON value (a
+ * number, a string with its quotes, an object).  Setting a key again
+ * replaces its value.
+ */
+void trace_summary_json (enum trace_layer l, const char *key,
+                         const char *value_json);
+void trace_summary_num (enum trace_layer l, const char *key, double v);
+void trace_summary_str (enum trace_layer l, const char *key, const char *s);
+/* Append S to F as a JSON string (quotes, escapes). */
+void trace_json_string (FILE *f, const char *s);
 
 /* Write everything recorded so far to PATH; 0 or -1 (error set). */
 int trace_write (const char *path);
