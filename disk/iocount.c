@@ -40,6 +40,8 @@ static int enabled;
 static int nimages;
 static dev_t img_dev[IOCOUNT_MAX_IMAGES];
 static ino_t img_ino[IOCOUNT_MAX_IMAGES];
+static const char *img_path[IOCOUNT_MAX_IMAGES];
+static _Atomic int img_known[IOCOUNT_MAX_IMAGES];
 static char dir[512];
 static struct image_counters counters[IOCOUNT_MAX_IMAGES];
 /* 0 = not yet looked at, -1 = not an image, i + 1 = image i. */
@@ -79,6 +81,21 @@ after_fork_child (void)
   new_id ();
 }
 
+/* An image that did not exist when we started (created by the program
+ * itself) is looked up again on each open until it does.
+ */
+static void
+lookup_image (int k)
+{
+  struct stat st;
+
+  if (img_path[k] && stat (img_path[k], &st) == 0) {
+    img_dev[k] = st.st_dev;
+    img_ino[k] = st.st_ino;
+    img_known[k] = 1;
+  }
+}
+
 static int
 classify_slow (int fd, int counting_open)
 {
@@ -87,9 +104,12 @@ classify_slow (int fd, int counting_open)
 
   if (fstat (fd, &st) == -1)
     return -1;
-  for (k = 0; k < nimages; k++)
-    if (st.st_dev == img_dev[k] && st.st_ino == img_ino[k])
+  for (k = 0; k < nimages; k++) {
+    if (!img_known[k])
+      lookup_image (k);
+    if (img_known[k] && st.st_dev == img_dev[k] && st.st_ino == img_ino[k])
       break;
+  }
   if (k == nimages)
     k = -1;
   if (fd < FD_TABLE) {
@@ -256,19 +276,10 @@ iocount_init (void)
     return;
   for (int k = 0; k < n; k++) {
     char name[64];
-    const char *p;
-    struct stat st;
 
     snprintf (name, sizeof name, IOCOUNT_ENV_PATH "%d", k);
-    p = getenv (name);
-    if (p && stat (p, &st) == 0) {
-      img_dev[k] = st.st_dev;
-      img_ino[k] = st.st_ino;
-    }
-    else {
-      img_dev[k] = (dev_t) -1;  /* matches nothing */
-      img_ino[k] = (ino_t) -1;
-    }
+    img_path[k] = getenv (name) ? strdup (getenv (name)) : NULL;
+    lookup_image (k);
   }
   strcpy (dir, d);
   nimages = n;

@@ -21,3 +21,9 @@ tests/unit/test-proto-captures: tests/unit/test-proto-captures.c tests/unit/test
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-proto-fake-daemon: tests/unit/test-proto-fake-daemon.c tests/unit/fake-daemon.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+# trace/ and disk/ unit tests (owner: trace)
+UNIT_TESTS += tests/unit/test-trace-json
+UNIT_TESTS += tests/unit/test-trace-disk
+tests/unit/test-trace-json tests/unit/test-trace-disk: tests/unit/test-trace-%: tests/unit/test-trace-%.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+tests/unit/test-trace-disk: disk/libguestdrv-iocount.so
