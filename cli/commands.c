@@ -722,6 +722,8 @@ h_time (struct cli *c, const struct cmd *cmd, int argc, char **argv)
   t0 = gd_now_ns ();
   r = cli_run_command (c, argc - 1, argv + 1);
   printf ("elapsed time: %.3f seconds\n", (gd_now_ns () - t0) / 1e9);
+  if (r == -1)
+    gd_set_error ("time: %s failed", argv[1]);   /* its error is printed */
   return r;
 }
 

@@ -8,7 +8,10 @@
 #
 #   trace/overhead.sh [PAIRS]        (default 3; GUESTDRV=path, SIZE_MB=256)
 #
-# Prints every run, the medians and the traced/untraced ratios.
+# Prints every run, the medians and the traced/untraced ratios, in wall
+# time and in CPU time (guestdrv plus the hypervisor it reaps, from
+# /usr/bin/time): on a shared machine the CPU figures are the steadier
+# ones.  Each pair's ratio is taken within the pair, then the median.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 GUESTDRV=${GUESTDRV:-$top/guestdrv}
@@ -21,46 +24,43 @@ mkdir -p "$TMPDIR"
 
 head -c $((size_mb * 1024 * 1024)) /dev/urandom > "$work/src"
 
-one_run () {        # on|off -> "upload_s discard_MBps wall_s"
+one_run () {        # on|off -> "upload_s discard_MBps wall_s cpu_s"
   local mode=$1 img=$work/disk.img args=() t0 t1 out
   rm -f "$img"
   truncate -s $((size_mb * 2 + 64))M "$img"
   [ "$mode" = on ] && args=(--trace "$work/trace.json" --trace-layers all)
   t0=$(date +%s.%N)
-  out=$("$GUESTDRV" --backend tcg "${args[@]}" -a "$img" -- \
+  out=$(/usr/bin/time -f "%U %S" -o "$work/cpu" "$GUESTDRV" --backend tcg "${args[@]}" -a "$img" -- \
         part-disk /dev/sda mbr : mkfs ext2 /dev/sda1 : mount /dev/sda1 / : \
         time upload "$work/src" /f : sync : upload-discard ${size_mb}M)
   t1=$(date +%s.%N)
-  local up dis
+  local up dis cpu
   up=$(sed -n 's/^elapsed time: \([0-9.]*\) seconds$/\1/p' <<<"$out")
   dis=$(sed -n 's/^upload-discard: .* \([0-9.]*\) MB\/s$/\1/p' <<<"$out")
-  echo "$up $dis $(echo "$t1 - $t0" | bc)"
+  cpu=$(awk '{print $1 + $2}' "$work/cpu")
+  printf "%s %s %.2f %s\n" "$up" "$dis" "$(echo "$t1 - $t0" | bc)" "$cpu"
   rm -f "$img" "$work/trace.json"
 }
 
 median () { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-: > "$work/on"; : > "$work/off"
-printf "%-5s %-4s %12s %16s %10s\n" pair mode "upload s" "discard MB/s" "wall s"
+: > "$work/on"; : > "$work/off"; : > "$work/ratios"
+printf "%-5s %-4s %10s %14s %8s %8s\n" pair mode "upload s" "discard MB/s" "wall s" "cpu s"
 for ((i = 1; i <= pairs; i++)); do
   if ((i % 2)); then order="on off"; else order="off on"; fi
   for mode in $order; do
     r=$(one_run $mode)
-    echo "$r" >> "$work/$mode"
-    printf "%-5s %-4s %12s %16s %10s\n" $i $mode $r
+    echo "$r" > "$work/last.$mode"
+    printf "%-5s %-4s %10s %14s %8s %8s\n" $i $mode $r
   done
+  read -r u1 d1 w1 c1 < "$work/last.on"
+  read -r u0 d0 w0 c0 < "$work/last.off"
+  echo "$(echo "$u1 / $u0" | bc -l) $(echo "$d0 / $d1" | bc -l) $(echo "$w1 / $w0" | bc -l) $(echo "$c1 / $c0" | bc -l)" >> "$work/ratios"
 done
 
-for mode in on off; do
-  eval "up_$mode=$(cut -d' ' -f1 "$work/$mode" | median)"
-  eval "dis_$mode=$(cut -d' ' -f2 "$work/$mode" | median)"
-  eval "wall_$mode=$(cut -d' ' -f3 "$work/$mode" | median)"
-done
 echo
-echo "medians over $pairs pairs ($size_mb MiB):"
-printf "  upload to ext2 file:   traced %.3f s, untraced %.3f s, ratio %.3f\n" \
-  "$up_on" "$up_off" "$(echo "$up_on / $up_off" | bc -l)"
-printf "  upload-discard:        traced %.1f MB/s, untraced %.1f MB/s, ratio (time) %.3f\n" \
-  "$dis_on" "$dis_off" "$(echo "$dis_off / $dis_on" | bc -l)"
-printf "  whole run (wall):      traced %.1f s, untraced %.1f s, ratio %.3f\n" \
-  "$wall_on" "$wall_off" "$(echo "$wall_on / $wall_off" | bc -l)"
+echo "traced / untraced, median of the $pairs within-pair ratios ($size_mb MiB):"
+printf "  upload to an ext2 file (time):   %.3f\n" "$(cut -d' ' -f1 "$work/ratios" | median)"
+printf "  upload-discard (time):           %.3f\n" "$(cut -d' ' -f2 "$work/ratios" | median)"
+printf "  whole run (wall):                %.3f\n" "$(cut -d' ' -f3 "$work/ratios" | median)"
+printf "  whole run (CPU, guestdrv + hv):  %.3f\n" "$(cut -d' ' -f4 "$work/ratios" | median)"

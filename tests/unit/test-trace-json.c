@@ -224,6 +224,97 @@ START_TEST (test_parse_layers)
 }
 END_TEST
 
+int report_main (int argc, char **argv);
+
+/* Run report_main with stdout in a file; return what it printed. */
+static char *
+run_report (const char *opt, const char *path, int *rc)
+{
+  char out[] = "/tmp/test-trace-report.XXXXXX";
+  int fd = mkstemp (out), saved = dup (1);
+  char *argv[] = { (char *) "report", (char *) opt, (char *) path, NULL };
+  char *text = calloc (1, 65536);
+
+  ck_assert_int_ge (fd, 0);
+  fflush (stdout);
+  dup2 (fd, 1);
+  *rc = opt ? report_main (3, argv) : report_main (2, (char *[]) { argv[0], argv[2], NULL });
+  fflush (stdout);
+  dup2 (saved, 1);
+  close (saved);
+  ck_assert_int_ge (pread (fd, text, 65535, 0), 0);
+  close (fd);
+  unlink (out);
+  return text;
+}
+
+START_TEST (test_report)
+{
+  char path[] = "/tmp/test-trace-json.XXXXXX";
+  int fd = mkstemp (path), rc;
+  uint64_t t;
+  char *text;
+  struct json *j;
+
+  ck_assert_int_ge (fd, 0);
+  close (fd);
+  gd_clock_init ();
+  trace_mask = (1u << TL_NLAYERS) - 1;
+  t = gd_now_ns ();
+  trace_complete (TL_PROTOCOL, "upload data", t, t + 2000000000ULL,
+                  "\"serial\":7,\"chunks\":4097,\"bytes\":33554432");
+  trace_summary_str (TL_LAUNCHER, "backend", "tcg");
+  trace_summary_num (TL_LAUNCHER, "fork_exec_ms", 0.5);
+  trace_summary_json (TL_INIT, "marks", "[{\"stage\":\"init-start\",\"guest_uptime_s\":4.5,"
+                      "\"host_ms\":100,\"stage_ms\":0,\"guest_stage_ms\":0}]");
+  trace_summary_json (TL_PROTOCOL, "procs", "{\"upload\":{\"calls\":1,\"p50_ms\":2000,"
+                      "\"p99_ms\":2000}}");
+  trace_summary_json (TL_DISK, "host", "[{\"idx\":0,\"cache\":\"writeback\","
+                      "\"bytes_written\":33554432,\"flushes\":3}]");
+  ck_assert_int_eq (trace_write (path), 0);
+  trace_reset ();
+  trace_mask = 0;
+
+  text = run_report (NULL, path, &rc);
+  ck_assert_int_eq (rc, 0);
+  ck_assert_ptr_nonnull (strstr (text, "launcher  tcg"));
+  ck_assert_ptr_nonnull (strstr (text, "init-start"));
+  ck_assert_ptr_nonnull (strstr (text, "32.00 MiB"));
+  ck_assert_ptr_nonnull (strstr (text, "16.8"));         /* MB/s of the transfer */
+  ck_assert_ptr_nonnull (strstr (text, "(not traced)"));  /* kernel, ... */
+  free (text);
+
+  text = run_report ("--json", path, &rc);
+  ck_assert_int_eq (rc, 0);
+  j = json_parse (text, strlen (text));
+  ck_assert_ptr_nonnull (j);
+  ck_assert_double_eq (json_number (json_path (j, "disk.host"), -1), -1);
+  ck_assert_double_eq (json_number (json_get (&json_get (j, "disk")->kids[0].kids[0], "flushes"), -1), 3);
+  json_free (j);
+  free (text);
+
+  /* Not a guestdrv trace; not JSON; missing. */
+  ck_assert_int_eq (trace_write (path), 0);
+  {
+    FILE *f = fopen (path, "w");
+    fputs ("{\"traceEvents\":[]}", f);
+    fclose (f);
+  }
+  free (run_report (NULL, path, &rc));
+  ck_assert_int_eq (rc, 1);
+  {
+    FILE *f = fopen (path, "w");
+    fputs ("{\"otherData\":", f);
+    fclose (f);
+  }
+  free (run_report (NULL, path, &rc));
+  ck_assert_int_eq (rc, 1);
+  unlink (path);
+  free (run_report (NULL, path, &rc));
+  ck_assert_int_eq (rc, 1);
+}
+END_TEST
+
 static Suite *
 suite (void)
 {
@@ -240,6 +331,7 @@ suite (void)
   tcase_add_test (tc, test_file_bounds);
   tcase_add_test (tc, test_write_read_roundtrip);
   tcase_add_test (tc, test_parse_layers);
+  tcase_add_test (tc, test_report);
   suite_add_tcase (s, tc);
   return s;
 }
