@@ -38,7 +38,7 @@ mark mounts
 
 channel=
 backend=qemu
-udev=0 lvm=0 md=0 dverbose=
+udev=0 lvm=0 md=0 dverbose= noflush=
 for arg in $(cat /proc/cmdline); do
     case "$arg" in
         guestfs_channel=*) channel="${arg#guestfs_channel=}" ;;
@@ -47,6 +47,7 @@ for arg in $(cat /proc/cmdline); do
         guestdrv.lvm=1) lvm=1 ;;
         guestdrv.md=1) md=1 ;;
         guestdrv.verbose=1) dverbose=-v ;;
+        guestdrv.noflush=*) noflush="${arg#guestdrv.noflush=}" ;;
     esac
 done
 
@@ -91,6 +92,13 @@ else
     done
     mark by-path
 fi
+
+# --cache unsafe under UML (and UML's scratch root): with the queue in
+# "write through" mode the block layer sends the disk no flushes, so the
+# host never fsyncs the image.
+for d in $(echo "$noflush" | tr , ' '); do
+    echo "write through" > "/sys/block/$d/queue/write_cache" 2>/dev/null
+done
 
 if [ $md = 1 ] && command -v mdadm >/dev/null; then
     mdadm -As --auto=yes --no-degraded 2>&1

@@ -1,20 +1,345 @@
-/* The User-Mode Linux backend: not written yet (its own issue). */
+/* The User-Mode Linux backend: builds the linux.uml command line, starts
+ * it with one end of a socketpair as a UML serial line, and hands back the
+ * other end as the channel.  See launcher/UML.md for the measurements.
+ *
+ * Boot: the supermin ext2 root straight from a UBD device (root=/dev/ubdN
+ * init=/init, no initrd).  UML's kernel has ubd, ext2/ext4 and devtmpfs
+ * built in, and the root holds /lib/modules/<uml version> for modprobe, so
+ * supermin's mini-initrd (which only loads virtio modules UML has no use
+ * for, then mounts the same root) is skipped.
+ *
+ * Disks: user disk i is ubd<i> (/dev/ubda is the first -a disk, which
+ * guestfsd shows as /dev/sda); the appliance root comes last, as a COW
+ * file of ours in the run's temp dir over the read-only cached root.
+ *
+ * Cache modes (UBD in Debian's 6.1 linux.uml: no O_DIRECT; a guest flush
+ * (REQ_OP_FLUSH) becomes fsync() of the image; the 's' flag opens it O_SYNC):
+ *
+ *   --cache        ubd flag   host page cache   guest flush -> host
+ *   writeback      (none)     yes               fsync
+ *   writethrough   s          yes (O_SYNC)      fsync (every write is
+ *                                               already durable)
+ *   unsafe         (none)     yes               none: the init switches the
+ *                                               disk's queue to "write
+ *                                               through", so the guest never
+ *                                               sends a flush
+ *   none           refused: UBD cannot bypass the host page cache
+ *   directsync     refused: same reason (writethrough is the nearest)
+ *
+ * Channel: ssl1=fd:K with K our socketpair end (kept at the same number in
+ * the child by hv_spawn), guestfs_channel=/dev/ttyS1 so that guestfsd
+ * makes the line raw; no termios on the host side (a socket).  Console:
+ * con0 writes to fd 1, the launcher's console pipe.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "launcher-internal.h"
+#include "../common/clock.h"
+#include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/run.h"
+#include "../trace/trace.h"
+
+#define UML_BINARY "/usr/bin/linux.uml"
+/* UML's ubd driver has 16 units; the appliance root takes one. */
+#define UML_MAX_DISKS 15
+#define TMPFS_MAGIC_NR 0x01021994
+
+/* What each --cache value becomes: the ubd flag letters, and whether the
+ * guest must stop sending flushes.  NULL flags = refused (with why).
+ */
+struct uml_cache {
+  const char *mode, *flags;
+  int noflush;
+  const char *why;
+};
+
+static const struct uml_cache uml_caches[] = {
+  { "writeback", "", 0, NULL },
+  { "writethrough", "s", 0, NULL },
+  { "unsafe", "", 1, NULL },
+  { "none", NULL, 0,
+    "UML's ubd cannot bypass the host page cache (no O_DIRECT); "
+    "use --cache writeback (same flush guarantees)" },
+  { "directsync", NULL, 0,
+    "UML's ubd cannot bypass the host page cache (no O_DIRECT); "
+    "use --cache writethrough (every write durable, through the page cache)" },
+};
+
+static const struct uml_cache *
+uml_cache_lookup (const char *mode)
+{
+  for (size_t i = 0; i < sizeof uml_caches / sizeof uml_caches[0]; i++)
+    if (strcmp (uml_caches[i].mode, mode) == 0)
+      return &uml_caches[i];
+  return NULL;
+}
+
+/* UML splits a ubd spec at ',' and ':' and the kernel command line at
+ * white space: such paths cannot be passed at all.
+ */
+static int
+uml_path_ok (const char *what, const char *path)
+{
+  if (strpbrk (path, ",: \t\n\"")) {
+    gd_set_error ("%s: UML cannot use a path containing ',', ':', quotes or "
+                  "white space: use a symlink without them", path);
+    (void) what;
+    return 0;
+  }
+  return 1;
+}
 
 static int
 uml_check (const struct launch_config *cfg)
 {
-  (void) cfg;
-  gd_set_error ("--backend uml: not available in this build yet");
-  return -1;
+  if (cfg->ndisks > UML_MAX_DISKS) {
+    gd_set_error ("--backend uml: at most %d disks (UML has 16 ubd units, "
+                  "one is the appliance)", UML_MAX_DISKS);
+    return -1;
+  }
+  for (size_t i = 0; i < cfg->ndisks; i++) {
+    const struct disk *d = &cfg->disks[i];
+    const struct uml_cache *c = uml_cache_lookup (d->cache);
+
+    if (strcmp (d->format, "raw") != 0) {
+      gd_set_error ("%s: UML has no %s support: convert with "
+                    "qemu-img convert -O raw", d->path, d->format);
+      return -1;
+    }
+    if (!c) {
+      gd_set_error ("%s: unknown cache mode '%s' (writeback, writethrough, "
+                    "unsafe with --backend uml)", d->path, d->cache);
+      return -1;
+    }
+    if (!c->flags) {
+      gd_set_error ("%s: --cache %s: %s", d->path, d->cache, c->why);
+      return -1;
+    }
+    if (!uml_path_ok ("disk", d->path))
+      return -1;
+  }
+  return 0;
+}
+
+/* A growable argv. */
+struct args { char **v; size_t n, cap; };
+
+static int args_add (struct args *a, const char *fmt, ...)
+  __attribute__((format (printf, 2, 3)));
+
+static int
+args_add (struct args *a, const char *fmt, ...)
+{
+  va_list ap;
+  char *s;
+
+  if (a->n + 2 > a->cap) {
+    size_t ncap = a->cap ? a->cap * 2 : 64;
+    char **nv = realloc (a->v, ncap * sizeof *nv);
+    if (!nv)
+      return -1;
+    a->v = nv;
+    a->cap = ncap;
+  }
+  va_start (ap, fmt);
+  if (vasprintf (&s, fmt, ap) == -1)
+    s = NULL;
+  va_end (ap);
+  if (!s)
+    return -1;
+  a->v[a->n++] = s;
+  a->v[a->n] = NULL;
+  return 0;
+}
+
+static void
+args_free (struct args *a)
+{
+  for (size_t i = 0; i < a->n; i++)
+    free (a->v[i]);
+  free (a->v);
+}
+
+/* UML backs guest RAM with a file in $TMPDIR (unlinked at once, so nothing
+ * is left behind).  On a disk file system the host would write guest
+ * memory back to disk: prefer /dev/shm when it is a tmpfs.
+ */
+static const char *
+uml_memory_dir (const struct hv *hv)
+{
+  struct statfs sf;
+
+  if (statfs ("/dev/shm", &sf) == 0 && sf.f_type == TMPFS_MAGIC_NR &&
+      access ("/dev/shm", W_OK | X_OK) == 0)
+    return "/dev/shm";
+  return hv->tmpdir;
+}
+
+/* UML forks helpers that do not die with it: PR_SET_PDEATHSIG only covers
+ * the main process, and helpers outlived a SIGKILLed UML (holding the
+ * disk images' locks).  A watchdog in UML's process group waits for EOF on
+ * a pipe whose write end only we hold, i.e. for our death, however it
+ * happens, and then kills the whole group.  It is double-forked so that
+ * nobody has to reap it; killing the group ends it too.
+ */
+static int
+uml_start_watchdog (pid_t pgid)
+{
+  int p[2];
+  pid_t pid;
+
+  if (pipe2 (p, O_CLOEXEC) == -1) {
+    gd_set_error_errno ("pipe");
+    return -1;
+  }
+  pid = fork ();
+  if (pid == -1) {
+    gd_set_error_errno ("fork");
+    close (p[0]); close (p[1]);
+    return -1;
+  }
+  if (pid == 0) {
+    /* Only async-signal-safe calls from here: we may be multithreaded. */
+    if (fork () != 0)
+      _exit (0);
+    char c;
+    sigset_t all;
+    sigemptyset (&all);
+    sigprocmask (SIG_SETMASK, &all, NULL);
+    signal (SIGINT, SIG_IGN);
+    close (p[1]);
+    if (setpgid (0, pgid) == -1)
+      _exit (1);
+    while (read (p[0], &c, 1) == -1 && errno == EINTR)
+      ;
+    kill (-pgid, SIGKILL);
+    _exit (0);
+  }
+  close (p[0]);
+  while (waitpid (pid, NULL, 0) == -1 && errno == EINTR)
+    ;
+  /* The write end stays open (close-on-exec) until we exit. */
+  return 0;
 }
 
 static struct hv *
 uml_start (const struct launch_config *cfg, const struct appliance_files *app)
 {
-  (void) cfg; (void) app;
-  gd_set_error ("--backend uml: not available in this build yet");
+  struct hv *hv = hv_alloc (cfg->backend, &uml_backend_ops);
+  struct args a = { 0 };
+  char noflush[256] = "";
+  char env_tmp[300];
+  char *env[] = { env_tmp, NULL };
+  int sv[2] = { -1, -1 }, guest_fd = -1, err = 0;
+  uint64_t t0 = gd_now_ns ();
+  size_t i, nf = 0;
+  const char *kernel = cfg->kernel_override ? cfg->kernel_override : UML_BINARY;
+
+  if (!hv)
+    return NULL;
+  if (!uml_path_ok ("appliance root", app->root) ||
+      !uml_path_ok ("temp dir", hv->tmpdir))
+    goto fail;
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+    gd_set_error_errno ("socketpair");
+    goto fail;
+  }
+  /* The guest's end is named on UML's command line (ssl1=fd:K): give it a
+   * number above stdio, which hv_spawn rewires in the child.
+   */
+  guest_fd = fcntl (sv[1], F_DUPFD_CLOEXEC, 3);
+  if (guest_fd == -1) {
+    gd_set_error_errno ("fcntl F_DUPFD");
+    goto fail;
+  }
+  close (sv[1]);
+  sv[1] = -1;
+
+  err |= args_add (&a, "%s", kernel);
+  err |= args_add (&a, "mem=%dM", cfg->memory_mb);
+  err |= args_add (&a, "umid=guestdrv-%d", (int) getpid ());
+  err |= args_add (&a, "uml_dir=%s", hv->tmpdir);
+  err |= args_add (&a, "con=null");
+  err |= args_add (&a, "con0=null,fd:1");
+  err |= args_add (&a, "ssl=null");
+  err |= args_add (&a, "ssl1=fd:%d", guest_fd);
+  for (i = 0; i < cfg->ndisks; i++) {
+    const struct disk *d = &cfg->disks[i];
+    const struct uml_cache *c = uml_cache_lookup (d->cache);
+    err |= args_add (&a, "ubd%zu%s%s=%s", i, d->readonly ? "r" : "",
+                     c->flags, d->path);
+    if (c->noflush && !d->readonly)
+      nf += snprintf (noflush + nf, sizeof noflush - nf, "%subd%c",
+                      nf ? "," : "", (char) ('a' + i));
+  }
+  /* The root's COW file is scratch: flushing it would only cost time. */
+  err |= args_add (&a, "ubd%zu=%s/root.cow,%s", i, hv->tmpdir, app->root);
+  nf += snprintf (noflush + nf, sizeof noflush - nf, "%subd%c",
+                  nf ? "," : "", (char) ('a' + i));
+  err |= args_add (&a, "root=/dev/ubd%c", (char) ('a' + i));
+  err |= args_add (&a, "rw");
+  err |= args_add (&a, "init=/init");
+  err |= args_add (&a, "quiet");
+  err |= args_add (&a, "panic=1");
+  err |= args_add (&a, "guestfs_channel=/dev/ttyS1");
+  err |= args_add (&a, "guestdrv.backend=uml");
+  err |= args_add (&a, "guestdrv.noflush=%s", noflush);
+  if (gd_verbose)
+    err |= args_add (&a, "guestdrv.verbose=1");
+  if (cfg->init_flags)
+    err |= args_add (&a, "%s", cfg->init_flags);
+  /* UML joins its arguments into the kernel command line. */
+  if (cfg->append)
+    err |= args_add (&a, "%s", cfg->append);
+  if (err) {
+    gd_set_error_errno ("UML command line");
+    goto fail;
+  }
+  if (cfg->vcpus > 1)
+    gd_debug ("launcher", "uml: one vCPU only (UML is uniprocessor)");
+
+  hv->cmdline = gd_argv_to_string (a.v);
+  hv->stats.t_cmdline_ns = gd_now_ns () - t0;
+  if (trace_on (TL_LAUNCHER))
+    trace_complete (TL_LAUNCHER, "build-cmdline", t0, gd_now_ns (), NULL);
+  gd_debug ("launcher", "%s", hv->cmdline ? hv->cmdline : "(oom)");
+
+  snprintf (env_tmp, sizeof env_tmp, "TMPDIR=%s", uml_memory_dir (hv));
+  if (hv_spawn (hv, a.v, guest_fd, env) == -1)
+    goto fail;
+  close (guest_fd);
+  guest_fd = -1;
+  args_free (&a);
+  a = (struct args) { 0 };
+
+  if (uml_start_watchdog (hv->pid) == -1)
+    goto fail;
+  hv->ch = channel_from_fds (sv[0], sv[0], "uml-serial");
+  sv[0] = -1;                   /* owned by the channel, even on error */
+  if (!hv->ch)
+    goto fail;
+  return hv;
+
+ fail:
+  args_free (&a);
+  if (guest_fd >= 0)
+    close (guest_fd);
+  if (sv[0] >= 0)
+    close (sv[0]);
+  if (sv[1] >= 0)
+    close (sv[1]);
+  hv_free (hv);
   return NULL;
 }
 
