@@ -22,6 +22,13 @@ trap 'rm -rf "$work"' EXIT
 export TMPDIR=$work/tmp
 mkdir -p "$TMPDIR"
 
+# First the host hot path alone (channel + protocol + trace recorder over
+# a socketpair to the fake daemon): no VM, so little noise.
+if [ -x "$top/trace/hotpath-bench" ]; then
+  "$top/trace/hotpath-bench" "$size_mb" 9 | tail -n 3
+  echo
+fi
+
 head -c $((size_mb * 1024 * 1024)) /dev/urandom > "$work/src"
 
 one_run () {        # on|off -> "upload_s discard_MBps wall_s cpu_s"
