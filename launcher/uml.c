@@ -218,10 +218,19 @@ uml_start_watchdog (pid_t pgid)
     sigemptyset (&all);
     sigprocmask (SIG_SETMASK, &all, NULL);
     signal (SIGINT, SIG_IGN);
-    close (p[1]);
+    /* Hold nothing of ours open: above all not the channel, or UML would
+     * never see EOF on its serial line.
+     */
+    if (p[0] != 3 && dup2 (p[0], 3) == -1)
+      _exit (1);
+    int nullfd = open ("/dev/null", O_RDWR);
+    if (nullfd >= 0) {
+      dup2 (nullfd, 0); dup2 (nullfd, 1); dup2 (nullfd, 2);
+    }
+    close_range (4, ~0U, 0);
     if (setpgid (0, pgid) == -1)
       _exit (1);
-    while (read (p[0], &c, 1) == -1 && errno == EINTR)
+    while (read (3, &c, 1) == -1 && errno == EINTR)
       ;
     kill (-pgid, SIGKILL);
     _exit (0);
