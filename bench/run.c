@@ -485,7 +485,7 @@ parse_options (int argc, char **argv, struct options *o)
 static int
 prepare_files (struct group *gs, size_t ng, const char *dir)
 {
-  size_t i;
+  size_t i, j;
 
   for (i = 0; i < ng && !bench_interrupted; i++) {
     struct group *g = &gs[i];
@@ -494,8 +494,12 @@ prepare_files (struct group *gs, size_t ng, const char *dir)
     if (g->bytes == 0 || strcmp (sc, "write-no-upload") == 0 ||
         strcmp (sc, "fill-0") == 0 || strcmp (sc, "fill-1") == 0)
       continue;
-    fprintf (stderr, "preparing a %" PRIu64 "-byte random payload%s ...\n",
-             g->bytes, strcmp (sc, "tgz-in") == 0 ? " and its tar.gz" : "");
+    for (j = 0; j < i; j++)
+      if (gs[j].payload && gs[j].bytes == g->bytes)
+        break;
+    if (j == i || strcmp (sc, "tgz-in") == 0)
+      fprintf (stderr, "preparing a %" PRIu64 "-byte random payload%s ...\n",
+               g->bytes, strcmp (sc, "tgz-in") == 0 ? " and its tar.gz" : "");
     g->payload = workdir_payload (dir, g->bytes);
     if (g->payload == NULL)
       return -1;
