@@ -12,8 +12,9 @@
  * guestfsd shows as /dev/sda); the appliance root comes last, as a COW
  * file of ours in the run's temp dir over the read-only cached root.
  *
- * Cache modes (UBD in Debian's 6.1 linux.uml: no O_DIRECT; a guest flush
- * (REQ_OP_FLUSH) becomes fsync() of the image; the 's' flag opens it O_SYNC):
+ * Cache modes (UBD in Debian's 6.1 linux.uml: no O_DIRECT; the source
+ * turns a guest flush (REQ_OP_FLUSH) into fsync() of the image, but strace
+ * saw none: see UML.md; the 's' flag opens the image O_SYNC, checked):
  *
  *   --cache        ubd flag   host page cache   guest flush -> host
  *   writeback      (none)     yes               fsync
