@@ -8,6 +8,11 @@
  * fcntl, inherited) are counted.  Counters are atomics (the hypervisor's
  * I/O threads); fork() starts a child with fresh counters and a new id.
  * Outside the image descriptors a call costs one array load.
+ *
+ * UML runs its kernel on small thread stacks and calls the host's libc
+ * from there: the wrappers must use little stack.  So no printf, no
+ * dlsym after start-up, and the counter file is built in static memory
+ * (only one thread writes it at a time).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -54,8 +59,26 @@ static _Atomic int dump_again;
  * library may call open before ours runs).
  */
 #define REAL(name) \
-  static __typeof__ (name) *real_##name; \
-  if (!real_##name) real_##name = (__typeof__ (name) *) dlsym (RTLD_NEXT, #name)
+  if (__builtin_expect (!real_##name, 0)) \
+    real_##name = (__typeof__ (name) *) dlsym (RTLD_NEXT, #name)
+#define DECLARE_REAL(name) static __typeof__ (name) *real_##name;
+#define RESOLVE_REAL(name) REAL (name);
+
+int __open_2 (const char *, int);
+int __open64_2 (const char *, int);
+int __openat_2 (int, const char *, int);
+int __openat64_2 (int, const char *, int);
+
+#define REAL_FUNCTIONS(X) \
+  X (open) X (open64) X (openat) X (openat64) \
+  X (__open_2) X (__open64_2) X (__openat_2) X (__openat64_2) \
+  X (close) X (dup2) X (dup3) X (close_range) \
+  X (read) X (write) X (pread) X (pread64) X (pwrite) X (pwrite64) \
+  X (readv) X (writev) X (preadv) X (preadv64) X (pwritev) X (pwritev64) \
+  X (preadv2) X (preadv64v2) X (pwritev2) X (pwritev64v2) \
+  X (fsync) X (fdatasync) X (sync_file_range) X (fallocate) X (fallocate64)
+
+REAL_FUNCTIONS (DECLARE_REAL)
 
 static uint64_t
 now_ns (void)
@@ -153,48 +176,83 @@ forget (int fd)
     atomic_store_explicit (&fdclass[fd], 0, memory_order_relaxed);
 }
 
+/* The counter file, built without printf (stack) in static buffers. */
+static char file_buf[IOCOUNT_MAX_IMAGES * 256 + 128];
+static char file_path[600], file_tmp[640];
+
+static size_t
+put_str (char *b, size_t n, size_t cap, const char *s)
+{
+  while (*s && n + 1 < cap)
+    b[n++] = *s++;
+  return n;
+}
+
+static size_t
+put_u64 (char *b, size_t n, size_t cap, uint64_t v, unsigned base)
+{
+  char d[24];
+  int k = 0;
+
+  do {
+    d[k++] = "0123456789abcdef"[v % base];
+    v /= base;
+  } while (v);
+  while (k && n + 1 < cap)
+    b[n++] = d[--k];
+  return n;
+}
+
 /* Write our file: raw syscalls, so that nothing here passes through our
- * own wrappers.
+ * own wrappers.  The caller holds DUMPING.
  */
 static void
 write_file (void)
 {
-  char buf[IOCOUNT_MAX_IMAGES * 256 + 128], path[600], tmp[640];
-  size_t n = 0;
-  long fd;
-  pid_t pid = getpid ();
+  const size_t cap = sizeof file_buf;
+  char *b = file_buf;
+  size_t n = 0, pn, tn;
+  long pid = syscall (SYS_getpid), fd;
 
-  n += snprintf (buf + n, sizeof buf - n, "%s\nid %llx pid %d seq %llu\n",
-                 IOCOUNT_MAGIC, (unsigned long long) id, (int) pid,
-                 (unsigned long long) ++seq);
-  for (int k = 0; k < nimages && n < sizeof buf; k++) {
+  n = put_str (b, n, cap, IOCOUNT_MAGIC "\nid ");
+  n = put_u64 (b, n, cap, id, 16);
+  n = put_str (b, n, cap, " pid ");
+  n = put_u64 (b, n, cap, (uint64_t) pid, 10);
+  n = put_str (b, n, cap, " seq ");
+  n = put_u64 (b, n, cap, ++seq, 10);
+  n = put_str (b, n, cap, "\n");
+  for (int k = 0; k < nimages; k++) {
     struct image_counters *c = &counters[k];
-    n += snprintf (buf + n, sizeof buf - n,
-                   "image %d %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
-                   k, (unsigned long long) c->opens,
-                   (unsigned long long) c->sync_opens,
-                   (unsigned long long) c->reads,
-                   (unsigned long long) c->bytes_read,
-                   (unsigned long long) c->read_ns,
-                   (unsigned long long) c->writes,
-                   (unsigned long long) c->bytes_written,
-                   (unsigned long long) c->write_ns,
-                   (unsigned long long) c->flushes,
-                   (unsigned long long) c->flush_ns,
-                   (unsigned long long) c->fallocates);
+    const uint64_t v[] = { c->opens, c->sync_opens, c->reads, c->bytes_read,
+                           c->read_ns, c->writes, c->bytes_written,
+                           c->write_ns, c->flushes, c->flush_ns,
+                           c->fallocates };
+    n = put_str (b, n, cap, "image ");
+    n = put_u64 (b, n, cap, k, 10);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+      n = put_str (b, n, cap, " ");
+      n = put_u64 (b, n, cap, v[i], 10);
+    }
+    n = put_str (b, n, cap, "\n");
   }
-  if (n >= sizeof buf)
-    return;
-  snprintf (path, sizeof path, "%s/" IOCOUNT_PREFIX "%llx.%d", dir,
-            (unsigned long long) id, (int) pid);
-  snprintf (tmp, sizeof tmp, "%s/.tmp.%llx.%ld", dir,
-            (unsigned long long) id, (long) syscall (SYS_gettid));
-  fd = syscall (SYS_openat, AT_FDCWD, tmp,
+  pn = put_str (file_path, 0, sizeof file_path, dir);
+  pn = put_str (file_path, pn, sizeof file_path, "/" IOCOUNT_PREFIX);
+  pn = put_u64 (file_path, pn, sizeof file_path, id, 16);
+  pn = put_str (file_path, pn, sizeof file_path, ".");
+  pn = put_u64 (file_path, pn, sizeof file_path, (uint64_t) pid, 10);
+  file_path[pn] = '\0';
+  tn = put_str (file_tmp, 0, sizeof file_tmp, dir);
+  tn = put_str (file_tmp, tn, sizeof file_tmp, "/.tmp.");
+  tn = put_u64 (file_tmp, tn, sizeof file_tmp, id, 16);
+  tn = put_str (file_tmp, tn, sizeof file_tmp, ".");
+  tn = put_u64 (file_tmp, tn, sizeof file_tmp, (uint64_t) pid, 10);
+  file_tmp[tn] = '\0';
+  fd = syscall (SYS_openat, AT_FDCWD, file_tmp,
                 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return;
   for (size_t off = 0; off < n;) {
-    long w = syscall (SYS_write, fd, buf + off, n - off);
+    long w = syscall (SYS_write, fd, b + off, n - off);
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0)
@@ -202,7 +260,7 @@ write_file (void)
     off += w;
   }
   syscall (SYS_close, fd);
-  syscall (SYS_rename, tmp, path);
+  syscall (SYS_rename, file_tmp, file_path);
 }
 
 static void
@@ -266,6 +324,9 @@ count_flush (int k, uint64_t t0)
 __attribute__((constructor)) static void
 iocount_init (void)
 {
+  /* All lookups now, on the main stack (see the top of the file). */
+  REAL_FUNCTIONS (RESOLVE_REAL)
+
   const char *d = getenv (IOCOUNT_ENV_DIR), *ns = getenv (IOCOUNT_ENV_N);
   int n;
 
@@ -335,10 +396,6 @@ OPENAT_WRAPPER (openat)
 OPENAT_WRAPPER (openat64)
 
 /* The _FORTIFY_SOURCE entry points (no mode argument). */
-int __open_2 (const char *, int);
-int __open64_2 (const char *, int);
-int __openat_2 (int, const char *, int);
-int __openat64_2 (int, const char *, int);
 EXPORT int __open_2 (const char *p, int f) { REAL (__open_2); return opened (real___open_2 (p, f)); }
 EXPORT int __open64_2 (const char *p, int f) { REAL (__open64_2); return opened (real___open64_2 (p, f)); }
 EXPORT int __openat_2 (int d, const char *p, int f) { REAL (__openat_2); return opened (real___openat_2 (d, p, f)); }
