@@ -1,4 +1,3 @@
 CLI_SRCS += cli/main.c
 CLI_SRCS += cli/script.c
 CLI_SRCS += cli/commands.c
-CLI_SRCS += cli/subcommands.c

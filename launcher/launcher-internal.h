@@ -65,6 +65,14 @@ int launcher_check_disk (const struct disk *d);
 /* 1 if MODE is one of the five qemu cache modes. */
 int launcher_valid_cache (const char *mode);
 
+/* A growable, NULL-terminated argv (argv.c).  args_add returns 0 or -1
+ * (out of memory); callers OR the results and check once.
+ */
+struct args { char **v; size_t n, cap; };
+int args_add (struct args *a, const char *fmt, ...)
+  __attribute__((format (printf, 2, 3)));
+void args_free (struct args *a);
+
 extern const struct backend_ops qemu_backend_ops;
 extern const struct backend_ops uml_backend_ops;
 

@@ -1,4 +1,5 @@
 LIB_SRCS += launcher/launcher.c
+LIB_SRCS += launcher/argv.c
 LIB_SRCS += launcher/kvm-probe.c
 LIB_SRCS += launcher/qemu.c
 LIB_SRCS += launcher/uml.c

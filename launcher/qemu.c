@@ -79,46 +79,6 @@ root_uuid (const char *root, char *out, size_t outlen)
   return 0;
 }
 
-/* A growable argv. */
-struct args { char **v; size_t n, cap; };
-
-static int
-args_add (struct args *a, const char *fmt, ...)
-  __attribute__((format (printf, 2, 3)));
-
-static int
-args_add (struct args *a, const char *fmt, ...)
-{
-  va_list ap;
-  char *s;
-
-  if (a->n + 2 > a->cap) {
-    size_t ncap = a->cap ? a->cap * 2 : 64;
-    char **nv = realloc (a->v, ncap * sizeof *nv);
-    if (!nv)
-      return -1;
-    a->v = nv;
-    a->cap = ncap;
-  }
-  va_start (ap, fmt);
-  if (vasprintf (&s, fmt, ap) == -1)
-    s = NULL;
-  va_end (ap);
-  if (!s)
-    return -1;
-  a->v[a->n++] = s;
-  a->v[a->n] = NULL;
-  return 0;
-}
-
-static void
-args_free (struct args *a)
-{
-  for (size_t i = 0; i < a->n; i++)
-    free (a->v[i]);
-  free (a->v);
-}
-
 /* qemu's -drive file= takes commas doubled. */
 static char *
 qemu_escape (const char *s)
