@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "../trace/trace.h"
 #include "../cli/cli.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -69,17 +70,8 @@ split_list (char *s, const char **out, size_t max, size_t *n)
 static void
 json_str (FILE *f, const char *key, const char *v)
 {
-  fprintf (f, "\"%s\":\"", key);
-  for (; *v; v++) {
-    unsigned char c = *v;
-    if (c == '"' || c == '\\')
-      fprintf (f, "\\%c", c);
-    else if (c < 0x20)
-      fprintf (f, "\\u%04x", c);
-    else
-      fputc (c, f);
-  }
-  fputc ('"', f);
+  fprintf (f, "\"%s\":", key);
+  trace_json_string (f, v);
 }
 
 static void
