@@ -50,6 +50,8 @@ struct bench_sample {
   double wall_s;                /* whole run, launch included (cost model) */
   double launch_s, shutdown_s;
   double channel_MBps;          /* host→guest bytes / timed seconds */
+  double disk_MBps;             /* image bytes written by the hypervisor
+                                   (timed part + its sync) / timed seconds */
 };
 
 /* workdir.c */
