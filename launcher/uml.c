@@ -71,7 +71,7 @@ static const struct uml_cache uml_caches[] = {
   { "unsafe", "", 1, NULL },
   { "none", NULL, 0,
     "UML's ubd cannot bypass the host page cache (no O_DIRECT); "
-    "use --cache writeback (same flush guarantees)" },
+    "use --cache writethrough (O_SYNC; writeback sends the host no flushes)" },
   { "directsync", NULL, 0,
     "UML's ubd cannot bypass the host page cache (no O_DIRECT); "
     "use --cache writethrough (every write durable, through the page cache)" },
