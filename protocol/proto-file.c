@@ -183,6 +183,37 @@ count_transfer (struct proto *p, uint32_t proc, bool in,
   }
 }
 
+/* The start both transfer directions share: check that PROC moves a file
+ * the way the caller expects, take the session, send the call.  On
+ * success the caller owes proto_end; on failure nothing is owed.
+ */
+static int
+transfer_start (struct proto *p, uint32_t proc, int kind, const char *what,
+                uint64_t progress_hint, uint64_t optargs_bitmask,
+                const struct proto_args *args, struct proto_reply *r,
+                uint32_t *serial, uint64_t *t0, size_t *req_bytes)
+{
+  memset (r, 0, sizeof *r);
+  if (proto_proc_transfer (proc) != kind) {
+    errno = EINVAL;
+    gd_set_error ("procedure %u is not %s call", proc, what);
+    return -1;
+  }
+  if (proto_begin (p) == -1)
+    return -1;
+  if (ensure_fbuf (p) == -1)
+    goto fail;
+  *t0 = gd_now_ns ();
+  *serial = p->serial++;
+  if (proto_send_call (p, proc, *serial, progress_hint, optargs_bitmask, args,
+                       req_bytes) == -1)
+    goto fail;
+  return 0;
+ fail:
+  proto_end (p);
+  return -1;
+}
+
 int
 proto_call_filein (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
                    const struct proto_args *args, uint64_t progress_hint,
@@ -198,21 +229,10 @@ proto_call_filein (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
   uint32_t serial;
   int ret = -1;
 
-  memset (r, 0, sizeof *r);
-  if (proto_proc_transfer (proc) != PROTO_TRANSFER_FILEIN) {
-    errno = EINVAL;
-    gd_set_error ("procedure %u is not an upload (FileIn) call", proc);
+  if (transfer_start (p, proc, PROTO_TRANSFER_FILEIN, "an upload (FileIn)",
+                      progress_hint, optargs_bitmask, args, r,
+                      &serial, &t0, &req_bytes) == -1)
     return -1;
-  }
-  if (proto_begin (p) == -1)
-    return -1;
-  if (ensure_fbuf (p) == -1)
-    goto out;
-  t0 = gd_now_ns ();
-  serial = p->serial++;
-  if (proto_send_call (p, proc, serial, progress_hint, optargs_bitmask, args,
-                       &req_bytes) == -1)
-    goto out;
   t_sent = gd_now_ns ();
   if (trace_on (TL_CHANNEL))
     ch0 = *channel_get_stats (p->ch);
@@ -288,21 +308,10 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
   uint32_t serial;
   int ret = -1;
 
-  memset (r, 0, sizeof *r);
-  if (proto_proc_transfer (proc) != PROTO_TRANSFER_FILEOUT) {
-    errno = EINVAL;
-    gd_set_error ("procedure %u is not a download (FileOut) call", proc);
+  if (transfer_start (p, proc, PROTO_TRANSFER_FILEOUT, "a download (FileOut)",
+                      0, optargs_bitmask, args, r,
+                      &serial, &t0, &req_bytes) == -1)
     return -1;
-  }
-  if (proto_begin (p) == -1)
-    return -1;
-  if (ensure_fbuf (p) == -1)
-    goto out;
-  t0 = gd_now_ns ();
-  serial = p->serial++;
-  if (proto_send_call (p, proc, serial, 0, optargs_bitmask, args,
-                       &req_bytes) == -1)
-    goto out;
   t_sent = gd_now_ns ();
   if (proto_read_reply (p, proc, serial, r, &reply_bytes, &decode_ns) == -1)
     goto out;
