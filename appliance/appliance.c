@@ -5,9 +5,10 @@
  *   qemu-<key>/{kernel,initrd,root,complete}
  *   uml-<key>/...
  * <key> is a 64-bit FNV-1a hash of every input: the package list, dpkg's
- * status database (so any package upgrade rebuilds), the init script, the
- * supermin version, and the kernel and module directory used.  A build
- * goes to a temporary directory that is renamed into place when complete,
+ * status database (so any package upgrade rebuilds), the files we add (the
+ * init script and the UML serial-line relay), the supermin version, and
+ * the kernel and module directory used.  A build goes to a temporary
+ * directory that is renamed into place when complete,
  * so a crash never leaves a half-built appliance that looks usable.
  */
 #include <dirent.h>
@@ -294,6 +295,14 @@ build (enum appliance_kind kind, const char *root, const char *final,
   snprintf (path, sizeof path, "%s/init/init", tmpl);
   if (write_file (path, appliance_init_sh, appliance_init_sh_len, 0755) == -1)
     goto out;
+  snprintf (path, sizeof path, "%s/init/usr/bin", tmpl);
+  if (mkdir_p (path) == -1) {
+    gd_set_error_errno ("mkdir %s", path);
+    goto out;
+  }
+  snprintf (path, sizeof path, "%s/init/usr/bin/guestdrv-relay", tmpl);
+  if (write_file (path, appliance_relay_bin, appliance_relay_bin_len, 0755) == -1)
+    goto out;
 
   snprintf (env_k, sizeof env_k, "SUPERMIN_KERNEL=%s", kernel);
   snprintf (env_m, sizeof env_m, "SUPERMIN_MODULES=%s", modules);
@@ -318,7 +327,8 @@ build (enum appliance_kind kind, const char *root, const char *final,
   snprintf (path, sizeof path, "%s/init.tar.gz", d_dir);
   {
     const char *tar[] = { "tar", "-C", NULL, "-czf", path, "--owner=0",
-                          "--group=0", "./init", NULL };
+                          "--group=0", "./init", "./usr/bin/guestdrv-relay",
+                          NULL };
     char init_dir[4096];
     snprintf (init_dir, sizeof init_dir, "%s/init", tmpl);
     tar[2] = init_dir;
@@ -424,6 +434,7 @@ appliance_get (enum appliance_kind kind, bool force,
   for (size_t i = 0; packages[i]; i++)
     fnv_str (&f, packages[i]);
   fnv_add (&f, appliance_init_sh, appliance_init_sh_len);
+  fnv_add (&f, appliance_relay_bin, appliance_relay_bin_len);
   fnv_str (&f, supermin_v);
   fnv_str (&f, kernel);
   fnv_str (&f, modules);

@@ -30,8 +30,13 @@ void appliance_info_free (struct appliance_info *info);
  */
 char *appliance_cache_root (void);
 
-/* The init script (generated from appliance/init.sh at build time). */
-extern const char appliance_init_sh[];
+/* Files the build puts into the appliance, embedded at build time: the
+ * init script (appliance/init.sh) and the UML serial-line relay
+ * (channel/uml-relay.c, /usr/bin/guestdrv-relay in the guest).
+ */
+extern const unsigned char appliance_init_sh[];
 extern const unsigned appliance_init_sh_len;
+extern const unsigned char appliance_relay_bin[];
+extern const unsigned appliance_relay_bin_len;
 
 #endif

@@ -37,11 +37,13 @@ ln -sf /proc/self/fd /dev/fd 2>/dev/null
 mark mounts
 
 channel=
+ackline=
 backend=qemu
 udev=0 lvm=0 md=0 dverbose= noflush=
 for arg in $(cat /proc/cmdline); do
     case "$arg" in
         guestfs_channel=*) channel="${arg#guestfs_channel=}" ;;
+        guestdrv.ack=*) ackline="${arg#guestdrv.ack=}" ;;
         guestdrv.backend=*) backend="${arg#guestdrv.backend=}" ;;
         guestdrv.udev=1) udev=1 ;;
         guestdrv.lvm=1) lvm=1 ;;
@@ -110,7 +112,11 @@ if [ $lvm = 1 ] && command -v lvm >/dev/null; then
 fi
 
 mark daemon-exec
-if [ -n "$channel" ]; then
+if [ -n "$channel" ] && [ -n "$ackline" ]; then
+    # UML: the serial line with an acknowledged window (the relay reads the
+    # line and acks on the second one; see channel/serial-window.h).
+    guestdrv-relay "$channel" "$ackline" guestfsd $dverbose --channel fd:3
+elif [ -n "$channel" ]; then
     guestfsd $dverbose --channel "$channel"
 else
     guestfsd $dverbose

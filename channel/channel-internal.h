@@ -27,6 +27,9 @@ struct channel {
   int watch_fd;                 /* not owned, -1 if none */
   int timeout_ms;               /* idle timeout, < 0 = none */
   size_t rpos, rlen;            /* unread bytes are rbuf[rpos .. rlen) */
+  int ack_fd;                   /* acknowledged window, -1 if none */
+  size_t win_unit, win_bytes;
+  uint64_t acked;               /* bytes the guest has acknowledged */
   struct channel_stats stats;
   unsigned char rbuf[CHANNEL_RBUF_SIZE];
 };

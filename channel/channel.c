@@ -6,6 +6,8 @@
  * the time in poll() is exactly the time spent waiting for the peer.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "channel-internal.h"
+#include "serial-window.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -115,7 +118,8 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
     t0 = gd_now_ns ();
   r = channel_poll_one (fd, events, ch->watch_fd, remaining, wait_ns);
   if (trace_on (TL_CHANNEL))
-    trace_complete (TL_CHANNEL, events == POLLIN ? "wait_in" : "wait_out",
+    trace_complete (TL_CHANNEL, fd == ch->ack_fd ? "wait_ack"
+                    : events == POLLIN ? "wait_in" : "wait_out",
                     t0, gd_now_ns (), NULL);
   if (r == -1) {
     gd_error_prefix ("%s: %s", ch->name, what);
@@ -256,6 +260,103 @@ writev_nosigpipe (int fd, const struct iovec *iov, int cnt)
 }
 
 int
+channel_set_window (struct channel *ch, int ack_fd, size_t unit, size_t window)
+{
+  int fl = fcntl (ack_fd, F_GETFL);
+
+  if (unit == 0 || window < unit || fl == -1 ||
+      fcntl (ack_fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+    errno = EINVAL;
+    gd_set_error ("%s: bad window (unit %zu, window %zu, ack fd %d)",
+                  ch->name, unit, window, ack_fd);
+    if (ack_fd >= 0)
+      close (ack_fd);
+    return -1;
+  }
+  fcntl (ack_fd, F_SETFD, FD_CLOEXEC);
+  if (ch->ack_fd >= 0)
+    close (ch->ack_fd);
+  ch->ack_fd = ack_fd;
+  ch->win_unit = unit;
+  ch->win_bytes = window;
+  ch->acked = 0;
+  return 0;
+}
+
+/* Take the acks that have arrived (never blocks).  The ack line is
+ * untrusted like the rest: it may only ever acknowledge bytes we sent.
+ */
+static int
+collect_acks (struct channel *ch)
+{
+  unsigned char b[512];
+
+  for (;;) {
+    ssize_t r = read (ch->ack_fd, b, sizeof b);
+
+    if (r > 0) {
+      for (ssize_t i = 0; i < r; i++)
+        if (b[i] != SERIAL_WINDOW_ACK) {
+          errno = EPROTO;
+          gd_set_error ("%s: ack line: unexpected byte 0x%02x",
+                        ch->name, b[i]);
+          return -1;
+        }
+      ch->stats.acks += r;
+      ch->acked += (uint64_t) r * ch->win_unit;
+      if (ch->acked > ch->stats.bytes_out) {
+        errno = EPROTO;
+        gd_set_error ("%s: ack line: guest acknowledged %llu bytes, "
+                      "only %llu were sent", ch->name,
+                      (unsigned long long) ch->acked,
+                      (unsigned long long) ch->stats.bytes_out);
+        return -1;
+      }
+      continue;
+    }
+    if (r == 0 || (r == -1 && errno == ECONNRESET)) {
+      set_eof_error (ch);
+      return -1;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return 0;
+    if (errno != EINTR) {
+      gd_set_error_errno ("%s: read ack line", ch->name);
+      return -1;
+    }
+  }
+}
+
+/* How many bytes may be written now: SIZE_MAX without a window.  Waits
+ * (bounded by the idle timeout) while the window is full.
+ */
+static ssize_t
+window_room (struct channel *ch, uint64_t *idle_start)
+{
+  bool counted = false;
+
+  if (ch->ack_fd < 0)
+    return SSIZE_MAX;
+  for (;;) {
+    uint64_t in_flight;
+
+    if (collect_acks (ch) == -1)
+      return -1;
+    in_flight = ch->stats.bytes_out - ch->acked;
+    if (in_flight < ch->win_bytes)
+      return ch->win_bytes - in_flight;
+    if (!counted) {
+      ch->stats.window_waits++;
+      counted = true;
+    }
+    if (wait_peer (ch, ch->ack_fd, POLLIN, idle_start, &ch->stats.wait_ack_ns,
+                   "waiting for the guest to acknowledge data "
+                   "(serial-line window)") == -1)
+      return -1;
+  }
+}
+
+int
 channel_writev_full (struct channel *ch, const struct iovec *iov, int iovcnt)
 {
   int idx = 0;
@@ -265,7 +366,7 @@ channel_writev_full (struct channel *ch, const struct iovec *iov, int iovcnt)
   for (;;) {
     struct iovec tmp[IOV_BATCH];
     int cnt = 0, i;
-    ssize_t r;
+    ssize_t r, allowed;
 
     while (idx < iovcnt && iov[idx].iov_len == off) {
       idx++;
@@ -273,13 +374,19 @@ channel_writev_full (struct channel *ch, const struct iovec *iov, int iovcnt)
     }
     if (idx == iovcnt)
       return 0;
-    for (i = idx; i < iovcnt && cnt < IOV_BATCH; i++) {
+    if ((allowed = window_room (ch, &idle_start)) == -1)
+      return -1;
+    for (i = idx; i < iovcnt && cnt < IOV_BATCH && allowed > 0; i++) {
       size_t skip = i == idx ? off : 0;
+      size_t len = iov[i].iov_len - skip;
 
-      if (iov[i].iov_len == skip)
+      if (len == 0)
         continue;
+      if (len > (size_t) allowed)
+        len = allowed;
       tmp[cnt].iov_base = (char *) iov[i].iov_base + skip;
-      tmp[cnt].iov_len = iov[i].iov_len - skip;
+      tmp[cnt].iov_len = len;
+      allowed -= len;
       cnt++;
     }
 
@@ -431,6 +538,8 @@ channel_close (struct channel *ch)
     close (ch->rfd);
   if (ch->wfd >= 0 && ch->wfd != ch->rfd)
     close (ch->wfd);
+  if (ch->ack_fd >= 0)
+    close (ch->ack_fd);
   free (ch->name);
   free (ch);
 }

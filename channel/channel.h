@@ -26,6 +26,10 @@ struct channel_stats {
   uint64_t read_sizes[CHANNEL_SIZE_CLASSES];
   uint64_t write_sizes[CHANNEL_SIZE_CLASSES];
   uint64_t wait_in_ns, wait_out_ns;    /* time blocked in poll() for the peer */
+  /* Acknowledged window (channel_set_window), else 0. */
+  uint64_t acks;                       /* ack bytes received */
+  uint64_t window_waits;               /* times the window was full */
+  uint64_t wait_ack_ns;                /* time blocked waiting for acks */
 };
 
 /* Transports (one file each under channel/). */
@@ -43,6 +47,14 @@ int channel_listen_unix (const char *path);
  * ownership of both.  Used for the UML serial line and for tests.
  */
 struct channel *channel_from_fds (int rfd, int wfd, const char *name);
+
+/* Limit what is in flight: the host never has more than WINDOW bytes
+ * written and not yet acknowledged; ACK_FD delivers one byte per UNIT
+ * bytes the guest has taken.  Takes ownership of ACK_FD.  Used on the UML
+ * serial line (serial-window.h explains why).  0 or -1.
+ */
+int channel_set_window (struct channel *ch, int ack_fd, size_t unit,
+                        size_t window);
 
 /* Common operations (channel.c). */
 void channel_set_watch_fd (struct channel *ch, int watch_fd); /* not owned */

@@ -61,6 +61,7 @@ channel_new_fds (int rfd, int wfd, const char *name)
   ch->wfd = wfd;
   ch->wfd_is_socket = is_socket (wfd);
   ch->watch_fd = -1;
+  ch->ack_fd = -1;
   ch->timeout_ms = CHANNEL_DEFAULT_TIMEOUT_MS;
   return ch;
 

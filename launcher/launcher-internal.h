@@ -51,11 +51,11 @@ struct hv {
 /* Allocate an hv with a fresh private temp dir.  NULL on error. */
 struct hv *hv_alloc (enum backend_kind backend, const struct backend_ops *ops);
 /* Start ARGV in its own process group with stdout/stderr on the console
- * pipe; KEEP_FD (or -1) stays open in the child (UML's serial line).
- * ENV_ADD as in gd_run.  Starts the console reader.  0 or -1.
+ * pipe; the NKEEP fds in KEEP_FDS stay open in the child (UML's serial
+ * lines).  ENV_ADD as in gd_run.  Starts the console reader.  0 or -1.
  */
-int hv_spawn (struct hv *hv, char *const argv[], int keep_fd,
-              char *const env_add[]);
+int hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
+              size_t nkeep, char *const env_add[]);
 /* Free everything of an hv whose process is gone or never started. */
 void hv_free (struct hv *hv);
 /* Check a disk before a backend uses it: exists, readable (writable if

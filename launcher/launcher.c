@@ -220,7 +220,8 @@ console_reader (void *arg)
 }
 
 int
-hv_spawn (struct hv *hv, char *const argv[], int keep_fd, char *const env_add[])
+hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
+          size_t nkeep, char *const env_add[])
 {
   int cfd[2];
   pid_t pid;
@@ -278,9 +279,9 @@ hv_spawn (struct hv *hv, char *const argv[], int keep_fd, char *const env_add[])
       dup2 (nullfd, 0);
     dup2 (cfd[1], 1);
     dup2 (cfd[1], 2);
-    if (keep_fd >= 0) {
-      int fl = fcntl (keep_fd, F_GETFD);
-      fcntl (keep_fd, F_SETFD, fl & ~FD_CLOEXEC);
+    for (size_t i = 0; i < nkeep; i++) {
+      int fl = fcntl (keep_fds[i], F_GETFD);
+      fcntl (keep_fds[i], F_SETFD, fl & ~FD_CLOEXEC);
     }
     for (size_t i = 0; env_add && env_add[i]; i++)
       putenv (env_add[i]);

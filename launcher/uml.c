@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "launcher-internal.h"
+#include "../channel/serial-window.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -212,7 +213,10 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   char noflush[256] = "";
   char env_tmp[300];
   char *env[] = { env_tmp, NULL };
-  int sv[2] = { -1, -1 }, guest_fd = -1, err = 0;
+  /* Two lines: [0] data (ttyS1, both ways), [1] acks (ttyS2, guest to
+   * host).  host[i] is ours, guest[i] goes to UML.
+   */
+  int host[2] = { -1, -1 }, guest[2] = { -1, -1 }, err = 0;
   uint64_t t0 = gd_now_ns ();
   size_t i, nf = 0;
   const char *kernel = cfg->kernel_override ? cfg->kernel_override : UML_BINARY;
@@ -222,20 +226,24 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   if (!uml_path_ok ("appliance root", app->root) ||
       !uml_path_ok ("temp dir", hv->tmpdir))
     goto fail;
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
-    gd_set_error_errno ("socketpair");
-    goto fail;
+  for (i = 0; i < 2; i++) {
+    int sv[2];
+
+    if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+      gd_set_error_errno ("socketpair");
+      goto fail;
+    }
+    host[i] = sv[0];
+    /* The guest's end is named on UML's command line (sslN=fd:K): give
+     * it a number above stdio, which hv_spawn rewires in the child.
+     */
+    guest[i] = fcntl (sv[1], F_DUPFD_CLOEXEC, 3);
+    close (sv[1]);
+    if (guest[i] == -1) {
+      gd_set_error_errno ("fcntl F_DUPFD");
+      goto fail;
+    }
   }
-  /* The guest's end is named on UML's command line (ssl1=fd:K): give it a
-   * number above stdio, which hv_spawn rewires in the child.
-   */
-  guest_fd = fcntl (sv[1], F_DUPFD_CLOEXEC, 3);
-  if (guest_fd == -1) {
-    gd_set_error_errno ("fcntl F_DUPFD");
-    goto fail;
-  }
-  close (sv[1]);
-  sv[1] = -1;
 
   err |= args_add (&a, "%s", kernel);
   err |= args_add (&a, "mem=%dM", cfg->memory_mb);
@@ -244,7 +252,8 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   err |= args_add (&a, "con=null");
   err |= args_add (&a, "con0=null,fd:1");
   err |= args_add (&a, "ssl=null");
-  err |= args_add (&a, "ssl1=fd:%d", guest_fd);
+  err |= args_add (&a, "ssl1=fd:%d", guest[0]);
+  err |= args_add (&a, "ssl2=fd:%d", guest[1]);
   for (i = 0; i < cfg->ndisks; i++) {
     const struct disk *d = &cfg->disks[i];
     const struct uml_cache *c = uml_cache_lookup (d->cache);
@@ -264,6 +273,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   err |= args_add (&a, "quiet");
   err |= args_add (&a, "panic=1");
   err |= args_add (&a, "guestfs_channel=/dev/ttyS1");
+  err |= args_add (&a, "guestdrv.ack=/dev/ttyS2");
   err |= args_add (&a, "guestdrv.backend=uml");
   err |= args_add (&a, "guestdrv.noflush=%s", noflush);
   if (gd_verbose)
@@ -287,29 +297,35 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   gd_debug ("launcher", "%s", hv->cmdline ? hv->cmdline : "(oom)");
 
   snprintf (env_tmp, sizeof env_tmp, "TMPDIR=%s", uml_memory_dir (hv));
-  if (hv_spawn (hv, a.v, guest_fd, env) == -1)
+  if (hv_spawn (hv, a.v, guest, 2, env) == -1)
     goto fail;
-  close (guest_fd);
-  guest_fd = -1;
+  close (guest[0]);
+  close (guest[1]);
+  guest[0] = guest[1] = -1;
   args_free (&a);
   a = (struct args) { 0 };
 
   if (uml_start_watchdog (hv->pid) == -1)
     goto fail;
-  hv->ch = channel_from_fds (sv[0], sv[0], "uml-serial");
-  sv[0] = -1;                   /* owned by the channel, even on error */
+  hv->ch = channel_from_fds (host[0], host[0], "uml-serial");
+  host[0] = -1;                 /* owned by the channel, even on error */
   if (!hv->ch)
+    goto fail;
+  err = channel_set_window (hv->ch, host[1], SERIAL_WINDOW_UNIT,
+                            SERIAL_WINDOW_BYTES);
+  host[1] = -1;                 /* same */
+  if (err == -1)
     goto fail;
   return hv;
 
  fail:
   args_free (&a);
-  if (guest_fd >= 0)
-    close (guest_fd);
-  if (sv[0] >= 0)
-    close (sv[0]);
-  if (sv[1] >= 0)
-    close (sv[1]);
+  for (i = 0; i < 2; i++) {
+    if (guest[i] >= 0)
+      close (guest[i]);
+    if (host[i] >= 0)
+      close (host[i]);
+  }
   hv_free (hv);
   return NULL;
 }
