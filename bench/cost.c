@@ -22,7 +22,7 @@ static const struct cost_backend default_backends[] = {
   /* name  startup_s  channel_MBps  disk_MBps  call_s */
   { "kvm",  3.0,      200.0,        300.0,     0.0002 },
   { "tcg", 20.0,       40.0,         60.0,     0.002  },
-  { "uml",  3.0,        1.0,        150.0,     0.001  },
+  { "uml",  6.0,        0.5,        150.0,     0.001  },
 };
 
 /* Cost of the disk leg relative to cache=writeback. */

@@ -45,6 +45,8 @@ usage (FILE *f, const char *prog)
 "      --backend B          auto|kvm|tcg|uml (default auto, or $GUESTDRV_BACKEND)\n"
 "      --kernel PATH        boot this kernel binary instead\n"
 "      --append ARGS        add kernel command-line arguments\n"
+"      --uml-window on|off  UML: acknowledged window on the serial line (on);\n"
+"                           off = the bare line, for fixed kernels (--kernel)\n"
 "  -m, --memsize MB         guest memory (default 1024)\n"
 "      --scan LIST          opt-in start-up scans: udev,lvm,md\n"
 "      --timeout SECS       longest wait for the daemon during a command (600)\n"
@@ -103,6 +105,7 @@ build_appliance_main (int argc, char **argv)
 enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
   OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
+  OPT_UML_WINDOW,
 };
 
 static const struct option long_options[] = {
@@ -113,6 +116,7 @@ static const struct option long_options[] = {
   { "backend", required_argument, NULL, OPT_BACKEND },
   { "kernel", required_argument, NULL, OPT_KERNEL },
   { "append", required_argument, NULL, OPT_APPEND },
+  { "uml-window", required_argument, NULL, OPT_UML_WINDOW },
   { "memsize", required_argument, NULL, 'm' },
   { "scan", required_argument, NULL, OPT_SCAN },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -222,6 +226,13 @@ main (int argc, char **argv)
       session_set_kernel (c.s, optarg);
       break;
     case OPT_APPEND: session_set_append (c.s, optarg); break;
+    case OPT_UML_WINDOW:
+      if (strcmp (optarg, "on") && strcmp (optarg, "off")) {
+        fprintf (stderr, "guestdrv: --uml-window: '%s' is not on or off\n", optarg);
+        goto fail;
+      }
+      session_set_uml_raw_line (c.s, strcmp (optarg, "off") == 0);
+      break;
     case 'm': {
       char *end;
       long mb = strtol (optarg, &end, 10);

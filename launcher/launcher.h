@@ -38,6 +38,7 @@ struct launch_config {
   int launch_timeout_ms;          /* wait for the launch flag */
   int idle_timeout_ms;            /* channel idle timeout once running */
   const char *init_flags;         /* guestdrv.init=... (opt-in scans) */
+  bool uml_raw_line;              /* --uml-window off: no acked window */
 };
 
 struct hv_stats {

@@ -1,6 +1,6 @@
 /* The User-Mode Linux backend: builds the linux.uml command line, starts
- * it with one end of a socketpair as a UML serial line, and hands back the
- * other end as the channel.  See launcher/UML.md for the measurements.
+ * it with one end of two socketpairs as UML serial lines, and hands back
+ * the other ends as the channel.  See launcher/UML.md for the measurements.
  *
  * Boot: the supermin ext2 root straight from a UBD device (root=/dev/ubdN
  * init=/init, no initrd).  UML's kernel has ubd, ext2/ext4 and devtmpfs
@@ -27,10 +27,17 @@
  *   none           refused: UBD cannot bypass the host page cache
  *   directsync     refused: same reason (writethrough is the nearest)
  *
- * Channel: ssl1=fd:K with K our socketpair end (kept at the same number in
- * the child by hv_spawn), guestfs_channel=/dev/ttyS1 so that guestfsd
- * makes the line raw; no termios on the host side (a socket).  Console:
- * con0 writes to fd 1, the launcher's console pipe.
+ * Channel: two serial lines on socketpairs (the guest ends kept at the
+ * same numbers in the child by hv_spawn): ssl1=fd:K carries the data both
+ * ways, ssl2=fd:L carries the guest relay's acknowledgements back
+ * (guestfs_channel=/dev/ttyS1 guestdrv.ack=/dev/ttyS2; the init runs
+ * guestdrv-relay, which makes both raw and starts guestfsd --channel
+ * fd:3).  The host keeps at most SERIAL_WINDOW_BYTES unacknowledged, so
+ * the guest tty never throttles the line: Debian's 6.1 never reads a
+ * throttled line again (channel/serial-window.h, UML.md).  --uml-window
+ * off gives the bare line (guestfsd on /dev/ttyS1) for fixed kernels.
+ * No termios on the host side (sockets).  Console: con0 writes to fd 1,
+ * the launcher's console pipe.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -217,6 +224,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
    * host).  host[i] is ours, guest[i] goes to UML.
    */
   int host[2] = { -1, -1 }, guest[2] = { -1, -1 }, err = 0;
+  size_t nlines = cfg->uml_raw_line ? 1 : 2;
   uint64_t t0 = gd_now_ns ();
   size_t i, nf = 0;
   const char *kernel = cfg->kernel_override ? cfg->kernel_override : UML_BINARY;
@@ -226,7 +234,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   if (!uml_path_ok ("appliance root", app->root) ||
       !uml_path_ok ("temp dir", hv->tmpdir))
     goto fail;
-  for (i = 0; i < 2; i++) {
+  for (i = 0; i < nlines; i++) {
     int sv[2];
 
     if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
@@ -253,7 +261,8 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   err |= args_add (&a, "con0=null,fd:1");
   err |= args_add (&a, "ssl=null");
   err |= args_add (&a, "ssl1=fd:%d", guest[0]);
-  err |= args_add (&a, "ssl2=fd:%d", guest[1]);
+  if (nlines == 2)
+    err |= args_add (&a, "ssl2=fd:%d", guest[1]);
   for (i = 0; i < cfg->ndisks; i++) {
     const struct disk *d = &cfg->disks[i];
     const struct uml_cache *c = uml_cache_lookup (d->cache);
@@ -273,7 +282,8 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   err |= args_add (&a, "quiet");
   err |= args_add (&a, "panic=1");
   err |= args_add (&a, "guestfs_channel=/dev/ttyS1");
-  err |= args_add (&a, "guestdrv.ack=/dev/ttyS2");
+  if (nlines == 2)
+    err |= args_add (&a, "guestdrv.ack=/dev/ttyS2");
   err |= args_add (&a, "guestdrv.backend=uml");
   err |= args_add (&a, "guestdrv.noflush=%s", noflush);
   if (gd_verbose)
@@ -297,11 +307,12 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   gd_debug ("launcher", "%s", hv->cmdline ? hv->cmdline : "(oom)");
 
   snprintf (env_tmp, sizeof env_tmp, "TMPDIR=%s", uml_memory_dir (hv));
-  if (hv_spawn (hv, a.v, guest, 2, env) == -1)
+  if (hv_spawn (hv, a.v, guest, nlines, env) == -1)
     goto fail;
-  close (guest[0]);
-  close (guest[1]);
-  guest[0] = guest[1] = -1;
+  for (i = 0; i < nlines; i++) {
+    close (guest[i]);
+    guest[i] = -1;
+  }
   args_free (&a);
   a = (struct args) { 0 };
 
@@ -311,11 +322,16 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   host[0] = -1;                 /* owned by the channel, even on error */
   if (!hv->ch)
     goto fail;
-  err = channel_set_window (hv->ch, host[1], SERIAL_WINDOW_UNIT,
-                            SERIAL_WINDOW_BYTES);
-  host[1] = -1;                 /* same */
-  if (err == -1)
-    goto fail;
+  if (nlines == 2) {
+    err = channel_set_window (hv->ch, host[1], SERIAL_WINDOW_UNIT,
+                              SERIAL_WINDOW_BYTES);
+    host[1] = -1;               /* same */
+    if (err == -1)
+      goto fail;
+  }
+  else
+    gd_debug ("launcher", "uml: bare serial line (--uml-window off): "
+              "Debian's 6.1 stops reading it after a burst over 4 KiB");
   return hv;
 
  fail:

@@ -156,11 +156,13 @@ trace_channel_transfer (struct proto *p, const char *name, uint32_t serial,
   snprintf (args, sizeof args, "\"serial\":%u,\"bytes\":%" PRIu64
             ",\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64
             ",\"syscalls\":%" PRIu64 ",\"wait_in_ms\":%.3f,\"wait_out_ms\":%.3f"
-            ",\"MB_s\":%.2f", serial, bytes, b->bytes_in - a->bytes_in,
+            ",\"wait_ack_ms\":%.3f,\"MB_s\":%.2f", serial, bytes,
+            b->bytes_in - a->bytes_in,
             b->bytes_out - a->bytes_out,
             b->read_calls - a->read_calls + b->write_calls - a->write_calls,
             (b->wait_in_ns - a->wait_in_ns) / 1e6,
             (b->wait_out_ns - a->wait_out_ns) / 1e6,
+            (b->wait_ack_ns - a->wait_ack_ns) / 1e6,
             t1 > t0 ? bytes / 1e6 / ((t1 - t0) / 1e9) : 0);
   trace_complete (TL_CHANNEL, name, t0, t1, args);
 }

@@ -26,6 +26,10 @@ void session_set_kernel (struct session *s, const char *path);
 void session_set_append (struct session *s, const char *args);
 void session_set_memory (struct session *s, int mb);
 void session_set_init_flags (struct session *s, const char *flags);
+/* UML: the serial line without its acknowledged window (--uml-window off),
+ * for kernels whose line driver is fixed; Debian's 6.1 stalls without it.
+ */
+void session_set_uml_raw_line (struct session *s, bool raw);
 void session_set_timeouts (struct session *s, int launch_ms, int idle_ms);
 size_t session_ndisks (const struct session *s);
 const struct disk *session_disk (const struct session *s, size_t i);

@@ -438,6 +438,10 @@ channel_summary (struct hv *hv, uint64_t t_work)
   trace_summary_num (TL_CHANNEL, "work_wait_in_ms", (c->wait_in_ns - st.wait_in0_ns) / 1e6);
   trace_summary_num (TL_CHANNEL, "work_wait_out_ms", (c->wait_out_ns - st.wait_out0_ns) / 1e6);
   trace_summary_num (TL_CHANNEL, "session_ms", (gd_now_ns () - t_work) / 1e6);
+  /* The UML serial line's acknowledged window (0 elsewhere). */
+  trace_summary_num (TL_CHANNEL, "window_acks", c->acks);
+  trace_summary_num (TL_CHANNEL, "window_waits", c->window_waits);
+  trace_summary_num (TL_CHANNEL, "window_wait_ms", c->wait_ack_ns / 1e6);
   snprintf (buf, sizeof buf, "[%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
             c->read_sizes[0], c->read_sizes[1], c->read_sizes[2],
             c->read_sizes[3], c->read_sizes[4]);

@@ -202,6 +202,10 @@ report_channel (const struct json *o, const struct json *events)
           "(of %.1f ms)\n", "  after the launch flag",
           num (o, "work_wait_in_ms"), num (o, "work_wait_out_ms"),
           num (o, "session_ms"));
+  if (num (o, "window_acks") > 0)
+    printf ("  %-34s %.0f acks, full %.0f times, %.1f ms waiting for acks\n",
+            "serial-line window", num (o, "window_acks"),
+            num (o, "window_waits"), num (o, "window_wait_ms"));
   sizes_row ("read sizes", json_get (o, "read_sizes"), json_get (o, "size_classes"));
   sizes_row ("write sizes", json_get (o, "write_sizes"), json_get (o, "size_classes"));
   report_transfers (events, "channel");

@@ -8,12 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "channel/channel.h"
+#include "channel/serial-window.h"
 #include "common/error.h"
 
 static void
@@ -212,6 +216,209 @@ START_TEST (test_unix_accept)
 }
 END_TEST
 
+
+/* A channel with the serial-line window, and the guest's two ends. */
+static struct channel *
+window_pair (int *data_peer, int *ack_peer)
+{
+  struct channel *ch = pair (data_peer);
+  int sv[2];
+
+  ck_assert (socketpair (AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+  ck_assert_int_eq (channel_set_window (ch, sv[0], SERIAL_WINDOW_UNIT,
+                                        SERIAL_WINDOW_BYTES), 0);
+  *ack_peer = sv[1];
+  return ch;
+}
+
+/* 1 MiB through the window to a guest that acknowledges late: the guest
+ * checks at every step that it was never offered more than the window
+ * beyond what it acknowledged.
+ */
+START_TEST (test_window_bounds)
+{
+  enum { N = 1 << 20 };
+  int peer, ack;
+  struct channel *ch = window_pair (&peer, &ack);
+  unsigned char *buf = malloc (N);
+  pid_t pid;
+  int status;
+
+  for (size_t i = 0; i < N; i++)
+    buf[i] = (13 * i + 1) & 0xff;
+  pid = fork ();
+  ck_assert (pid >= 0);
+  if (pid == 0) {
+    unsigned char b[1000];
+    size_t got = 0, acked = 0;
+
+    while (got < N) {
+      int queued = 0;
+      ssize_t r;
+
+      usleep (got % 7 == 0 ? 2000 : 0);     /* let the window fill */
+      ioctl (peer, FIONREAD, &queued);
+      if (got + queued > acked * SERIAL_WINDOW_UNIT + SERIAL_WINDOW_BYTES)
+        _exit (3);                          /* more than the window */
+      r = read (peer, b, sizeof b);
+      if (r <= 0)
+        _exit (1);
+      for (ssize_t i = 0; i < r; i++)
+        if (b[i] != ((13 * (got + i) + 1) & 0xff))
+          _exit (4);
+      got += r;
+      while (acked < got / SERIAL_WINDOW_UNIT) {
+        unsigned char a = SERIAL_WINDOW_ACK;
+        if (write (ack, &a, 1) != 1)
+          _exit (2);
+        acked++;
+      }
+    }
+    free (buf);                 /* for valgrind's leak check at exit */
+    channel_close (ch);
+    _exit (0);
+  }
+  ck_assert_int_eq (channel_write_full (ch, buf, N), 0);
+  ck_assert (waitpid (pid, &status, 0) == pid);
+  ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+                 "guest side failed with status %d", status);
+  ck_assert_int_eq (channel_get_stats (ch)->bytes_out, N);
+  ck_assert (channel_get_stats (ch)->window_waits > 0);
+  ck_assert (channel_get_stats (ch)->acks >= (N - SERIAL_WINDOW_BYTES) / SERIAL_WINDOW_UNIT);
+  close (peer);
+  close (ack);
+  channel_close (ch);
+  free (buf);
+}
+END_TEST
+
+/* The ack line is untrusted: a guest that never acknowledges is an idle
+ * timeout, a wrong byte or an ack for bytes never sent is an error.
+ */
+START_TEST (test_window_bad_acks)
+{
+  static unsigned char buf[2 * SERIAL_WINDOW_BYTES];
+  int peer, ack;
+  struct channel *ch = window_pair (&peer, &ack);
+  unsigned char junk = 'x', many[16];
+
+  channel_set_timeout (ch, 300);
+  ck_assert_int_eq (channel_write_full (ch, buf, sizeof buf), -1);
+  ck_assert_int_eq (errno, ETIMEDOUT);
+  assert_error ("serial-line window");
+  ck_assert_int_eq (channel_get_stats (ch)->bytes_out, SERIAL_WINDOW_BYTES);
+  close (peer); close (ack);
+  channel_close (ch);
+
+  ch = window_pair (&peer, &ack);
+  ck_assert (write (ack, &junk, 1) == 1);
+  ck_assert_int_eq (channel_write_full (ch, buf, 10), -1);
+  ck_assert_int_eq (errno, EPROTO);
+  assert_error ("unexpected byte 0x78");
+  close (peer); close (ack);
+  channel_close (ch);
+
+  ch = window_pair (&peer, &ack);
+  ck_assert_int_eq (channel_write_full (ch, buf, SERIAL_WINDOW_UNIT), 0);
+  memset (many, SERIAL_WINDOW_ACK, sizeof many);
+  ck_assert (write (ack, many, 2) == 2);
+  ck_assert_int_eq (channel_write_full (ch, buf, 10), -1);
+  ck_assert_int_eq (errno, EPROTO);
+  assert_error ("only 512 were sent");
+  close (peer); close (ack);
+  channel_close (ch);
+
+  /* The guest closing the ack line is the appliance going away. */
+  ch = window_pair (&peer, &ack);
+  close (ack);
+  ck_assert_int_eq (channel_write_full (ch, buf, 10), -1);
+  ck_assert_int_eq (errno, EPIPE);
+  close (peer);
+  channel_close (ch);
+}
+END_TEST
+
+static int
+open_pty (char *slave, size_t n)
+{
+  int m = posix_openpt (O_RDWR | O_NOCTTY);
+
+  ck_assert (m >= 0);
+  ck_assert (grantpt (m) == 0 && unlockpt (m) == 0);
+  ck_assert (ptsname_r (m, slave, n) == 0);
+  return m;
+}
+
+/* Both halves for real, without UML: the relay the appliance runs
+ * (channel/guestdrv-relay) on two ptys standing in for ttyS1 and ttyS2,
+ * with a shell as the daemon (it says R, takes 1 MiB from fd 3 into a
+ * file, then sends the file back), and the host channel with its window on the pty
+ * masters.  Ptys are ttys with the same n_tty
+ * buffer, so the relay's raw mode and acknowledgements are exercised.
+ */
+START_TEST (test_window_relay)
+{
+  enum { N = 1 << 20 };
+  const char *relay = getenv ("GUESTDRV_RELAY");
+  char data_tty[64], ack_tty[64];
+  int dm, am;
+  unsigned char *buf = malloc (N), *back = malloc (N);
+  struct channel *ch;
+  pid_t pid;
+  int status;
+
+  char tmp[] = "/tmp/guestdrv-relay-test.XXXXXX";
+  int tfd = mkstemp (tmp);
+
+  ck_assert (tfd >= 0);
+  close (tfd);
+  if (!relay)
+    relay = "channel/guestdrv-relay";
+  ck_assert_msg (access (relay, X_OK) == 0, "%s: not built", relay);
+  dm = open_pty (data_tty, sizeof data_tty);
+  am = open_pty (ack_tty, sizeof ack_tty);
+  pid = fork ();
+  ck_assert (pid >= 0);
+  if (pid == 0) {
+    execl (relay, relay, data_tty, ack_tty, "sh", "-c",
+           "printf R >&3 && head -c 1048576 <&3 >\"$0\" && "
+           "cat \"$0\" >&3 && rm \"$0\"",
+           tmp, (char *) NULL);
+    _exit (127);
+  }
+  ch = channel_from_fds (dm, dm, "pty");
+  ck_assert (ch != NULL);
+  channel_set_timeout (ch, 5000);
+  ck_assert_int_eq (channel_set_window (ch, am, SERIAL_WINDOW_UNIT,
+                                        SERIAL_WINDOW_BYTES), 0);
+  for (size_t i = 0; i < N; i++)
+    buf[i] = (i * 2654435761u) >> 24;
+  /* Like guestfsd's launch flag: the relay has made the lines raw
+   * before its daemon can say anything.  Then 1 MiB there and back:
+   * every byte value, 8-bit clean (a tty not in raw mode would translate
+   * CR/LF, echo, and hold back a line).
+   */
+  ck_assert_int_eq (channel_read_full (ch, back, 1), 0);
+  ck_assert_int_eq (back[0], 'R');
+  ck_assert_int_eq (channel_write_full (ch, buf, N), 0);
+  ck_assert_int_eq (channel_read_full (ch, back, N), 0);
+  ck_assert (memcmp (buf, back, N) == 0);
+  /* Acks are collected while writing: the last window's may still be
+   * on the way.
+   */
+  ck_assert (channel_get_stats (ch)->acks >=
+             (N - SERIAL_WINDOW_BYTES) / SERIAL_WINDOW_UNIT);
+  /* The daemon has exited: the relay passes on its status. */
+  ck_assert (waitpid (pid, &status, 0) == pid);
+  ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+                 "relay exit status %d", status);
+  ck_assert (access (tmp, F_OK) == -1);
+  channel_close (ch);
+  free (buf);
+  free (back);
+}
+END_TEST
+
 static Suite *
 channel_suite (void)
 {
@@ -223,6 +430,9 @@ channel_suite (void)
   tcase_add_test (tc, test_pipe_epipe);
   tcase_add_test (tc, test_read_timeout);
   tcase_add_test (tc, test_unix_accept);
+  tcase_add_test (tc, test_window_bounds);
+  tcase_add_test (tc, test_window_bad_acks);
+  tcase_add_test (tc, test_window_relay);
   suite_add_tcase (s, tc);
   return s;
 }
