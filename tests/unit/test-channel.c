@@ -42,6 +42,18 @@ pair (int *peer)
   return ch;
 }
 
+/* N bytes of the pattern (MUL * i + ADD) mod 256, malloc'd. */
+static unsigned char *
+pattern (size_t n, unsigned mul, unsigned add)
+{
+  unsigned char *b = malloc (n);
+
+  ck_assert (b != NULL);
+  for (size_t i = 0; i < n; i++)
+    b[i] = (mul * i + add) & 0xff;
+  return b;
+}
+
 /* Many small protocol reads cost one syscall when the data is there. */
 START_TEST (test_buffered_reads)
 {
@@ -81,13 +93,11 @@ START_TEST (test_bulk_roundtrip)
   enum { N = 4 << 20, PIECES = 100 };
   int peer;
   struct channel *ch = pair (&peer);
-  unsigned char *buf = malloc (N), *back = malloc (N);
+  unsigned char *buf = pattern (N, 31, 7), *back = malloc (N);
   struct iovec iov[PIECES];
   pid_t pid;
   int status;
 
-  for (size_t i = 0; i < N; i++)
-    buf[i] = (31 * i + 7) & 0xff;
   pid = fork ();
   ck_assert (pid >= 0);
   if (pid == 0) {               /* read everything slowly, send it back */
@@ -240,12 +250,10 @@ START_TEST (test_window_bounds)
   enum { N = 1 << 20 };
   int peer, ack;
   struct channel *ch = window_pair (&peer, &ack);
-  unsigned char *buf = malloc (N);
+  unsigned char *buf = pattern (N, 13, 1);
   pid_t pid;
   int status;
 
-  for (size_t i = 0; i < N; i++)
-    buf[i] = (13 * i + 1) & 0xff;
   pid = fork ();
   ck_assert (pid >= 0);
   if (pid == 0) {
@@ -362,7 +370,7 @@ START_TEST (test_window_relay)
   const char *relay = getenv ("GUESTDRV_RELAY");
   char data_tty[64], ack_tty[64];
   int dm, am;
-  unsigned char *buf = malloc (N), *back = malloc (N);
+  unsigned char *buf = pattern (N, 167, 13), *back = malloc (N);
   struct channel *ch;
   pid_t pid;
   int status;
@@ -391,8 +399,6 @@ START_TEST (test_window_relay)
   channel_set_timeout (ch, 5000);
   ck_assert_int_eq (channel_set_window (ch, am, SERIAL_WINDOW_UNIT,
                                         SERIAL_WINDOW_BYTES), 0);
-  for (size_t i = 0; i < N; i++)
-    buf[i] = (i * 2654435761u) >> 24;
   /* Like guestfsd's launch flag: the relay has made the lines raw
    * before its daemon can say anything.  Then 1 MiB there and back:
    * every byte value, 8-bit clean (a tty not in raw mode would translate
