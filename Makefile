@@ -101,8 +101,12 @@ bench:
 	@$(MAKE) --no-print-directory all
 	@bash bench/make-bench.sh
 
+# The appliance's files (init, UML relay) are inside the binary; the
+# disk counter and the FUSE disk model are found where these put them.
 install: all
 	install -D -m 755 guestdrv $(DESTDIR)$(PREFIX)/bin/guestdrv
+	install -D -m 755 fsync/guestdrv-lazyfs $(DESTDIR)$(PREFIX)/bin/guestdrv-lazyfs
+	install -D -m 755 disk/libguestdrv-iocount.so $(DESTDIR)$(PREFIX)/lib/guestdrv/libguestdrv-iocount.so
 	install -D -m 644 libguestdrv.a $(DESTDIR)$(PREFIX)/lib/libguestdrv.a
 
 clean:
