@@ -4,7 +4,7 @@
 # and 16 MiB on uml (its serial line takes about 0.5 MB/s host to guest:
 # one byte per host read()).  With
 # libguestfs as the peer when guestfish is installed; results into
-# bench-results/.  About 10 minutes on a 2-core machine without KVM.
+# bench-results/.  About 15 minutes on a 2-core machine without KVM.
 #
 # UML joins only if a quick launch works; kvm only if the probe passes
 # (guestdrv bench drops an unusable backend from its default list).

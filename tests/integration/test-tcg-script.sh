@@ -2,9 +2,15 @@
 # A guestfish-style script on stdin exercising the command set on TCG:
 # comments, quoting, !host commands, -x, add/add-ro, partitions, mkfs
 # optargs, write/cat, tgz-in/tar-in, fill, dd, copy-device-to-file, ls.
-# The results are checked on the host with debugfs.
+# The results are checked on the host with debugfs.  test-uml-script.sh
+# runs the same on UML (SCRIPT_BACKEND=uml).
 source "$(dirname "$0")/lib.sh"
-require_qemu
+if [ "${SCRIPT_BACKEND:-}" = uml ]; then
+  require_uml
+  export GUESTDRV_BACKEND=uml
+else
+  require_qemu
+fi
 
 truncate -s 64M "$work/a.img"
 truncate -s 8M "$work/ro.img"
