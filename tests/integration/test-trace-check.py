@@ -6,7 +6,8 @@ EXPECT_FLUSH(yes|no|any) [STRACE_LOG IMAGE].
 MIN_BYTES went host->guest by `upload` and reached the image, unless
 GUESTDRV_TRACE_DOWNLOAD=1: then MIN_BYTES came guest->host (a
 download-zeroes) and the image only needs some writes.  Without a QMP
-(UML) set GUESTDRV_TRACE_NO_QMP=1."""
+(UML) set GUESTDRV_TRACE_NO_QMP=1; with the serial-line window (UML's
+default) GUESTDRV_TRACE_WINDOW=1."""
 import collections, json, os, re, sys
 
 trace, min_bytes, expect_flush = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -63,6 +64,17 @@ check(C[key] >= min_bytes, "channel %s %r < %d" % (key, C[key], min_bytes))
 check(C["write_calls"] > 0 and C["read_calls"] > 0, "channel syscalls")
 check(any(e.get("cat") == "channel" and e["name"] == tname and e["args"]["bytes"] >= min_bytes for e in ev),
       "no channel %s event" % tname)
+
+if os.environ.get("GUESTDRV_TRACE_WINDOW"):
+    # The UML serial line's window: the guest relay acknowledged all but
+    # at most one window of the bytes sent, and the host did wait on it.
+    check(C["window_acks"] * 512 >= C["bytes_out"] - 3584,
+          "window acks %r for %r bytes out" % (C["window_acks"], C["bytes_out"]))
+    check(C["window_waits"] > 0 and C["window_wait_ms"] > 0, "window never full")
+    check(any(e.get("cat") == "channel" and e["name"] == "wait_ack" for e in ev),
+          "no wait_ack slices")
+else:
+    check(C.get("window_acks", 0) == 0, "acks without a window")
 
 P = s["protocol"]["procs"]
 check(P[proc][fkey] >= min_bytes, "protocol %s bytes" % proc)
