@@ -2,12 +2,15 @@
 # The appliance misbehaving, for real: the daemon dies mid-call (debug
 # segv), the guest hangs past --timeout, and Ctrl-C during a run.  Each
 # ends with one clear error, a non-zero exit, and nothing left behind.
+# test-uml-failures.sh runs the same on UML (FAILURES_BACKEND=uml), plus
+# Ctrl-C in the middle of an upload through the serial-line window.
 source "$(dirname "$0")/lib.sh"
-require_qemu
+b=${FAILURES_BACKEND:-tcg}
+if [ "$b" = uml ]; then require_uml; else require_qemu; fi
 truncate -s 32M "$work/d.img"
 
 # 1. guestfsd crashes in the middle of a call.
-if "$GUESTDRV" --backend tcg -a "$work/d.img" -- debug segv "" : ping-daemon 2>"$work/e1"; then
+if "$GUESTDRV" --backend "$b" -a "$work/d.img" -- debug segv "" : ping-daemon 2>"$work/e1"; then
   fail "a crashed daemon went unnoticed"
 fi
 grep -Eq "debug: .*(appliance closed the channel|hypervisor exited)" "$work/e1" || fail "daemon death: $(cat "$work/e1")"
@@ -16,7 +19,7 @@ assert_no_leftovers
 # 2. The guest stops answering: the idle timeout fires.  Boot time on a
 # loaded machine varies, so the bound is measured from the launch flag.
 t0=$(date +%s%N)
-if "$GUESTDRV" -v --backend tcg --timeout 3 -a "$work/d.img" -- debug sh "sleep 60" 2>"$work/e2"; then
+if "$GUESTDRV" -v --backend "$b" --timeout 3 -a "$work/d.img" -- debug sh "sleep 60" 2>"$work/e2"; then
   fail "a hung guest went unnoticed"
 fi
 t1=$(date +%s%N)
@@ -28,7 +31,7 @@ after=$(awk -v t="$(( (t1 - t0) / 1000000 ))" -v r="$ready" 'BEGIN { printf "%d"
 assert_no_leftovers
 
 # 3. Ctrl-C (SIGINT) while the appliance runs.
-"$GUESTDRV" --backend tcg -a "$work/d.img" -- debug sh "sleep 60" 2>"$work/e3" &
+"$GUESTDRV" --backend "$b" -a "$work/d.img" -- debug sh "sleep 60" 2>"$work/e3" &
 pid=$!
 for _ in $(seq 150); do
   pgrep -f "$TMPDIR/guestdrv" >/dev/null && break
@@ -40,3 +43,24 @@ rc=0; wait $pid || rc=$?
 [ $rc -ne 0 ] || fail "exit status 0 after SIGINT"
 grep -q "interrupted" "$work/e3" || fail "no interrupted message: $(cat "$work/e3")"
 assert_no_leftovers
+
+# 4. (UML) Ctrl-C in the middle of an upload, while the host waits on the
+# guest relay's acks.
+if [ "$b" = uml ]; then
+  head -c $((16 * 1024 * 1024)) /dev/zero > "$work/big"
+  "$GUESTDRV" --backend uml --trace "$work/t4.json" -a "$work/d.img" -- \
+    mkfs ext2 /dev/sda : mount /dev/sda / : upload "$work/big" /big 2>"$work/e4" &
+  pid=$!
+  for _ in $(seq 300); do
+    pgrep -f "$TMPDIR/guestdrv" >/dev/null && break
+    sleep 0.2
+  done
+  # Well into the upload: the launch, mkfs and mount take seconds, the
+  # upload about half a minute.
+  sleep 15
+  kill -INT $pid
+  rc=0; wait $pid || rc=$?
+  [ $rc -ne 0 ] || fail "exit status 0 after SIGINT mid-upload"
+  grep -q "interrupted" "$work/e4" || fail "no interrupted message: $(cat "$work/e4")"
+  assert_no_leftovers
+fi
