@@ -327,7 +327,7 @@ collect_acks (struct channel *ch)
   }
 }
 
-/* How many bytes may be written now: SIZE_MAX without a window.  Waits
+/* How many bytes may be written now: SSIZE_MAX without a window.  Waits
  * (bounded by the idle timeout) while the window is full.
  */
 static ssize_t
