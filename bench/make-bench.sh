@@ -36,6 +36,9 @@ else
        "(GUESTDRV_PEER=1 bash tools/install-deps.sh)" >&2
 fi
 
+# exec replaces this shell, so its EXIT trap would never run.
+rm -rf "$probe"
+trap - EXIT
 exec "$GUESTDRV" bench \
   --scenario startup,api,upload,upload-no-write,write-no-upload \
   --backend "$backends" --size kvm=128M,tcg=128M,uml=16M -n 3 \
