@@ -7,27 +7,8 @@
 # behind (temp dirs, mounts, processes).
 # Needs root, /dev/fuse, qemu, strace, e2fsprogs (exit 77 otherwise);
 # SKIP_TEST_FSYNC_TCG=1 skips.  Slow: two TCG boots.
-set -euo pipefail
-
-skip () { echo "SKIP: $*"; exit 77; }
-fail () { echo "FAIL: $*"; exit 1; }
-
-[ -z "${SKIP_TEST_FSYNC_TCG:-}" ] || skip "SKIP_TEST_FSYNC_TCG is set"
-[ "$(id -u)" = 0 ] || skip "needs root (FUSE mount)"
-[ -c /dev/fuse ] || skip "/dev/fuse missing"
-for c in qemu-system-x86_64 strace jq fusermount3 mkfs.ext2 debugfs e2fsck \
-         timeout; do
-  command -v "$c" >/dev/null || skip "$c not installed"
-done
-
-top=$(cd "$(dirname "$0")/../.." && pwd)
-guestdrv=$top/guestdrv
-[ -x "$guestdrv" ] && [ -x "$top/fsync/guestdrv-lazyfs" ] ||
-  fail "guestdrv or fsync/guestdrv-lazyfs not built (run make)"
-
-tmp=$(mktemp -d /tmp/test-fsync-tcg.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-export TMPDIR=$tmp
+source "$(dirname "$0")/fsync-lib.sh"
+fsync_begin tcg qemu-system-x86_64 strace
 
 rc=0
 timeout --kill-after=10 200 "$guestdrv" fsync-test --backend tcg \
@@ -59,9 +40,6 @@ check none '.host_flushes >= 1 and .open_o_direct == true'
 check none '.fsynced_bytes_lost == 0'
 
 # Nothing left: no temp dir, no mount, no process of ours.
-left=$(ls -A "$tmp" | grep -v -e '^out.json$' -e '^err$' || :)
-[ -z "$left" ] || fail "left behind in TMPDIR: $left"
-! grep -q "$tmp" /proc/mounts || fail "a mount under $tmp is left"
-! pgrep -f "guestdrv-lazyfs $tmp" >/dev/null || fail "guestdrv-lazyfs left running"
+fsync_nothing_left
 ! pgrep -f "qemu-system-x86_64.*$tmp" >/dev/null || fail "qemu left running"
 echo "PASS: test-fsync-tcg"

@@ -5,26 +5,8 @@
 # least one mode must really run.  Nothing may be left behind.
 # Exit 77 if UML does not boot here; needs root, /dev/fuse, e2fsprogs, jq.
 # SKIP_TEST_FSYNC_UML=1 skips.
-set -euo pipefail
-
-skip () { echo "SKIP: $*"; exit 77; }
-fail () { echo "FAIL: $*"; exit 1; }
-
-[ -z "${SKIP_TEST_FSYNC_UML:-}" ] || skip "SKIP_TEST_FSYNC_UML is set"
-[ "$(id -u)" = 0 ] || skip "needs root (FUSE mount)"
-[ -c /dev/fuse ] || skip "/dev/fuse missing"
-for c in jq fusermount3 mkfs.ext2 debugfs e2fsck truncate timeout; do
-  command -v "$c" >/dev/null || skip "$c not installed"
-done
-
-top=$(cd "$(dirname "$0")/../.." && pwd)
-guestdrv=$top/guestdrv
-[ -x "$guestdrv" ] && [ -x "$top/fsync/guestdrv-lazyfs" ] ||
-  fail "guestdrv or fsync/guestdrv-lazyfs not built (run make)"
-
-tmp=$(mktemp -d /tmp/test-fsync-uml.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-export TMPDIR=$tmp
+source "$(dirname "$0")/fsync-lib.sh"
+fsync_begin uml truncate
 
 truncate -s 16M "$tmp/probe.img"
 if ! timeout --kill-after=10 120 "$guestdrv" --backend uml -a "$tmp/probe.img" \
@@ -65,8 +47,5 @@ jq -e -s 'all(.[] | select(.verdict == "not-honoured" and .power_cut != "n/a");
             .fsynced_bytes_lost > 0)' "$tmp/out.json" >/dev/null ||
   fail "not-honoured although the fsynced data survived"
 
-left=$(ls -A "$tmp" | grep -v -e '^out.json$' -e '^err$' || :)
-[ -z "$left" ] || fail "left behind in TMPDIR: $left"
-! grep -q "$tmp" /proc/mounts || fail "a mount under $tmp is left"
-! pgrep -f "guestdrv-lazyfs $tmp" >/dev/null || fail "guestdrv-lazyfs left running"
+fsync_nothing_left
 echo "PASS: test-fsync-uml"
