@@ -45,6 +45,8 @@ usage (FILE *f, const char *prog)
 "      --backend B          auto|kvm|tcg|uml (default auto, or $GUESTDRV_BACKEND)\n"
 "      --kernel PATH        boot this kernel binary instead\n"
 "      --append ARGS        add kernel command-line arguments\n"
+"      --uml-channel virtio|serial  UML: vhost-user virtio-console or the\n"
+"                           serial line to guestfsd (default serial)\n"
 "      --uml-window on|off  UML: acknowledged window on the serial line (on);\n"
 "                           off = the bare line, for fixed kernels (--kernel)\n"
 "  -m, --memsize MB         guest memory (default 1024)\n"
@@ -106,6 +108,7 @@ enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
   OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
   OPT_UML_WINDOW,
+  OPT_UML_CHANNEL,
 };
 
 static const struct option long_options[] = {
@@ -117,6 +120,7 @@ static const struct option long_options[] = {
   { "kernel", required_argument, NULL, OPT_KERNEL },
   { "append", required_argument, NULL, OPT_APPEND },
   { "uml-window", required_argument, NULL, OPT_UML_WINDOW },
+  { "uml-channel", required_argument, NULL, OPT_UML_CHANNEL },
   { "memsize", required_argument, NULL, 'm' },
   { "scan", required_argument, NULL, OPT_SCAN },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -226,6 +230,14 @@ main (int argc, char **argv)
       session_set_kernel (c.s, optarg);
       break;
     case OPT_APPEND: session_set_append (c.s, optarg); break;
+    case OPT_UML_CHANNEL:
+      if (strcmp (optarg, "virtio") && strcmp (optarg, "serial")) {
+        fprintf (stderr, "guestdrv: --uml-channel: '%s' is not virtio or serial\n", optarg);
+        goto fail;
+      }
+      session_set_uml_channel (c.s, strcmp (optarg, "virtio") == 0
+                               ? UML_CHANNEL_VIRTIO : UML_CHANNEL_SERIAL);
+      break;
     case OPT_UML_WINDOW:
       if (strcmp (optarg, "on") && strcmp (optarg, "off")) {
         fprintf (stderr, "guestdrv: --uml-window: '%s' is not on or off\n", optarg);
