@@ -384,6 +384,8 @@ dispatch (struct vu_dev *dev, struct vu_msg *m)
       if (v & ~dev->features)
         goto unoffered;
       dev->acked_features = v;
+      for (unsigned i = 0; i < VU_MAX_QUEUES; i++)
+        dev->vq[i].event_idx = (v >> VIRTIO_RING_F_EVENT_IDX) & 1;
     }
     else {
       if (v & ~dev->protocol_features)
@@ -420,7 +422,7 @@ dispatch (struct vu_dev *dev, struct vu_msg *m)
       return virtq_map (vq, &dev->mem);
     }
     if (m->request == VHOST_USER_SET_VRING_BASE) {
-      vq->last_avail = vq->used_idx = (uint16_t) st[1];
+      vq->last_avail = vq->used_idx = vq->signalled_used = (uint16_t) st[1];
       return 0;
     }
     if (m->request == VHOST_USER_SET_VRING_ENABLE) {

@@ -18,6 +18,7 @@
 #define VHOST_USER_PROTOCOL_F_SLAVE_REQ 5
 #define VHOST_USER_PROTOCOL_F_CONFIG 9
 #define VIRTIO_F_VERSION_1 32
+#define VIRTIO_RING_F_EVENT_IDX 29
 
 struct vu_dev {
   int sock;                     /* connected front end, -1 if none */

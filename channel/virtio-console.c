@@ -512,7 +512,8 @@ vcon_start (int listen_fd, int watch_fd, int accept_timeout_ms, int data_fd,
   memcpy (vc->config + 4, &max_ports, 4);
   vu_dev_init (&vc->dev, NQUEUES,
                (1ULL << VIRTIO_CONSOLE_F_MULTIPORT) |
-               (1ULL << VIRTIO_F_VERSION_1),
+               (1ULL << VIRTIO_F_VERSION_1) |
+               (1ULL << VIRTIO_RING_F_EVENT_IDX),
                vc->config, sizeof vc->config);
   if (pipe2 (vc->stop_pipe, O_CLOEXEC) == -1 ||
       pipe2 (vc->done_pipe, O_CLOEXEC) == -1) {

@@ -112,6 +112,15 @@ virtq_pop (struct virtq *vq, const struct vq_mem *mem, bool device_writes,
   if (!virtq_ready (vq))
     return 0;
   avail_idx = load16 (vq->avail + 2);
+  if (avail_idx == vq->last_avail && vq->event_idx) {
+    /* Ask for a kick on the next buffer, then look again: a buffer added
+     * before the guest saw our avail_event would get no kick.
+     */
+    __atomic_store_n ((uint16_t *) (vq->used + 4 + 8 * vq->num),
+                      htole16 (vq->last_avail), __ATOMIC_RELAXED);
+    __atomic_thread_fence (__ATOMIC_SEQ_CST);
+    avail_idx = load16 (vq->avail + 2);
+  }
   if (avail_idx == vq->last_avail)
     return 0;
   if ((uint16_t) (avail_idx - vq->last_avail) > vq->num) {
@@ -225,7 +234,19 @@ virtq_notify (struct virtq *vq)
     return 0;
   vq->pending_call = false;
   __atomic_thread_fence (__ATOMIC_SEQ_CST);
-  if (load16 (vq->avail) & VRING_AVAIL_F_NO_INTERRUPT)
+  if (vq->event_idx) {
+    /* The guest wants a call once the used index passes used_event (it
+     * writes what it has consumed): while it still has entries to read
+     * it needs none.  virtio spec, "Used Buffer Notification Suppression".
+     */
+    uint16_t ev = load16 (vq->avail + 4 + 2 * vq->num);
+    uint16_t old = vq->signalled_used, now = vq->used_idx;
+
+    vq->signalled_used = now;
+    if ((uint16_t) (now - ev - 1) >= (uint16_t) (now - old))
+      return 0;
+  }
+  else if (load16 (vq->avail) & VRING_AVAIL_F_NO_INTERRUPT)
     return 0;
   if (vq->call_fd < 0)
     return 0;

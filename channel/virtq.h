@@ -51,6 +51,8 @@ struct virtq {
   uint16_t used_idx;            /* next used entry to fill */
   int kick_fd, call_fd;
   bool pending_call;            /* used entries added since the last call */
+  bool event_idx;               /* VIRTIO_RING_F_EVENT_IDX negotiated */
+  uint16_t signalled_used;      /* used index when we last decided on a call */
   /* Counters. */
   uint64_t kicks, calls, chains, descs, bytes;
 };
@@ -69,7 +71,8 @@ void virtq_init (struct virtq *vq, unsigned index);
  */
 int virtq_map (struct virtq *vq, const struct vq_mem *mem);
 bool virtq_ready (const struct virtq *vq);
-/* Take the next chain.  DEVICE_WRITES: every descriptor must be
+/* Take the next chain.  With EVENT_IDX, an empty ring asks the guest to
+ * kick on its next buffer (avail_event) and looks once more.  DEVICE_WRITES: every descriptor must be
  * device-writable (a receive queue), else device-readable.  Returns 1
  * with *E filled, 0 when the ring is empty, -1 on a malformed ring.
  */

@@ -23,7 +23,7 @@ grep -q "uml-channel: 'pigeon' is not virtio or serial" "$work/err" ||
   fail "bad --uml-channel: $(cat "$work/err")"
 
 # 1. Round trip.
-timeout 600 "$GUESTDRV" -v "${uml[@]}" -a "$img" -- part-disk /dev/sda mbr : \
+timeout 600 "$GUESTDRV" -v "${uml[@]}" --trace "$work/t.json" -a "$img" -- part-disk /dev/sda mbr : \
   mkfs ext2 /dev/sda1 : mount /dev/sda1 / : upload "$work/rand" /f : \
   download /f "$work/back" : sync 2> "$work/log" ||
   fail "round trip failed: $(grep -v console "$work/log" | tail -3)"
@@ -32,7 +32,19 @@ grep -q "uml-virtio: launch flag" "$work/log" || fail "launch flag not over the 
 cmp "$work/rand" "$work/back" || fail "downloaded bytes differ"
 debugfs_dump "$img" /f "$work/ondisk"
 cmp "$work/rand" "$work/ondisk" || fail "bytes on the image differ"
-rm -f "$work/back" "$work/ondisk"
+# The device thread's counters reach the trace and the report.
+"$GUESTDRV" report "$work/t.json" > "$work/report.txt"
+grep -q "vhost-user console .* kicks, .* calls" "$work/report.txt" ||
+  fail "report lacks the vhost-user row: $(grep -A3 '^channel' "$work/report.txt")"
+python3 - "$work/t.json" "$size" <<'PY' || fail "vhost-user counters do not cover the payload"
+import json, sys
+s = json.load(open(sys.argv[1]))["otherData"]["summary"]["channel"]
+size = int(sys.argv[2])
+assert s.get("vu_bytes_to_guest", 0) >= size, s
+assert s.get("vu_bytes_from_guest", 0) >= size, s
+assert s.get("vu_kicks", 0) > 0 and s.get("vu_calls", 0) > 0, s
+PY
+rm -f "$work/back" "$work/ondisk" "$work/t.json"
 assert_no_leftovers
 
 # Run guestdrv -v ARGS in the background until its log shows PATTERN,
