@@ -98,6 +98,23 @@ static const struct uml_cache uml_caches[] = {
     "use --cache writethrough (every write durable, through the page cache)" },
 };
 
+/* --uml-channel, else $GUESTDRV_UML_CHANNEL (for the commands that do
+ * not take the option yet: bench, fsync-test), else the default.
+ */
+static enum uml_channel
+uml_channel_kind (const struct launch_config *cfg)
+{
+  const char *e = getenv ("GUESTDRV_UML_CHANNEL");
+
+  if (cfg->uml_channel != UML_CHANNEL_DEFAULT)
+    return cfg->uml_channel;
+  if (e && strcmp (e, "virtio") == 0)
+    return UML_CHANNEL_VIRTIO;
+  if (e && strcmp (e, "serial") == 0)
+    return UML_CHANNEL_SERIAL;
+  return UML_CHANNEL_DEFAULT_KIND;
+}
+
 static const struct uml_cache *
 uml_cache_lookup (const char *mode)
 {
@@ -125,6 +142,12 @@ uml_path_ok (const char *what, const char *path)
 static int
 uml_check (const struct launch_config *cfg)
 {
+  const char *e = getenv ("GUESTDRV_UML_CHANNEL");
+
+  if (e && *e && strcmp (e, "virtio") && strcmp (e, "serial")) {
+    gd_set_error ("GUESTDRV_UML_CHANNEL='%s': not virtio or serial", e);
+    return -1;
+  }
   if (cfg->ndisks > UML_MAX_DISKS) {
     gd_set_error ("--backend uml: at most %d disks (UML has 16 ubd units, "
                   "one is the appliance)", UML_MAX_DISKS);
@@ -237,9 +260,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
    * host).  host[i] is ours, guest[i] goes to UML.
    */
   int host[2] = { -1, -1 }, guest[2] = { -1, -1 }, err = 0;
-  bool virtio = (cfg->uml_channel == UML_CHANNEL_DEFAULT
-                 ? UML_CHANNEL_DEFAULT_KIND : cfg->uml_channel)
-                == UML_CHANNEL_VIRTIO;
+  bool virtio = uml_channel_kind (cfg) == UML_CHANNEL_VIRTIO;
   size_t nlines = virtio ? 0 : cfg->uml_raw_line ? 1 : 2;
   char vsock[300];
   uint64_t t0 = gd_now_ns ();
