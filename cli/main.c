@@ -46,7 +46,7 @@ usage (FILE *f, const char *prog)
 "      --kernel PATH        boot this kernel binary instead\n"
 "      --append ARGS        add kernel command-line arguments\n"
 "      --uml-channel virtio|serial  UML: vhost-user virtio-console or the\n"
-"                           serial line to guestfsd (default serial)\n"
+"                           serial line to guestfsd (default virtio)\n"
 "      --uml-window on|off  UML: acknowledged window on the serial line (on);\n"
 "                           off = the bare line, for fixed kernels (--kernel)\n"
 "  -m, --memsize MB         guest memory (default 1024)\n"
