@@ -341,7 +341,10 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
     err |= args_add (&a, "guestdrv.verbose=1");
   if (cfg->init_flags)
     err |= args_add (&a, "%s", cfg->init_flags);
-  if (uml_xstate_needs_fxsr ()) {
+  /* Debian's kernel only: a --kernel of our own handles the host's
+   * xstate itself (kernel/README.md) and may not keep the FXSAVE path.
+   */
+  if (!cfg->kernel_override && uml_xstate_needs_fxsr ()) {
     hv->child_setup = uml_xstate_child_filter;
     err |= args_add (&a, "%s", UML_XSTATE_GLIBC_TUNABLES);
   }
@@ -408,8 +411,24 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   return NULL;
 }
 
+/* Debian's linux.uml 6.1 restores each process's FP state through a
+ * buffer of the XSAVE size of an AVX-512 host; a host with AMX wants a
+ * larger one, every restore fails with EFAULT and init dies at once.
+ */
+static const char *
+uml_explain (const char *console)
+{
+  if (strstr (console, "ptrace set fp regs failed"))
+    return "this UML kernel cannot run processes on this host (its FP-state "
+      "buffer is smaller than the host's XSAVE area, e.g. AMX): build one "
+      "that can with 'make uml-kernel' (kernel/README.md) and pass it with "
+      "--kernel";
+  return NULL;
+}
+
 const struct backend_ops uml_backend_ops = {
   .name = "uml",
   .check = uml_check,
   .start = uml_start,
+  .explain = uml_explain,
 };
