@@ -63,7 +63,8 @@ send_msg (struct fe *f, uint32_t req, const void *payload, uint32_t size,
   memcpy (buf, &req, 4);
   memcpy (buf + 4, &flags, 4);
   memcpy (buf + 8, &size, 4);
-  memcpy (buf + 12, payload, size);
+  if (size)
+    memcpy (buf + 12, payload, size);
   if (nfds) {
     mh.msg_control = c.b;
     mh.msg_controllen = CMSG_SPACE (nfds * sizeof (int));
