@@ -59,6 +59,7 @@ send_msg (struct fe *f, uint32_t req, const void *payload, uint32_t size,
   struct iovec iov = { buf, 12 + size };
   struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
+  memset (&c, 0, sizeof c);     /* cmsg padding goes out too */
   ck_assert (size <= 512);
   memcpy (buf, &req, 4);
   memcpy (buf + 4, &flags, 4);
