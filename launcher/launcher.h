@@ -39,6 +39,7 @@ struct launch_config {
   int idle_timeout_ms;            /* channel idle timeout once running */
   const char *init_flags;         /* guestdrv.init=... (opt-in scans) */
   bool uml_raw_line;              /* --uml-window off: no acked window */
+  bool gdb;                       /* --gdb (launcher/gdb.c) */
 };
 
 struct hv_stats {
