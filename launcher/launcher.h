@@ -40,6 +40,11 @@ struct launch_config {
   const char *init_flags;         /* guestdrv.init=... (opt-in scans) */
   bool uml_raw_line;              /* --uml-window off: no acked window */
   bool gdb;                       /* --gdb (launcher/gdb.c) */
+  const char *state_dir;          /* where the KVM verdict is remembered
+                                   * (the cache root); NULL: nowhere */
+  bool backend_from_auto;         /* set by launcher_prepare: KVM was
+                                   * chosen by auto, so a failed KVM
+                                   * launch falls back to TCG */
 };
 
 struct hv_stats {
@@ -105,7 +110,8 @@ const char *hv_console_tail (struct hv *hv);
 void launcher_kill_all_from_signal (void);
 
 /* KVM probe (kvm-probe.c): 1 = a vCPU really ran, 0 = not usable
- * (reason in *why), bounded by timeout_ms.
+ * (reason in *why), bounded by timeout_ms.  GUESTDRV_KVM_PROBE=pass or
+ * fail forces the answer (tests reproduce other machines with it).
  */
 int kvm_probe (int timeout_ms, char *why, size_t whylen);
 
