@@ -312,8 +312,12 @@ build (enum appliance_kind kind, const char *root, const char *final,
       gd_set_error_errno ("mkdir %s", path);
       goto out;
     }
-    modules = path_nomod;
     snprintf (path_nomod, sizeof path_nomod, "%s", path);
+    modules = path_nomod;
+    /* supermin reads the module list: an empty one. */
+    snprintf (path, sizeof path, "%s/modules.dep", path_nomod);
+    if (write_file (path, "", 0, 0644) == -1)
+      goto out;
   }
   snprintf (env_k, sizeof env_k, "SUPERMIN_KERNEL=%s", kernel);
   snprintf (env_m, sizeof env_m, "SUPERMIN_MODULES=%s", modules);
