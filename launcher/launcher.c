@@ -591,12 +591,18 @@ launch_once (struct launch_config *cfg, const struct appliance_files *app)
     r = channel_wait_launch_flag (hv->ch, cfg->launch_timeout_ms);
   if (r == -1) {
     char last[512];
+    const char *hint;
     int err = errno;
     /* Let the console thread catch up on what the guest said last. */
     usleep (100000);
     last_console_line (hv, last, sizeof last);
     gd_error_prefix ("%s: the appliance did not start", ops->name);
-    if (last[0]) {
+    if (ops->explain && (hint = ops->explain (hv_console_tail (hv))) != NULL) {
+      char msg[2048];
+      snprintf (msg, sizeof msg, "%s: %s", gd_get_error (), hint);
+      gd_set_error ("%s", msg);
+    }
+    else if (last[0]) {
       char msg[1024];
       snprintf (msg, sizeof msg, "%s (last console line: %s)", gd_get_error (), last);
       gd_set_error ("%s", msg);

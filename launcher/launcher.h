@@ -66,6 +66,10 @@ struct backend_ops {
    */
   struct hv *(*start) (const struct launch_config *cfg,
                        const struct appliance_files *app);
+  /* Optional: what a failed start's console tail means, in words the
+   * user can act on, or NULL.
+   */
+  const char *(*explain) (const char *console);
 };
 
 struct hv_mark_info {
