@@ -74,7 +74,8 @@ for i in "${!names[@]}"; do
     for w in on off; do
         key="${names[$i]}/$w"
         n_ok=$(echo "${status[$key]}" | tr ' ' '\n' | grep -c '^ok$' || true)
-        other=$(echo "${status[$key]}" | tr ' ' '\n' | grep -v '^ok$' | grep . | sort | uniq -c | awk '{printf "%s%s x%s", s, $2, $1; s=", "}')
+        other=$(echo "${status[$key]}" | tr ' ' '\n' | { grep -v '^ok$' || true; } | { grep . || true; } |
+                sort | uniq -c | awk '{printf "%s%s x%s", s, $2, $1; s=", "}')
         if [ "$n_ok" -gt 0 ]; then
             med=$(echo "${secs[$key]}" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
             mbps=$(awk -v b="$bytes" -v s="$med" 'BEGIN {printf "%.2f", b / 1e6 / s}')
