@@ -62,6 +62,7 @@ if [ $path_only = 1 ]; then
 fi
 
 # Build dependencies and the pinned source, idempotently.
+GUESTDRV_KERNEL=1 bash "$here/../tools/install-deps.sh" >&2
 need=()
 for p in flex bison bc libelf-dev gcc make xz-utils patch "$SRC_PKG"; do
     v=$(dpkg-query -W -f='${Status} ${Version}' "$p" 2>/dev/null || true)
