@@ -1,7 +1,7 @@
 /* Running Debian's 6.1 linux.uml on hosts with a large XSAVE area
  * (AVX-512, AMX).  UML saves and restores each guest process's FPU state
- * with PTRACE_{GET,SET}REGSET NT_X86_XSTATE using a buffer sized for the
- * AVX era; the host kernel only accepts a SETREGSET of its full xstate
+ * with PTRACE_{GET,SET}REGSET NT_X86_XSTATE using a buffer of its
+ * compile-time size; the host kernel only accepts a SETREGSET of its full xstate
  * size, so the first guest process dies with "ptrace set fp regs failed,
  * errno = 14" (EFAULT) and init panics.  Seen on a host with AVX-512 and
  * AMX (host kernel 6.18).
@@ -28,10 +28,10 @@
 #include "uml-xstate.h"
 
 #define NT_X86_XSTATE_NR 0x202
-/* The XSAVE area of an AVX host (legacy 512 + header 64 + YMM 256):
- * what UML 6.1 was seen to handle.  Bigger areas need the way round.
+/* The XSAVE area of an AVX-512 host (with PKRU): the size Debian's
+ * linux.uml was built with (kernel/README.md); AMX (11008 bytes) breaks it.
  */
-#define UML_XSTATE_MAX 832
+#define UML_XSTATE_MAX 2696
 
 bool
 uml_xstate_needs_fxsr (void)

@@ -59,6 +59,7 @@
 
 #include "launcher-internal.h"
 #include "uml-xstate.h"
+#include "gdb.h"
 #include "../channel/serial-window.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
@@ -344,7 +345,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   /* Debian's kernel only: a --kernel of our own handles the host's
    * xstate itself (kernel/README.md) and may not keep the FXSAVE path.
    */
-  if (!cfg->kernel_override && uml_xstate_needs_fxsr ()) {
+  if (strcmp (kernel, UML_BINARY) == 0 && uml_xstate_needs_fxsr ()) {
     hv->child_setup = uml_xstate_child_filter;
     err |= args_add (&a, "%s", UML_XSTATE_GLIBC_TUNABLES);
   }
@@ -367,6 +368,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   snprintf (env_tmp, sizeof env_tmp, "TMPDIR=%s", uml_memory_dir (hv));
   if (hv_spawn (hv, a.v, guest, nlines, env) == -1)
     goto fail;
+  gdb_announce (cfg, hv, kernel);
   for (i = 0; i < nlines; i++) {
     close (guest[i]);
     guest[i] = -1;
