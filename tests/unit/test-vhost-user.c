@@ -158,6 +158,11 @@ fe_setup (struct fe *f, uint64_t ring_gpa_shift)
   f->sock = socket (AF_UNIX, SOCK_STREAM, 0);
   strcpy (sa.sun_path, f->path);
   ck_assert_int_eq (connect (f->sock, (struct sockaddr *) &sa, sizeof sa), 0);
+  /* Connected: the path is not needed any more, and a failing test
+   * (which ends without its teardown) leaves nothing behind.
+   */
+  unlink (f->path);
+  rmdir (f->dir);
   f->memfd = memfd_create ("guest", 0);
   ck_assert_int_ge (f->memfd, 0);
   ck_assert_int_eq (ftruncate (f->memfd, MEM_SIZE), 0);
@@ -225,8 +230,6 @@ fe_teardown (struct fe *f)
     close (f->call_rd[q]);
   }
   munmap (f->mem, MEM_SIZE);
-  unlink (f->path);
-  rmdir (f->dir);
 }
 
 static void
