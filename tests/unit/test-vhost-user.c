@@ -138,7 +138,7 @@ send_addr (struct fe *f, unsigned q, uint64_t desc, uint64_t used,
  * Linux 6.1's virtio_uml does.  RING_GPA_SHIFT moves queue 1's rings.
  */
 static void
-fe_setup (struct fe *f, uint64_t ring_gpa_shift)
+fe_setup_features (struct fe *f, uint64_t ring_gpa_shift, bool event_idx)
 {
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   unsigned char cfg[12 + 12] = { 0 }, reply[24];
@@ -184,8 +184,9 @@ fe_setup (struct fe *f, uint64_t ring_gpa_shift)
   uint32_t ports;
   memcpy (&ports, reply + 12 + 4, 4);
   ck_assert_uint_eq (ports, 1);
-  /* Without EVENT_IDX: every used entry is a call (counted below). */
-  send_u64 (f, 2, feat & ~(1ULL << 29), -1);            /* SET_FEATURES */
+  /* Without EVENT_IDX every used entry is a call (counted below). */
+  ck_assert (feat & (1ULL << 29));
+  send_u64 (f, 2, event_idx ? feat : feat & ~(1ULL << 29), -1);
 
   /* SET_MEM_TABLE with room for two regions and one used, as 6.1 does. */
   unsigned char mt[8 + 64] = { 0 };
@@ -216,6 +217,12 @@ fe_setup (struct fe *f, uint64_t ring_gpa_shift)
     send_state (f, 18, q, 1);                           /* ENABLE */
   }
   f->next_buf = BUF_BASE;
+}
+
+static void
+fe_setup (struct fe *f, uint64_t ring_gpa_shift)
+{
+  fe_setup_features (f, ring_gpa_shift, false);
 }
 
 static void
@@ -347,6 +354,61 @@ START_TEST (test_handshake_and_data)
   const struct channel_stats *st = channel_get_stats (f.ch);
   ck_assert_uint_ge (__atomic_load_n (&st->vu_kicks, __ATOMIC_RELAXED), 3);
   ck_assert_uint_ge (__atomic_load_n (&st->vu_calls, __ATOMIC_RELAXED), 3);
+  fe_teardown (&f);
+}
+END_TEST
+
+/* 1 if the device signalled queue Q within MS, 0 if not. */
+static int
+called (struct fe *f, unsigned q, int ms)
+{
+  struct pollfd p = { .fd = f->call_rd[q], .events = POLLIN };
+  uint64_t v;
+
+  if (poll (&p, 1, ms) != 1)
+    return 0;
+  while (read (f->call_rd[q], &v, 8) == 8)
+    ;
+  return 1;
+}
+
+/* With EVENT_IDX the device calls only when the used index passes the
+ * guest's used_event, and asks for a kick (avail_event) when it has
+ * drained a ring.
+ */
+START_TEST (test_event_idx)
+{
+  struct fe f;
+  unsigned char *rx[3];
+  uint16_t ev;
+  uint32_t id;
+
+  fe_setup_features (&f, 0, true);
+  for (unsigned i = 0; i < 2; i++) {
+    put_desc (&f, 0, i, buf (&f, 64, &rx[i]), 64, 2, 0);
+    offer (&f, 0, (uint16_t) i, -1);
+  }
+  /* used_event 0: the first used entry (index 0 -> 1) is signalled. */
+  ck_assert_int_eq (channel_write_full (f.ch, "a", 1), 0);
+  ck_assert_uint_eq (wait_used (&f, 0, &id), 1);
+  ck_assert_int_eq (called (&f, 0, 2000), 1);
+  /* The guest has not consumed it (used_event still 0): no call. */
+  ck_assert_int_eq (channel_write_full (f.ch, "b", 1), 0);
+  ck_assert_uint_eq (wait_used (&f, 0, &id), 1);
+  ck_assert_int_eq (called (&f, 0, 300), 0);
+  /* Both buffers used: the device asked for a kick at avail index 2. */
+  memcpy (&ev, used_p (&f, 0) + 4 + 8 * QNUM, 2);
+  ck_assert_uint_eq (ev, 2);
+  /* The guest consumed both (used_event 2) and gives a third buffer. */
+  ev = 2;
+  memcpy (avail_p (&f, 0) + 4 + 2 * QNUM, &ev, 2);
+  put_desc (&f, 0, 2, buf (&f, 64, &rx[2]), 64, 2, 0);
+  offer (&f, 0, 2, -1);
+  ck_assert_int_eq (channel_write_full (f.ch, "c", 1), 0);
+  ck_assert_uint_eq (wait_used (&f, 0, &id), 1);
+  ck_assert_uint_eq (id, 2);
+  ck_assert_int_eq (called (&f, 0, 2000), 1);
+  ck_assert (rx[0][0] == 'a' && rx[1][0] == 'b' && rx[2][0] == 'c');
   fe_teardown (&f);
 }
 END_TEST
@@ -522,6 +584,7 @@ vhost_user_suite (void)
 
   tcase_set_timeout (tc, 30);
   tcase_add_test (tc, test_handshake_and_data);
+  tcase_add_test (tc, test_event_idx);
   tcase_add_test (tc, test_bad_address);
   tcase_add_test (tc, test_address_below);
   tcase_add_test (tc, test_huge_length);
