@@ -242,6 +242,32 @@ b_write (struct cli *c, int argc, char **argv)
   return r;
 }
 
+/* available "GROUPS": guestfish checks each group with the daemon's
+ * internal_feature_available (0 available, 1 not, 2 unknown group).
+ */
+static int
+b_available (struct cli *c, int argc, char **argv)
+{
+  const struct proto_proc_info *pi = proto_proc_info (PROC_INTERNAL_FEATURE_AVAILABLE);
+  char **groups = cli_parse_string_list (argv[1]);
+  int r = groups ? 0 : -1;
+
+  (void) argc;
+  for (size_t i = 0; r == 0 && groups[i]; i++) {
+    struct proto_reply rep = { 0 };
+    char *v[] = { argv[0], groups[i], NULL };
+    int32_t res;
+    r = cli_call_proc (c, pi, 2, v, &rep);
+    if (r == 0 && (r = proto_ret_int (&rep, &res)) == 0 && res != 0) {
+      gd_set_error (res == 1 ? "%s: group not available" : "%s: unknown group", groups[i]);
+      r = -1;
+    }
+    proto_reply_free (&rep);
+  }
+  cli_free_words (groups);
+  return r;
+}
+
 /* list-devices, plus the host-side mapping under UML (sdX -> ubdX). */
 static int
 b_list_devices (struct cli *c, int argc, char **argv)
@@ -301,6 +327,7 @@ const struct cli_builtin cli_builtins[] = {
   { "add-ro", b_add, 1, 3, "filename [format:raw|qcow2] [cachemode:MODE]" },
   { "alloc", cli_host_sparse, 2, 2, "filename size" },
   { "allocate", cli_host_sparse, 2, 2, "filename size" },
+  { "available", b_available, 1, 1, "groups" },
   { "cat", b_cat, 1, 1, "path" },
   { "disk-create", cli_host_disk_create, 3, 4, "filename raw|qcow2 size [preallocation:off|full]" },
   { "download-zeroes", b_chanprobe, 1, 1, "size (guest->host, no disk; guestdrv's own)" },

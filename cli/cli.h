@@ -49,6 +49,13 @@ struct cli_builtin {
 extern const struct cli_builtin cli_builtins[];
 extern const size_t cli_nbuiltins;
 
+/* cmdline.c: -a, --ro and -m, applied after the options are read. */
+int cli_cmdline_add_drive (const char *path, const char *format, const char *cache);
+int cli_cmdline_add_mount (const char *spec);
+int cli_cmdline_apply_drives (struct cli *c);
+int cli_cmdline_apply_mounts (struct cli *c);   /* launches when there are mounts */
+void cli_cmdline_free (void);
+
 /* host-disks.c: sparse, alloc, disk-create. */
 int cli_host_sparse (struct cli *c, int argc, char **argv);
 int cli_host_disk_create (struct cli *c, int argc, char **argv);

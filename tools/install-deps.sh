@@ -17,6 +17,8 @@ packages=(
   supermin guestfsd
   dash coreutils util-linux mount e2fsprogs parted gdisk tar gzip bzip2
   xz-utils kmod procps iproute2 lvm2 mdadm
+  fdisk dosfstools xfsprogs zerofree   # optional groups (guestfish compatibility)
+  findutils file bsdextrautils binutils grep sed
   # tests and benchmarks
   e2fsprogs strace gnuplot-nox python3 valgrind
 )
