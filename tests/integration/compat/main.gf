@@ -80,7 +80,7 @@ echo
 is-zero /dir/zeroes
 is-zero /dir/hello
 grep two /dir/lines
-grep-opts e /dir/lines fixed:true
+grep e /dir/lines fixed:true
 strings /dir/hello
 hexdump /dir/nonl
 file /dir/hello
