@@ -20,7 +20,7 @@ packages=(
   fdisk dosfstools xfsprogs zerofree   # optional groups (guestfish compatibility)
   findutils file bsdextrautils binutils grep sed
   # tests and benchmarks
-  e2fsprogs strace gnuplot-nox python3 valgrind
+  e2fsprogs strace gnuplot-nox python3 valgrind jq
 )
 if [ "${GUESTDRV_PEER:-0}" = 1 ]; then
   packages+=(libguestfs-tools)         # the peer we benchmark against
