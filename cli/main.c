@@ -54,6 +54,7 @@ usage (FILE *f, const char *prog)
 "      --timeout SECS       longest wait for the daemon during a command (600)\n"
 "      --launch-timeout S   longest wait for the appliance to start (120)\n"
 "      --trace FILE         write a Trace Event Format timeline\n"
+"      --record FILE        write the channel's bytes both ways (GFSCAP1)\n"
 "      --trace-layers LIST  launcher,kernel,init,daemon,channel,protocol,disk\n"
 "  -f, --file SCRIPT        read commands from SCRIPT (- = stdin)\n"
 "  -v, --verbose            show the hypervisor command line, the console\n"
@@ -107,7 +108,7 @@ build_appliance_main (int argc, char **argv)
 enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
   OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
-  OPT_UML_WINDOW, OPT_RW, OPT_MEMSIZE,
+  OPT_UML_WINDOW, OPT_RW, OPT_MEMSIZE, OPT_RECORD,
 };
 
 static const struct option long_options[] = {
@@ -126,6 +127,7 @@ static const struct option long_options[] = {
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
   { "launch-timeout", required_argument, NULL, OPT_LAUNCH_TIMEOUT },
   { "trace", required_argument, NULL, OPT_TRACE },
+  { "record", required_argument, NULL, OPT_RECORD },
   { "trace-layers", required_argument, NULL, OPT_TRACE_LAYERS },
   { "file", required_argument, NULL, 'f' },
   { "verbose", no_argument, NULL, 'v' },
@@ -273,6 +275,14 @@ main (int argc, char **argv)
         goto fail;
       break;
     case OPT_TRACE: trace_file = optarg; break;
+    case OPT_RECORD:
+      if (channel_record_fp) {
+        fprintf (stderr, "guestdrv: --record given twice\n");
+        goto fail;
+      }
+      if (channel_record_open (optarg) == -1)
+        goto fail_msg;
+      break;
     case OPT_TRACE_LAYERS:
       if (trace_parse_layers (optarg, &layers) == -1)
         goto fail_msg;
@@ -339,6 +349,10 @@ main (int argc, char **argv)
   }
   session_free (c.s);
   cli_cmdline_free ();
+  if (channel_record_close () == -1) {
+    fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+    r = -1;
+  }
   trace_reset ();
   if (interrupted) {
     fprintf (stderr, "guestdrv: interrupted\n");
@@ -351,5 +365,6 @@ main (int argc, char **argv)
  fail:
   session_free (c.s);
   cli_cmdline_free ();
+  channel_record_close ();
   return 1;
 }
