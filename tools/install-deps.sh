@@ -21,10 +21,8 @@ packages=(
   findutils file bsdextrautils binutils grep sed
   # tests and benchmarks
   e2fsprogs strace gnuplot-nox python3 valgrind jq
+  libguestfs-tools                     # guestfish: the compatibility oracle and the bench peer
 )
-if [ "${GUESTDRV_PEER:-0}" = 1 ]; then
-  packages+=(libguestfs-tools)         # the peer we benchmark against
-fi
 
 missing=()
 for p in "${packages[@]}"; do
