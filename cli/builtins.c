@@ -329,6 +329,8 @@ const struct cli_builtin cli_builtins[] = {
   { "allocate", cli_host_sparse, 2, 2, "filename size" },
   { "available", b_available, 1, 1, "groups" },
   { "cat", b_cat, 1, 1, "path" },
+  { "copy-in", cli_copy_in, 2, -1, "localpath [localpath...] remotedir" },
+  { "copy-out", cli_copy_out, 2, -1, "remotepath [remotepath...] localdir" },
   { "disk-create", cli_host_disk_create, 3, 4, "filename raw|qcow2 size [preallocation:off|full]" },
   { "download-zeroes", b_chanprobe, 1, 1, "size (guest->host, no disk; guestdrv's own)" },
   { "echo", b_echo, 0, -1, "[words...]" },

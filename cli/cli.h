@@ -49,9 +49,10 @@ struct cli_builtin {
 extern const struct cli_builtin cli_builtins[];
 extern const size_t cli_nbuiltins;
 
-/* cmdline.c: -a, --ro and -m, applied after the options are read. */
+/* cmdline.c: -a, --ro, -N and -m, applied after the options are read. */
 int cli_cmdline_add_drive (const char *path, const char *format, const char *cache);
 int cli_cmdline_add_mount (const char *spec);
+int cli_cmdline_add_prepared (const char *spec);  /* -N */
 int cli_cmdline_apply_drives (struct cli *c);
 int cli_cmdline_apply_mounts (struct cli *c);   /* launches when there are mounts */
 void cli_cmdline_free (void);
@@ -59,6 +60,10 @@ void cli_cmdline_free (void);
 /* host-disks.c: sparse, alloc, disk-create. */
 int cli_host_sparse (struct cli *c, int argc, char **argv);
 int cli_host_disk_create (struct cli *c, int argc, char **argv);
+
+/* copy.c: copy-in, copy-out (a local tar on a pipe). */
+int cli_copy_in (struct cli *c, int argc, char **argv);
+int cli_copy_out (struct cli *c, int argc, char **argv);
 
 /* proc-cmd.c: a daemon procedure as a command.  cli_call_proc parses
  * ARGV by the signature and calls (reply in *REP: the caller frees it);

@@ -42,6 +42,9 @@ usage (FILE *f, const char *prog)
 "  -m, --mount DEV[:MOUNTPOINT[:OPTIONS[:FSTYPE]]]\n"
 "                           mount after launch (launches the appliance)\n"
 "      --format=raw|qcow2   format of the following -a disks (default raw)\n"
+"  -N [FILE=]TYPE           prepared disk: disk[:SIZE], part[:SIZE[:PTYPE]],\n"
+"                           fs[:FS[:SIZE[:PTYPE]]], lv[:/dev/VG/LV[:SIZE[:PTYPE]]],\n"
+"                           lvfs[:/dev/VG/LV[:FS[:SIZE[:PTYPE]]]] (test1.img, ...)\n"
 "      --cache MODE         none|writeback|writethrough|directsync|unsafe for\n"
 "                           the following disks (default writeback)\n"
 "      --backend B          auto|kvm|tcg|uml (default auto, or $GUESTDRV_BACKEND)\n"
@@ -197,7 +200,7 @@ main (int argc, char **argv)
     fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
     return 1;
   }
-  while ((opt = getopt_long (argc, argv, "+a:f:m:vxVh", long_options, NULL)) != -1) {
+  while ((opt = getopt_long (argc, argv, "+a:f:m:N:vxVh", long_options, NULL)) != -1) {
     switch (opt) {
     case 'a':
       if (cli_cmdline_add_drive (optarg, format, cache) == -1)
@@ -207,6 +210,10 @@ main (int argc, char **argv)
     case OPT_RW: c.read_only = false; break;
     case 'm':
       if (cli_cmdline_add_mount (optarg) == -1)
+        goto fail_msg;
+      break;
+    case 'N':
+      if (cli_cmdline_add_prepared (optarg) == -1)
         goto fail_msg;
       break;
     case OPT_FORMAT:
