@@ -152,7 +152,8 @@ def table(procs, structs):
     print("const struct proto_proc_info proto_procs[] = {")
     for p in sorted(procs, key=lambda p: p["num"]):
         flags = []
-        if "internal" in p["flags"]:
+        # internal_exit is flagged "debug" only, but guestfish hides it too.
+        if "internal" in p["flags"] or p["name"].startswith("internal_"):
             flags.append("PROTO_PROC_INTERNAL")
         if "deprecated" in p["flags"]:
             flags.append("PROTO_PROC_DEPRECATED")

@@ -195,6 +195,31 @@ START_TEST (test_print_lying_bodies)
 }
 END_TEST
 
+/* The generated table: 492 procedures, 476 of them guestfish commands. */
+START_TEST (test_table)
+{
+  size_t exposed = 0;
+
+  ck_assert_uint_eq (proto_nprocs, 492);
+  for (size_t i = 0; i < proto_nprocs; i++) {
+    const struct proto_proc_info *pi = &proto_procs[i];
+    exposed += !(pi->flags & PROTO_PROC_INTERNAL);
+    ck_assert (i == 0 || proto_procs[i - 1].proc < pi->proc);
+    ck_assert_ptr_eq (proto_proc_info (pi->proc), pi);
+    ck_assert (strchr ("niIbsLHBST", pi->ret) != NULL);
+    ck_assert ((pi->ret == 'S' || pi->ret == 'T') == (pi->ret_struct >= 0));
+  }
+  ck_assert_uint_eq (exposed, 476);
+  ck_assert_int_eq (PROC_UPLOAD, 66);
+  ck_assert_str_eq (proto_proc_info (PROC_UPLOAD)->args, "Fs");
+  ck_assert_str_eq (proto_proc_info (PROC_DOWNLOAD_OFFSET)->args, "sOII");
+  ck_assert_str_eq (proto_proc_info (PROC_TAR_OUT)->optargs, "sbLbbb");
+  ck_assert_str_eq (proto_proc_info (PROC_AUG_DEFVAR)->args, "so");
+  ck_assert_ptr_null (proto_proc_info (4));
+  ck_assert_ptr_null (proto_proc_info_by_name ("no_such_proc"));
+}
+END_TEST
+
 int
 main (void)
 {
@@ -203,6 +228,7 @@ main (void)
   SRunner *sr;
   int failed;
 
+  tcase_add_test (tc, test_table);
   tcase_add_test (tc, test_numbers);
   tcase_add_test (tc, test_bools);
   tcase_add_test (tc, test_string_list);
