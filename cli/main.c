@@ -218,8 +218,12 @@ main (int argc, char **argv)
       break;
     case OPT_FORMAT:
       /* guestfish's bare --format means "detect": never done here, as
-       * probing a raw image's contents for a format is unsafe.
+       * probing a raw image's contents for a format is unsafe.  The
+       * format may also come as the next word (--format raw), as
+       * guestdrv has always taken it.
        */
+      if (!optarg && optind < argc && argv[optind][0] != '-')
+        optarg = argv[optind++];
       if (!optarg) {
         fprintf (stderr, "guestdrv: --format needs a format (--format=raw or --format=qcow2): formats are never detected\n");
         goto fail;
