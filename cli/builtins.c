@@ -336,6 +336,7 @@ const struct cli_builtin cli_builtins[] = {
   { "echo", b_echo, 0, -1, "[words...]" },
   { "exit", b_quit, 0, 0, "" },
   { "find", b_names, 1, 1, "directory" },
+  { "glob", cli_glob, 1, -1, "command [args...]" },
   { "help", b_help, 0, 1, "[command]" },
   { "launch", b_run, 0, 0, "" },
   { "list-devices", b_list_devices, 0, 0, "" },

@@ -65,6 +65,9 @@ int cli_host_disk_create (struct cli *c, int argc, char **argv);
 int cli_copy_in (struct cli *c, int argc, char **argv);
 int cli_copy_out (struct cli *c, int argc, char **argv);
 
+/* glob.c: glob CMD ARGS... */
+int cli_glob (struct cli *c, int argc, char **argv);
+
 /* proc-cmd.c: a daemon procedure as a command.  cli_call_proc parses
  * ARGV by the signature and calls (reply in *REP: the caller frees it);
  * it returns 0, -1 (error set) or -2 (wrong number of arguments).

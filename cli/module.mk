@@ -8,3 +8,4 @@ CLI_SRCS += cli/print.c
 CLI_SRCS += cli/proc-cmd.c
 CLI_SRCS += cli/cmdline.c
 CLI_SRCS += cli/copy.c
+CLI_SRCS += cli/glob.c

@@ -59,6 +59,9 @@ is-chardev /dir/null
 is-blockdev /dir/null
 is-socket /dir/hello
 readlink /dir/link
+glob is-file /dir/*
+glob vfs-type /dev/sda[123]
+glob echo /dir/l* /nomatch* plain
 cat /dir/hello
 cat /dir/nonl
 read-file /dir/nonl
