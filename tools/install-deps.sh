@@ -23,6 +23,11 @@ packages=(
   e2fsprogs strace gnuplot-nox python3 valgrind jq
   libguestfs-tools                     # guestfish: the compatibility oracle and the bench peer
 )
+if [ "${GUESTDRV_KERNEL:-0}" = 1 ]; then
+  # make uml-kernel (kernel/build-uml.sh, which also installs the pinned
+  # linux-source-6.1=6.1.176-1 itself: apt's default is newer)
+  packages+=(flex bison bc libelf-dev patch)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,9 @@
 #!/bin/bash
 # guestfish's command line on TCG: -N fs:ext4:64M makes and prepares a
 # disk, -m mounts it, a file written then and a tree copied in (copy-in)
-# are read back on the host with debugfs, and copy-out brings them back; --ro (a flag, wherever it stands) makes the disk read-only, so
-# a write fails and the image is unchanged; a bare --format is refused.
+# are read back on the host with debugfs, and copy-out brings them back;
+# --ro (a flag, wherever it stands) makes the disk read-only, so a write
+# fails and the image is unchanged; a bare --format is refused.
 source "$(dirname "$0")/lib.sh"
 require_qemu
 command -v debugfs >/dev/null || skip "debugfs not installed (make deps)"
