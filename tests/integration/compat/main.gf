@@ -25,7 +25,6 @@ vfs-type /dev/sda3
 vfs-label /dev/sda2
 vfs-label /dev/sda4
 vfs-uuid /dev/sda1
-blkid /dev/sda2
 tune2fs-l /dev/sda1
 available "lvm2 linuxxattrs"
 -available "bogusgroup"
@@ -88,8 +87,6 @@ strings /dir/hello
 hexdump /dir/nonl
 file /dir/hello
 file /dir/null
-statns /dir/hello
-lstatns /dir/link
 getxattrs /dir/hello
 getxattr /dir/hello user.colour
 echo
