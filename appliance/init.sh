@@ -39,7 +39,7 @@ mark mounts
 channel=
 ackline=
 backend=qemu
-udev=0 lvm=0 md=0 dverbose= noflush=
+udev=0 lvm=0 md=0 dverbose= noflush= vblk=0 writeback=
 for arg in $(cat /proc/cmdline); do
     case "$arg" in
         guestfs_channel=*) channel="${arg#guestfs_channel=}" ;;
@@ -50,6 +50,8 @@ for arg in $(cat /proc/cmdline); do
         guestdrv.md=1) md=1 ;;
         guestdrv.verbose=1) dverbose=-v ;;
         guestdrv.noflush=*) noflush="${arg#guestdrv.noflush=}" ;;
+        guestdrv.vblk=*) vblk="${arg#guestdrv.vblk=}" ;;
+        guestdrv.writeback=*) writeback="${arg#guestdrv.writeback=}" ;;
     esac
 done
 
@@ -70,6 +72,20 @@ if [ -z "$channel" ] && [ ! -e /dev/virtio-ports/org.libguestfs.channel.0 ]; the
         sleep 0.1; i=$((i+1))
     done
     mark modules
+fi
+
+# UML with --uml-disk vhost-user: N virtio disks (virtio_blk is a module
+# in Debian's UML); wait for them all, bounded, before naming them.
+if [ "$vblk" -gt 0 ] 2>/dev/null; then
+    modprobe virtio_blk 2>/dev/null
+    i=0
+    while [ $i -lt 100 ]; do
+        n=0
+        for p in /sys/block/vd?; do [ -e "$p" ] && n=$((n+1)); done
+        [ $n -ge "$vblk" ] && break
+        sleep 0.05; i=$((i+1))
+    done
+    mark vblk
 fi
 
 hostname guestdrv 2>/dev/null
@@ -101,6 +117,13 @@ fi
 # host never fsyncs the image.
 for d in $(echo "$noflush" | tr , ' '); do
     echo "write through" > "/sys/block/$d/queue/write_cache" 2>/dev/null
+done
+
+# vhost-user disks whose cache mode wants the guest's flushes: a volatile
+# write cache, so fsync sends a flush (the device starts "write through").
+for d in $(echo "$writeback" | tr , ' '); do
+    echo "write back" > "/sys/block/$d/cache_type" 2>/dev/null ||
+        echo "write back" > "/sys/block/$d/queue/write_cache" 2>/dev/null
 done
 
 if [ $md = 1 ] && command -v mdadm >/dev/null; then

@@ -56,6 +56,8 @@ usage (FILE *f, const char *prog)
 "      --append ARGS        add kernel command-line arguments\n"
 "      --uml-channel virtio|serial  UML: vhost-user virtio-console or the\n"
 "                           serial line to guestfsd (default virtio)\n"
+"      --uml-disk ubd|vhost-user  UML: disks on ubd (default) or exported\n"
+"                           by qemu-storage-daemon (any format, all caches)\n"
 "      --uml-window on|off  UML: acknowledged window on the serial line (on);\n"
 "                           off = the bare line, for fixed kernels (--kernel)\n"
 "      --memsize MB         guest memory (default 1024)\n"
@@ -118,6 +120,7 @@ enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
   OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
   OPT_UML_CHANNEL,
+  OPT_UML_DISK,
   OPT_UML_WINDOW, OPT_MODULES, OPT_GDB, OPT_RW, OPT_MEMSIZE, OPT_RECORD,
 };
 
@@ -135,6 +138,7 @@ static const struct option long_options[] = {
   { "append", required_argument, NULL, OPT_APPEND },
   { "uml-window", required_argument, NULL, OPT_UML_WINDOW },
   { "uml-channel", required_argument, NULL, OPT_UML_CHANNEL },
+  { "uml-disk", required_argument, NULL, OPT_UML_DISK },
   { "memsize", required_argument, NULL, OPT_MEMSIZE },
   { "scan", required_argument, NULL, OPT_SCAN },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -274,6 +278,14 @@ main (int argc, char **argv)
       }
       session_set_uml_channel (c.s, strcmp (optarg, "virtio") == 0
                                ? UML_CHANNEL_VIRTIO : UML_CHANNEL_SERIAL);
+      break;
+    case OPT_UML_DISK:
+      if (strcmp (optarg, "ubd") && strcmp (optarg, "vhost-user")) {
+        fprintf (stderr, "guestdrv: --uml-disk: '%s' is not ubd or vhost-user\n", optarg);
+        goto fail;
+      }
+      session_set_uml_disk (c.s, strcmp (optarg, "ubd") == 0
+                            ? UML_DISK_UBD : UML_DISK_VHOST_USER);
       break;
     case OPT_UML_WINDOW:
       if (strcmp (optarg, "on") && strcmp (optarg, "off")) {

@@ -48,6 +48,7 @@ struct hv {
   char qmp_path[300];             /* qemu: QMP socket, for disk counters */
   int extra_fd;                   /* uml: our end of the serial line */
   void (*child_setup) (void);     /* run in the child before exec, or NULL */
+  pid_t helper_pid;               /* uml: qemu-storage-daemon, or -1 */
 };
 
 /* Allocate an hv with a fresh private temp dir.  NULL on error. */
@@ -58,6 +59,9 @@ struct hv *hv_alloc (enum backend_kind backend, const struct backend_ops *ops);
  */
 int hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
               size_t nkeep, char *const env_add[]);
+/* Process groups the signal handler kills (launcher_kill_all_from_signal). */
+void launcher_register_pgid (pid_t pgid);
+void launcher_unregister_pgid (pid_t pgid);
 /* Free everything of an hv whose process is gone or never started. */
 void hv_free (struct hv *hv);
 /* Check a disk before a backend uses it: exists, readable (writable if

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "launcher-internal.h"
+#include "uml-vhost-blk.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -52,6 +53,18 @@ unregister_running (pid_t pid)
   for (int i = 0; i < MAX_RUNNING; i++)
     if (running[i] == pid)
       running[i] = 0;
+}
+
+void
+launcher_register_pgid (pid_t pgid)
+{
+  register_running (pgid);
+}
+
+void
+launcher_unregister_pgid (pid_t pgid)
+{
+  unregister_running (pgid);
 }
 
 void
@@ -109,6 +122,7 @@ hv_alloc (enum backend_kind backend, const struct backend_ops *ops)
   hv->console_fd = -1;
   hv->listen_fd = -1;
   hv->extra_fd = -1;
+  hv->helper_pid = -1;
   pthread_mutex_init (&hv->lock, NULL);
   return hv;
 }
@@ -384,6 +398,7 @@ hv_free (struct hv *hv)
     kill (-hv->pid, SIGKILL);
     reap (hv, 10000);
   }
+  uml_vblk_stop (hv, 5000);
   if (hv->console_thread_started)
     pthread_join (hv->console_thread, NULL);
   if (hv->console_fd >= 0)

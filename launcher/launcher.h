@@ -19,6 +19,8 @@ enum backend_kind { BACKEND_AUTO, BACKEND_KVM, BACKEND_TCG, BACKEND_UML };
  * line (launcher/UML.md).
  */
 enum uml_channel { UML_CHANNEL_DEFAULT, UML_CHANNEL_VIRTIO, UML_CHANNEL_SERIAL };
+/* UML's disks: ubd, or vhost-user-blk served by qemu-storage-daemon. */
+enum uml_disk { UML_DISK_DEFAULT, UML_DISK_UBD, UML_DISK_VHOST_USER };
 
 struct disk {
   char *path;
@@ -45,6 +47,7 @@ struct launch_config {
   const char *init_flags;         /* guestdrv.init=... (opt-in scans) */
   bool uml_raw_line;              /* --uml-window off: no acked window */
   enum uml_channel uml_channel;   /* --uml-channel */
+  enum uml_disk uml_disk;         /* --uml-disk */
   bool gdb;                       /* --gdb (launcher/gdb.c) */
   const char *state_dir;          /* where the KVM verdict is remembered
                                    * (the cache root); NULL: nowhere */

@@ -27,6 +27,12 @@
  *   none           refused: UBD cannot bypass the host page cache
  *   directsync     refused: same reason (writethrough is the nearest)
  *
+ * --uml-disk vhost-user instead: qemu-storage-daemon exports each -a disk
+ * (any format, every cache mode: uml-vhost-blk.c) and UML is the front
+ * end (virtio_uml.device=blkN.sock:2); the user disks are vda.. in -a
+ * order, the root is ubda, and the init turns "write back" on for the
+ * disks whose cache mode wants the guest's flushes.
+ *
  * Channel: two serial lines on socketpairs (the guest ends kept at the
  * same numbers in the child by hv_spawn): ssl1=fd:K carries the data both
  * ways, ssl2=fd:L carries the guest relay's acknowledgements back
@@ -59,6 +65,7 @@
 
 #include "launcher-internal.h"
 #include "uml-xstate.h"
+#include "uml-vhost-blk.h"
 #include "gdb.h"
 #include "../channel/serial-window.h"
 #include "../common/clock.h"
@@ -73,6 +80,7 @@
 #define TMPFS_MAGIC_NR 0x01021994
 /* virtio_uml.device=SOCKET:ID; 3 is VIRTIO_ID_CONSOLE. */
 #define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_BLOCK 2
 /* The virtio channel passed every UML test (tests/integration/test-uml-*,
  * test-trace-uml, test-fsync-uml), so it is the default; the serial line
  * stays for the study (--uml-channel serial).
@@ -117,6 +125,19 @@ uml_channel_kind (const struct launch_config *cfg)
   return UML_CHANNEL_DEFAULT_KIND;
 }
 
+/* --uml-disk, else $GUESTDRV_UML_DISK, else ubd. */
+static enum uml_disk
+uml_disk_kind (const struct launch_config *cfg)
+{
+  const char *e = getenv ("GUESTDRV_UML_DISK");
+
+  if (cfg->uml_disk != UML_DISK_DEFAULT)
+    return cfg->uml_disk;
+  if (e && strcmp (e, "vhost-user") == 0)
+    return UML_DISK_VHOST_USER;
+  return UML_DISK_UBD;
+}
+
 static const struct uml_cache *
 uml_cache_lookup (const char *mode)
 {
@@ -150,6 +171,11 @@ uml_check (const struct launch_config *cfg)
     gd_set_error ("GUESTDRV_UML_CHANNEL='%s': not virtio or serial", e);
     return -1;
   }
+  e = getenv ("GUESTDRV_UML_DISK");
+  if (e && *e && strcmp (e, "ubd") && strcmp (e, "vhost-user")) {
+    gd_set_error ("GUESTDRV_UML_DISK='%s': not ubd or vhost-user", e);
+    return -1;
+  }
   if (cfg->ndisks > UML_MAX_DISKS) {
     gd_set_error ("--backend uml: at most %d disks (UML has 16 ubd units, "
                   "one is the appliance)", UML_MAX_DISKS);
@@ -159,6 +185,11 @@ uml_check (const struct launch_config *cfg)
     const struct disk *d = &cfg->disks[i];
     const struct uml_cache *c = uml_cache_lookup (d->cache);
 
+    if (uml_disk_kind (cfg) == UML_DISK_VHOST_USER) {
+      if (uml_vblk_check_disk (d) == -1 || !uml_path_ok ("disk", d->path))
+        return -1;
+      continue;
+    }
     if (strcmp (d->format, "raw") != 0) {
       gd_set_error ("%s: UML has no %s support: convert with "
                     "qemu-img convert -O raw", d->path, d->format);
@@ -255,7 +286,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
 {
   struct hv *hv = hv_alloc (cfg->backend, &uml_backend_ops);
   struct args a = { 0 };
-  char noflush[256] = "";
+  char noflush[256] = "", wback[256] = "";
   char env_tmp[300];
   char *env[] = { env_tmp, NULL };
   /* Two lines: [0] data (ttyS1, both ways), [1] acks (ttyS2, guest to
@@ -263,6 +294,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
    */
   int host[2] = { -1, -1 }, guest[2] = { -1, -1 }, err = 0;
   bool virtio = uml_channel_kind (cfg) == UML_CHANNEL_VIRTIO;
+  bool vblk = uml_disk_kind (cfg) == UML_DISK_VHOST_USER && cfg->ndisks > 0;
   size_t nlines = virtio ? 0 : cfg->uml_raw_line ? 1 : 2;
   char vsock[300];
   uint64_t t0 = gd_now_ns ();
@@ -281,6 +313,8 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
     if (hv->listen_fd == -1)
       goto fail;
   }
+  if (vblk && uml_vblk_start (hv, cfg, cfg->launch_timeout_ms) == -1)
+    goto fail;
   for (i = 0; i < nlines; i++) {
     int sv[2];
 
@@ -313,7 +347,20 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
     err |= args_add (&a, "ssl1=fd:%d", guest[0]);
   if (nlines == 2)
     err |= args_add (&a, "ssl2=fd:%d", guest[1]);
-  for (i = 0; i < cfg->ndisks; i++) {
+  for (i = 0; vblk && i < cfg->ndisks; i++) {
+    char sock[300];
+    size_t wb = strlen (wback);
+
+    uml_vblk_socket (hv, i, sock, sizeof sock);
+    err |= args_add (&a, "virtio_uml.device=%s:%d", sock, VIRTIO_ID_BLOCK);
+    if (uml_vblk_guest_flushes (&cfg->disks[i]))
+      snprintf (wback + wb, sizeof wback - wb, "%svd%c", wb ? "," : "",
+                (char) ('a' + i));
+    else
+      nf += snprintf (noflush + nf, sizeof noflush - nf, "%svd%c",
+                      nf ? "," : "", (char) ('a' + i));
+  }
+  for (i = 0; !vblk && i < cfg->ndisks; i++) {
     const struct disk *d = &cfg->disks[i];
     const struct uml_cache *c = uml_cache_lookup (d->cache);
     err |= args_add (&a, "ubd%zu%s%s=%s", i, d->readonly ? "r" : "",
@@ -322,6 +369,8 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
       nf += snprintf (noflush + nf, sizeof noflush - nf, "%subd%c",
                       nf ? "," : "", (char) ('a' + i));
   }
+  if (vblk)
+    i = 0;                      /* the root is the only ubd */
   /* The root's COW file is scratch: flushing it would only cost time. */
   err |= args_add (&a, "ubd%zu=%s/root.cow,%s", i, hv->tmpdir, app->root);
   nf += snprintf (noflush + nf, sizeof noflush - nf, "%subd%c",
@@ -338,6 +387,10 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
     err |= args_add (&a, "guestdrv.ack=/dev/ttyS2");
   err |= args_add (&a, "guestdrv.backend=uml");
   err |= args_add (&a, "guestdrv.noflush=%s", noflush);
+  if (vblk)
+    err |= args_add (&a, "guestdrv.vblk=%zu", cfg->ndisks);
+  if (vblk)
+    err |= args_add (&a, "guestdrv.writeback=%s", wback);
   if (gd_verbose)
     err |= args_add (&a, "guestdrv.verbose=1");
   if (cfg->init_flags)

@@ -39,6 +39,8 @@ void session_set_init_flags (struct session *s, const char *flags);
  */
 void session_set_uml_raw_line (struct session *s, bool raw);
 void session_set_uml_channel (struct session *s, enum uml_channel c);
+/* UML: ubd or vhost-user-blk disks (--uml-disk). */
+void session_set_uml_disk (struct session *s, enum uml_disk d);
 void session_set_timeouts (struct session *s, int launch_ms, int idle_ms);
 size_t session_ndisks (const struct session *s);
 const struct disk *session_disk (const struct session *s, size_t i);

@@ -1,0 +1,270 @@
+/* UML's -a disks over vhost-user-blk (--uml-disk vhost-user): one
+ * qemu-storage-daemon exports every disk on its own socket in the run's
+ * temp dir (blkN.sock), in the disk's own format (so qcow2 works), and
+ * UML is the front end (virtio_uml.device=SOCK:2, the guest's vdX).
+ *
+ * The daemon is started before UML (UML connects while it boots, and a
+ * missing socket fails the device), in its own process group, dying with
+ * us (PR_SET_PDEATHSIG), registered for the signal handler's kill, and
+ * killed and reaped with the hv (hv_free).  Its output goes to qsd.log in
+ * the temp dir, whose last line becomes the error if it fails.
+ *
+ * Cache modes, mapped explicitly (file driver cache.direct / cache.no-flush,
+ * export writethrough; "guest" = the init's /sys/block/vdX/cache_type):
+ *
+ *   --cache       direct  no-flush  writethrough  guest queue
+ *   writeback     off     off       off           write back (flushes sent)
+ *   writethrough  off     off       on            write through
+ *   none          on      off       off           write back
+ *   directsync    on      off       on            write through
+ *   unsafe        off     on        off           write through (no flushes)
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher-internal.h"
+#include "uml-vhost-blk.h"
+#include "../common/clock.h"
+#include "../common/debug.h"
+#include "../common/error.h"
+#include "../common/run.h"
+
+#define QSD_BINARY "qemu-storage-daemon"
+
+struct vblk_cache {
+  const char *mode;
+  bool direct, noflush, writethrough;
+};
+
+static const struct vblk_cache vblk_caches[] = {
+  { "writeback", false, false, false },
+  { "writethrough", false, false, true },
+  { "none", true, false, false },
+  { "directsync", true, false, true },
+  { "unsafe", false, true, false },
+};
+
+static const struct vblk_cache *
+vblk_cache_lookup (const char *mode)
+{
+  for (size_t i = 0; i < sizeof vblk_caches / sizeof vblk_caches[0]; i++)
+    if (strcmp (vblk_caches[i].mode, mode) == 0)
+      return &vblk_caches[i];
+  return NULL;
+}
+
+int
+uml_vblk_check_disk (const struct disk *d)
+{
+  if (strcmp (d->format, "raw") && strcmp (d->format, "qcow2")) {
+    gd_set_error ("%s: format '%s' is not raw or qcow2", d->path, d->format);
+    return -1;
+  }
+  if (!vblk_cache_lookup (d->cache)) {
+    gd_set_error ("%s: unknown cache mode '%s'", d->path, d->cache);
+    return -1;
+  }
+  return 0;
+}
+
+bool
+uml_vblk_guest_flushes (const struct disk *d)
+{
+  const struct vblk_cache *c = vblk_cache_lookup (d->cache);
+
+  return c && !d->readonly && !c->noflush && !c->writethrough;
+}
+
+void
+uml_vblk_socket (const struct hv *hv, size_t i, char *out, size_t outlen)
+{
+  snprintf (out, outlen, "%s/blk%zu.sock", hv->tmpdir, i);
+}
+
+/* The last non-empty line of the daemon's log, for the error. */
+static void
+vblk_log_tail (const char *path, char *out, size_t outlen)
+{
+  char buf[4096];
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = 0;
+  off_t size;
+
+  snprintf (out, outlen, "no output");
+  if (fd == -1)
+    return;
+  size = lseek (fd, 0, SEEK_END);
+  if (size > (off_t) sizeof buf - 1)
+    lseek (fd, size - (off_t) sizeof buf + 1, SEEK_SET);
+  else
+    lseek (fd, 0, SEEK_SET);
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return;
+  buf[n] = '\0';
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+    buf[--n] = '\0';
+  char *nl = strrchr (buf, '\n');
+  snprintf (out, outlen, "%s", nl ? nl + 1 : buf);
+}
+
+static int
+vblk_build_args (const struct launch_config *cfg, const struct hv *hv,
+                 struct args *a)
+{
+  int err = args_add (a, "%s", QSD_BINARY);
+
+  for (size_t i = 0; i < cfg->ndisks; i++) {
+    const struct disk *d = &cfg->disks[i];
+    const struct vblk_cache *c = vblk_cache_lookup (d->cache);
+    char sock[300];
+
+    uml_vblk_socket (hv, i, sock, sizeof sock);
+    err |= args_add (a, "--blockdev");
+    err |= args_add (a, "driver=file,node-name=file%zu,filename=%s,"
+                     "cache.direct=%s,cache.no-flush=%s,read-only=%s",
+                     i, d->path, c->direct ? "on" : "off",
+                     c->noflush ? "on" : "off", d->readonly ? "on" : "off");
+    err |= args_add (a, "--blockdev");
+    err |= args_add (a, "driver=%s,node-name=disk%zu,file=file%zu,"
+                     "read-only=%s", d->format, i, i,
+                     d->readonly ? "on" : "off");
+    err |= args_add (a, "--export");
+    err |= args_add (a, "type=vhost-user-blk,id=export%zu,node-name=disk%zu,"
+                     "addr.type=unix,addr.path=%s,writable=%s,"
+                     "writethrough=%s", i, i, sock,
+                     d->readonly ? "off" : "on", c->writethrough ? "on" : "off");
+  }
+  return err;
+}
+
+int
+uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
+                int timeout_ms)
+{
+  struct args a = { 0 };
+  char log[300], why[512];
+  uint64_t deadline;
+  int logfd, status;
+  pid_t pid;
+
+  if (vblk_build_args (cfg, hv, &a)) {
+    gd_set_error_errno ("qemu-storage-daemon command line");
+    args_free (&a);
+    return -1;
+  }
+  snprintf (log, sizeof log, "%s/qsd.log", hv->tmpdir);
+  logfd = open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (logfd == -1) {
+    gd_set_error_errno ("open %s", log);
+    args_free (&a);
+    return -1;
+  }
+  if (gd_verbose) {
+    char *line = gd_argv_to_string (a.v);
+    gd_debug ("launcher", "%s", line ? line : "(oom)");
+    free (line);
+  }
+  pid = fork ();
+  if (pid == -1) {
+    gd_set_error_errno ("fork");
+    close (logfd);
+    args_free (&a);
+    return -1;
+  }
+  if (pid == 0) {
+    int nullfd = open ("/dev/null", O_RDONLY);
+    sigset_t all;
+
+    setpgid (0, 0);
+    prctl (PR_SET_PDEATHSIG, SIGKILL);
+    sigemptyset (&all);
+    sigprocmask (SIG_SETMASK, &all, NULL);
+    signal (SIGINT, SIG_IGN);
+    signal (SIGPIPE, SIG_DFL);
+    if (nullfd >= 0)
+      dup2 (nullfd, 0);
+    dup2 (logfd, 1);
+    dup2 (logfd, 2);
+    execvp (a.v[0], a.v);
+    dprintf (2, "exec %s: %m\n", a.v[0]);
+    _exit (127);
+  }
+  setpgid (pid, pid);
+  close (logfd);
+  args_free (&a);
+  hv->helper_pid = pid;
+  launcher_register_pgid (pid);
+
+  /* Ready when every socket exists; a daemon that exits or a deadline
+   * that passes is the error.
+   */
+  deadline = gd_now_ns () + (uint64_t) timeout_ms * 1000000;
+  for (;;) {
+    size_t ready = 0;
+    for (size_t i = 0; i < cfg->ndisks; i++) {
+      char sock[300];
+      struct stat st;
+      uml_vblk_socket (hv, i, sock, sizeof sock);
+      if (stat (sock, &st) == 0 && S_ISSOCK (st.st_mode))
+        ready++;
+    }
+    if (ready == cfg->ndisks)
+      break;
+    if (waitpid (pid, &status, WNOHANG) == pid) {
+      hv->helper_pid = -1;
+      launcher_unregister_pgid (pid);
+      vblk_log_tail (log, why, sizeof why);
+      gd_set_error ("qemu-storage-daemon (--uml-disk vhost-user) failed: %s",
+                    why);
+      return -1;
+    }
+    if (gd_now_ns () > deadline) {
+      vblk_log_tail (log, why, sizeof why);
+      gd_set_error ("qemu-storage-daemon (--uml-disk vhost-user): sockets "
+                    "not ready within %d ms (%s)", timeout_ms, why);
+      return -1;
+    }
+    poll (NULL, 0, 10);
+  }
+  return 0;
+}
+
+/* SIGTERM first: the daemon then closes its block devices, writing
+ * back qcow2 metadata it still caches (under --cache unsafe the guest
+ * never flushes); SIGKILL after a deadline.
+ */
+void
+uml_vblk_stop (struct hv *hv, int timeout_ms)
+{
+  uint64_t deadline = gd_now_ns () + (uint64_t) timeout_ms * 1000000;
+  pid_t pid = hv->helper_pid;
+
+  if (pid <= 0)
+    return;
+  kill (pid, SIGTERM);
+  for (;;) {
+    pid_t w = waitpid (pid, NULL, WNOHANG);
+    if (w == pid || (w == -1 && errno != EINTR))
+      break;
+    if (gd_now_ns () > deadline) {
+      kill (-pid, SIGKILL);
+      while (waitpid (pid, NULL, 0) == -1 && errno == EINTR)
+        ;
+      break;
+    }
+    poll (NULL, 0, 10);
+  }
+  kill (-pid, SIGKILL);         /* anything it left in its group */
+  launcher_unregister_pgid (pid);
+  hv->helper_pid = -1;
+}
