@@ -396,7 +396,7 @@ set_verdicts (struct harness_env *env, struct case_result *r)
 
 int
 harness_run_case (struct harness_env *env, const char *backend,
-                  const char *cache, const struct harness_kernel *k,
+                  const char *channel, const char *disk, const char *cache, const struct harness_kernel *k,
                   size_t kindex, struct case_result *r)
 {
   char dir[PATH_MAX], img[PATH_MAX], back_img[PATH_MAX], name[64];
@@ -408,7 +408,9 @@ harness_run_case (struct harness_env *env, const char *backend,
   struct disk d;
   struct launch_config cfg;
   bool is_uml = strcmp (backend, "uml") == 0;
-  pid_t pid;
+  bool vblk = is_uml && disk && strcmp (disk, "vhost-user") == 0;
+  char tag[40];
+  pid_t pid, helper = -1;
   int ret = -1;
 
   memset (r, 0, sizeof *r);
@@ -420,8 +422,23 @@ harness_run_case (struct harness_env *env, const char *backend,
   r->fsck_status = -1;
   r->pattern_bytes = PATTERN_SIZE;
 
-  snprintf (name, sizeof name, "disk-%s-%s-k%zu.img", backend, cache, kindex);
-  snprintf (dir, sizeof dir, "%s/%s-%s-k%zu", env->tmpdir, backend, cache, kindex);
+  if (is_uml) {
+    if (!channel)
+      channel = "virtio";
+    if (!disk)
+      disk = "ubd";
+    snprintf (r->channel, sizeof r->channel, "%s", channel);
+    snprintf (r->disk, sizeof r->disk, "%s", disk);
+    snprintf (r->label, sizeof r->label, "uml/%s/%s", channel, disk);
+    snprintf (tag, sizeof tag, "uml-%s-%s", channel, disk);
+  }
+  else {
+    snprintf (r->label, sizeof r->label, "%s", backend);
+    snprintf (tag, sizeof tag, "%s", backend);
+  }
+  snprintf (name, sizeof name, "disk-%s-%s-k%zu.img", tag, cache, kindex);
+  snprintf (r->image, sizeof r->image, "%s", name);
+  snprintf (dir, sizeof dir, "%s/%s-%s-k%zu", env->tmpdir, tag, cache, kindex);
   snprintf (img, sizeof img, "%s/%s", env->lfs ? env->mnt : dir, name);
   snprintf (back_img, sizeof back_img, "%s/%s", env->lfs ? env->backing : dir, name);
   if (mkdir (dir, 0755) == -1) {
@@ -438,6 +455,8 @@ harness_run_case (struct harness_env *env, const char *backend,
                       .cache = (char *) cache };
   cfg = (struct launch_config) { .disks = &d, .ndisks = 1 };
   cfg.backend = launcher_parse_backend (backend);
+  if (is_uml)
+    cfg.uml_disk = vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD;
   if (launcher_prepare (&cfg) == -1) {
     /* A refusal of the mode names it; anything else is the backend. */
     snprintf (r->verdict, sizeof r->verdict, "%s",
@@ -464,6 +483,11 @@ harness_run_case (struct harness_env *env, const char *backend,
       session_add_drive (s, img, "raw", cache, false) == -1)
     goto error;
   session_set_timeouts (s, LAUNCH_TIMEOUT_MS, CALL_TIMEOUT_MS);
+  if (is_uml) {
+    session_set_uml_channel (s, strcmp (channel, "serial") == 0
+                             ? UML_CHANNEL_SERIAL : UML_CHANNEL_VIRTIO);
+    session_set_uml_disk (s, vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD);
+  }
   if (k->path)
     session_set_kernel (s, k->path);
   if (session_launch (s) == -1) {
@@ -473,11 +497,18 @@ harness_run_case (struct harness_env *env, const char *backend,
   if (harness_interrupted)
     goto error;
   pid = hv_pid (session_hv (s));
+  helper = hv_helper_pid (session_hv (s));
   if (guest_mount (s) == -1)
     goto error;
   if (env->lfs)
     lazyfs_ctl (env->lfs, "reset-counters", NULL);
-  fc = flushcount_start (pid, img, dir, !is_uml);
+  /* With vhost-user disks qemu-storage-daemon (threaded, like qemu)
+   * does the image's I/O, not UML.
+   */
+  if (vblk)
+    fc = flushcount_start (helper, img, dir, true);
+  else
+    fc = flushcount_start (pid, img, dir, !is_uml);
 
   flushcount_mark (fc, FC_PHASE_FSYNCED);
   {
@@ -493,6 +524,8 @@ harness_run_case (struct harness_env *env, const char *backend,
   flushcount_mark (fc, FC_PHASE_AFTER);
 
   kill_hypervisor (pid);
+  if (helper > 0)
+    kill_hypervisor (helper);   /* the power cut takes the disk server too */
   flushcount_finish (fc, &r->fc);
   fc = NULL;
 
@@ -549,6 +582,8 @@ harness_run_case (struct harness_env *env, const char *backend,
 
  error_kill:
   kill_hypervisor (hv_pid (session_hv (s)));
+  if (helper > 0)
+    kill_hypervisor (helper);
  error:
   if (fc) {
     flushcount_finish (fc, &r->fc);

@@ -41,7 +41,8 @@ static void
 usage (FILE *f)
 {
   fprintf (f,
-"Usage: guestdrv fsync-test [--backend LIST] [--cache LIST] [--kernel LIST] [--json] [--keep] [-v]\n"
+"Usage: guestdrv fsync-test [--backend LIST] [--cache LIST] [--kernel LIST]\n"
+"                           [--uml-channel LIST] [--uml-disk LIST] [--json] [--keep] [-v]\n"
 "Does the guest's fsync reach the host's disk?  Per backend and cache mode:\n"
 "  1. flush accounting: the hypervisor's fsync/fdatasync on the image while\n"
 "     the guest fsyncs (strace attached to the hypervisor);\n"
@@ -50,6 +51,8 @@ usage (FILE *f)
 "  --backend LIST   comma-separated: tcg, kvm, uml (default: tcg,uml; kvm too\n"
 "                   when usable)\n"
 "  --cache LIST     comma-separated cache modes (default: all five)\n"
+"  --uml-channel LIST  uml cases for each of virtio, serial (default virtio)\n"
+"  --uml-disk LIST  uml cases for each of ubd, vhost-user (default ubd)\n"
 "  --kernel LIST    guest kernels side by side: stock (the packaged one),\n"
 "                   PATH or NAME=PATH (a bzImage for tcg/kvm, a linux\n"
 "                   binary for uml; default: stock)\n"
@@ -70,6 +73,28 @@ split_list (char *s, const char **out, size_t max, size_t *n)
   return *n ? 0 : -1;
 }
 
+/* A comma list whose items must be among ALLOWED (N of them). */
+static int
+split_choices (char *s, const char **out, size_t *n, const char *const *allowed,
+               size_t nallowed, const char *what)
+{
+  if (split_list (s, out, MAX_LIST, n) == -1) {
+    fprintf (stderr, "guestdrv: fsync-test: --%s: give a comma list\n", what);
+    return -1;
+  }
+  for (size_t i = 0; i < *n; i++) {
+    size_t k;
+    for (k = 0; k < nallowed && strcmp (out[i], allowed[k]) != 0; k++)
+      ;
+    if (k == nallowed) {
+      fprintf (stderr, "guestdrv: fsync-test: --%s: unknown value '%s'\n",
+               what, out[i]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 static void
 json_str (FILE *f, const char *key, const char *v)
 {
@@ -87,6 +112,9 @@ print_json (FILE *f, const struct case_result *r)
   fputc ('{', f);
   json_str (f, "backend", r->backend); fputc (',', f);
   json_str (f, "cache", r->cache); fputc (',', f);
+  json_str (f, "channel", r->channel); fputc (',', f);
+  json_str (f, "disk", r->disk); fputc (',', f);
+  json_str (f, "image", r->image); fputc (',', f);
   json_str (f, "guest_kernel", r->guest_kernel); fputc (',', f);
   json_str (f, "verdict", r->verdict); fputc (',', f);
   json_str (f, "flush_accounting", r->method1); fputc (',', f);
@@ -145,7 +173,7 @@ print_header (FILE *f)
 {
   if (kernel_col)
     fprintf (f, "%-*s ", kernel_col, "kernel");
-  fprintf (f, "%-7s %-12s %-13s %-13s %-13s %-11s %-8s %-12s %-13s %-9s %s\n",
+  fprintf (f, "%-21s %-12s %-13s %-13s %-13s %-11s %-8s %-12s %-13s %-9s %s\n",
            "backend", "cache", "verdict", "flush-acct", "power-cut",
            "flushes f/u", "open", "fsynced-lost", "unsynced-lost",
            "volatile", "e2fsck");
@@ -178,11 +206,11 @@ print_row (FILE *f, const struct case_result *r)
   }
   if (kernel_col)
     fprintf (f, "%-*s ", kernel_col, r->guest_kernel);
-  fprintf (f, "%-7s %-12s %-13s %-13s %-13s %-11s %-8s %-12s %-13s %-9s %s\n",
-           r->backend, r->cache, r->verdict, r->method1, r->method2, flushes,
+  fprintf (f, "%-21s %-12s %-13s %-13s %-13s %-11s %-8s %-12s %-13s %-9s %s\n",
+           r->label, r->cache, r->verdict, r->method1, r->method2, flushes,
            open, lost_s, lost_u, vol, fsck);
   if (r->note[0])
-    fprintf (f, "        %s/%s%s%s: %s\n", r->backend, r->cache,
+    fprintf (f, "        %s/%s%s%s: %s\n", r->label, r->cache,
              kernel_col ? "/" : "", kernel_col ? r->guest_kernel : "", r->note);
 }
 
@@ -248,6 +276,8 @@ fsync_test_main (int argc, char **argv)
     { "backend", required_argument, NULL, 'b' },
     { "cache", required_argument, NULL, 'c' },
     { "kernel", required_argument, NULL, 'K' },
+    { "uml-channel", required_argument, NULL, 'C' },
+    { "uml-disk", required_argument, NULL, 'D' },
     { "json", no_argument, NULL, 'j' },
     { "keep", no_argument, NULL, 'k' },
     { "verbose", no_argument, NULL, 'v' },
@@ -256,8 +286,11 @@ fsync_test_main (int argc, char **argv)
   };
   const char *backends[MAX_LIST], *caches[MAX_LIST], *kitems[MAX_LIST];
   struct harness_kernel kernels[MAX_LIST] = { { "stock", NULL } };
-  char *blist = NULL, *clist = NULL, *klist = NULL;
-  size_t nb = 0, nc = 0, nk = 1, ncases = 0, nerr = 0;
+  static const char *const all_channels[] = { "virtio", "serial" };
+  static const char *const all_disks[] = { "ubd", "vhost-user" };
+  const char *channels[MAX_LIST] = { "virtio" }, *disks[MAX_LIST] = { "ubd" };
+  char *blist = NULL, *clist = NULL, *klist = NULL, *chlist = NULL, *dlist = NULL;
+  size_t nb = 0, nc = 0, nk = 1, nch = 1, nd = 1, ncases = 0, nerr = 0;
   struct case_result *results = NULL;
   struct harness_env env = { 0 };
   char tmpdir[PATH_MAX], backing[PATH_MAX], mnt[PATH_MAX], sock[PATH_MAX];
@@ -273,6 +306,8 @@ fsync_test_main (int argc, char **argv)
     case 'b': blist = optarg; break;
     case 'c': clist = optarg; break;
     case 'K': klist = optarg; break;
+    case 'C': chlist = optarg; break;
+    case 'D': dlist = optarg; break;
     case 'j': json = true; break;
     case 'k': keep = true; break;
     case 'v': gd_verbose = 1; break;
@@ -324,6 +359,12 @@ fsync_test_main (int argc, char **argv)
   else
     for (nc = 0; nc < 5; nc++)
       caches[nc] = all_caches[nc];
+
+  if (chlist && split_choices (chlist, channels, &nch, all_channels, 2,
+                               "uml-channel") == -1)
+    return 1;
+  if (dlist && split_choices (dlist, disks, &nd, all_disks, 2, "uml-disk") == -1)
+    return 1;
 
   if (klist) {
     if (split_list (klist, kitems, MAX_LIST, &nk) == -1) {
@@ -381,7 +422,7 @@ fsync_test_main (int argc, char **argv)
   if (!env.lfs)
     fprintf (stderr, "guestdrv: fsync-test: %s\n", env.nofuse_why);
 
-  results = calloc (nb * nc * nk, sizeof *results);
+  results = calloc (nb * nch * nd * nc * nk, sizeof *results);
   if (!results) {
     fprintf (stderr, "guestdrv: fsync-test: out of memory\n");
     goto cleanup;
@@ -391,18 +432,27 @@ fsync_test_main (int argc, char **argv)
     fflush (stdout);
   }
   for (size_t i = 0; i < nb && !harness_interrupted; i++)
+   for (size_t v = 0; v < nch * nd && !harness_interrupted; v++) {
+    bool uml = strcmp (backends[i], "uml") == 0;
+    const char *ch = uml ? channels[v / nd] : NULL;
+    const char *dk = uml ? disks[v % nd] : NULL;
+    if (!uml && v > 0)
+      break;                    /* the UML dimensions only */
     for (size_t k = 0; k < nc && !harness_interrupted; k++)
      for (size_t q = 0; q < nk && !harness_interrupted; q++) {
       struct case_result *r = &results[ncases++];
-      gd_debug ("fsync", "case %s/%s/%s", backends[i], caches[k], kernels[q].label);
-      if (harness_run_case (&env, backends[i], caches[k], &kernels[q], q, r) == -1)
+      gd_debug ("fsync", "case %s/%s/%s/%s/%s", backends[i], ch ? ch : "-",
+                dk ? dk : "-", caches[k], kernels[q].label);
+      if (harness_run_case (&env, backends[i], ch, dk, caches[k], &kernels[q],
+                            q, r) == -1)
         nerr++;
       if (json)
         print_json (stdout, r);
       else
         print_row (stdout, r);
       fflush (stdout);
-    }
+     }
+   }
   if (!json)
     print_legend (stdout);
   fflush (stdout);

@@ -97,6 +97,11 @@ struct harness_kernel {
 
 struct case_result {
   char backend[8], cache[16];
+  /* UML's channel and disk (--uml-channel, --uml-disk), "" for qemu;
+   * label: what the table shows ("uml/virtio/vhost-user"); image: the
+   * backing image's file name.
+   */
+  char channel[16], disk[16], label[40], image[96];
   char guest_kernel[64];
   /* honoured not-honoured inconsistent refused unavailable error */
   char verdict[16];
@@ -117,7 +122,11 @@ struct case_result {
 /* Parse --kernel items into OUT (N of them).  0 or -1 with the error set. */
 int harness_parse_kernels (const char **items, size_t n,
                            struct harness_kernel *out);
+/* CHANNEL and DISK: "virtio"/"serial" and "ubd"/"vhost-user" for UML,
+ * ignored (NULL) for qemu.
+ */
 int harness_run_case (struct harness_env *env, const char *backend,
+                      const char *channel, const char *disk,
                       const char *cache, const struct harness_kernel *k,
                       size_t kindex, struct case_result *r);
 

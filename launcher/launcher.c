@@ -668,6 +668,7 @@ launcher_launch (struct launch_config *cfg, const struct appliance_files *app)
 struct channel *hv_channel (struct hv *hv) { return hv->ch; }
 enum backend_kind hv_backend (const struct hv *hv) { return hv->backend; }
 pid_t hv_pid (const struct hv *hv) { return hv->pid; }
+pid_t hv_helper_pid (const struct hv *hv) { return hv->helper_pid; }
 const char *hv_tmpdir (const struct hv *hv) { return hv->tmpdir; }
 const char *hv_qmp_path (const struct hv *hv) { return hv->qmp_path; }
 const struct hv_stats *hv_get_stats (const struct hv *hv) { return &hv->stats; }

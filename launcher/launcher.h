@@ -104,6 +104,8 @@ unsigned hv_get_marks (struct hv *hv, struct hv_mark_info *out, unsigned max);
 struct channel *hv_channel (struct hv *hv);
 enum backend_kind hv_backend (const struct hv *hv);
 pid_t hv_pid (const struct hv *hv);
+/* UML --uml-disk vhost-user: qemu-storage-daemon (own process group), or -1. */
+pid_t hv_helper_pid (const struct hv *hv);
 const char *hv_tmpdir (const struct hv *hv);
 /* qemu's QMP socket ("" for backends without one). */
 const char *hv_qmp_path (const struct hv *hv);

@@ -63,9 +63,12 @@ fsync_run_kept () {
 # pattern the guest wrote (1 MiB of `yes 'guestdrv-fsync synced NONCE'`),
 # and require the count guestdrv reported.
 fsync_host_check () {
-  local out=$1 backing=$2 b c img which lost want n=0
-  while read -r b c; do
-    img=$backing/disk-$b-$c.img
+  local out=$1 backing=$2 b c im img which lost want sel n=0
+  while read -r b c im; do
+    # fsync-test names each case's image (.image); before it did, by
+    # backend and cache.
+    img=$backing/$im
+    [ -n "$im" ] && [ -f "$img" ] || img=$backing/disk-$b-$c.img
     # Since fsync-test --kernel the harness names images per guest kernel
     # (-k<index>); these tests run one kernel.
     [ -f "$img" ] || img=$backing/disk-$b-$c-k0.img
@@ -88,13 +91,14 @@ else:
     print(sum(1 for a, b in zip(data, want) if a != b))
 PY
 )
-      want=$(jq -r "select(.backend == \"$b\" and .cache == \"$c\") | .${which}_bytes_lost" "$out")
-      [ "$which" = synced ] && want=$(jq -r "select(.backend == \"$b\" and .cache == \"$c\") | .fsynced_bytes_lost" "$out")
+      sel="select(.backend == \"$b\" and .cache == \"$c\" and (.image // \"\") == \"$im\")"
+      want=$(jq -r "$sel | .${which}_bytes_lost" "$out")
+      [ "$which" = synced ] && want=$(jq -r "$sel | .fsynced_bytes_lost" "$out")
       [ "$lost" = "$want" ] ||
         fail "$b/$c: debugfs finds $lost bytes of $which.bin lost on the image, guestdrv said $want"
     done
     n=$((n + 1))
-  done < <(jq -r 'select(.power_cut != "n/a") | "\(.backend) \(.cache)"' "$out")
+  done < <(jq -r 'select(.power_cut != "n/a") | "\(.backend) \(.cache) \(.image // "")"' "$out")
   rm -f "$tmp/dump"
   [ $n -gt 0 ] || fail "no case was cut"
   echo "host check: $n cases read back with debugfs agree with guestdrv"

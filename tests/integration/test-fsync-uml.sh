@@ -2,7 +2,10 @@
 # guestdrv fsync-test on User-Mode Linux: whatever UML does with the
 # guest's fsync, every cache mode must come out with a verdict and its
 # evidence (a mode the backend refuses says "refused" and why), and at
-# least one mode must really run.  Nothing may be left behind.
+# least one mode must really run.  Then UML with --uml-disk vhost-user
+# (qemu-storage-daemon): writeback must be honoured (a host flush counted
+# and no fsynced byte lost at the power cut), unsafe not.  Nothing may be
+# left behind.
 # Needs root, /dev/fuse, e2fsprogs, jq (make deps installs them).
 # SKIP_TEST_FSYNC_UML=1 skips.
 source "$(dirname "$0")/fsync-lib.sh"
@@ -36,5 +39,22 @@ jq -e -s 'all(.[] | select(.verdict == "not-honoured" and .power_cut != "n/a");
             .fsynced_bytes_lost > 0)' "$tmp/out.json" >/dev/null ||
   fail "not-honoured although the fsynced data survived"
 
+jq -e -s 'all(.[]; .disk == "ubd" and .channel == "virtio")' "$tmp/out.json" >/dev/null ||
+  fail "the default UML case is not virtio/ubd"
+
+# vhost-user-blk disks: the guest's flushes reach qemu-storage-daemon.
+fsync_run_kept "$tmp/out.json" "$tmp/err" --backend uml --uml-disk vhost-user \
+  --cache writeback,unsafe
+[ "$(jq -s length "$tmp/out.json")" = 2 ] || fail "expected 2 vhost-user cases"
+jq -e -s 'all(.[]; .backend == "uml" and .disk == "vhost-user")' "$tmp/out.json" >/dev/null ||
+  fail "a case is not uml/vhost-user"
+jq -e -s 'map(select(.cache == "writeback"))[0] | .verdict == "honoured" and
+         .host_flushes >= 1 and .fsynced_bytes_lost == 0' "$tmp/out.json" >/dev/null ||
+  fail "vhost-user writeback not honoured: $(jq -c 'select(.cache == "writeback")' "$tmp/out.json")"
+jq -e -s 'map(select(.cache == "unsafe"))[0] | .verdict == "not-honoured" and
+         .host_flushes == 0 and .fsynced_bytes_lost > 0' "$tmp/out.json" >/dev/null ||
+  fail "vhost-user unsafe honoured: $(jq -c 'select(.cache == "unsafe")' "$tmp/out.json")"
+
 fsync_nothing_left
+! pgrep -f "qemu-storage-daemon.*$tmp" >/dev/null || fail "qemu-storage-daemon left running"
 echo "PASS: test-fsync-uml"
