@@ -74,8 +74,10 @@ find_backend (const struct cost_model *m, const char *name)
 {
   size_t i;
 
-  /* Case names carry variants after ':' (run.c): "uml:patched:bare". */
-  size_t n = strcspn (name, ":");
+  /* Case names carry variants after ':' or '-' (run.c):
+   * "uml:patched:bare", "uml-serial", "uml-virtio-vhost-user".
+   */
+  size_t n = strcspn (name, ":-");
 
   for (i = 0; i < m->nb; i++)
     if (strlen (m->b[i].name) == n && strncmp (m->b[i].name, name, n) == 0)

@@ -295,6 +295,16 @@ json_case (const struct bench_results *r, const struct bench_case *c,
     }
     json_key (fp, in, "guest_kernel"); results_json_string (fp, kernel);
     fputs (",\n", fp);
+    json_key (fp, in, "channel");
+    results_json_string (fp, c->channel ? c->channel
+                         : strncmp (c->backend, "uml", 3) == 0 ? "virtio"
+                         : "virtio-serial");
+    fputs (",\n", fp);
+    json_key (fp, in, "disk");
+    results_json_string (fp, c->disk ? c->disk
+                         : strncmp (c->backend, "uml", 3) == 0 ? "ubd"
+                         : "virtio-scsi");
+    fputs (",\n", fp);
     json_key (fp, in, "uml_window");
     results_json_string (fp, strncmp (c->backend, "uml", 3) != 0 ? "n/a"
                          : (n = strlen (c->backend)) >= 5 &&

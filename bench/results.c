@@ -45,6 +45,8 @@ case_free (struct bench_case *c)
   free (c->scenario);
   free (c->backend);
   free (c->cache);
+  free (c->channel);
+  free (c->disk);
   free (c->tool);
   free (c->samples);
   for (i = 0; i < c->nextras; i++)
@@ -224,6 +226,21 @@ results_add_case (struct bench_results *r, const struct bench_key *k)
   c->status = BENCH_OK;
   r->cases[r->ncases++] = c;
   return c;
+}
+
+int
+results_case_set_uml (struct bench_case *c, const char *channel,
+                      const char *disk)
+{
+  free (c->channel);
+  free (c->disk);
+  c->channel = strdup (channel);
+  c->disk = strdup (disk);
+  if (!c->channel || !c->disk) {
+    gd_set_error_errno ("bench: strdup");
+    return -1;
+  }
+  return 0;
 }
 
 int

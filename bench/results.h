@@ -38,6 +38,10 @@ struct bench_extra {
 /* Read-only outside results.c. */
 struct bench_case {
   char *scenario, *backend, *cache, *tool;
+  /* UML's channel and disk ("virtio", "ubd", ...); NULL: the backend's
+   * only one (qemu: virtio-serial, virtio-scsi).  results_case_set_uml.
+   */
+  char *channel, *disk;
   uint64_t bytes;
   double *samples;              /* seconds, in run order, warm-up first */
   size_t nsamples, samples_cap;
@@ -77,6 +81,9 @@ int results_probe_machine (struct bench_results *r);
 /* A new case (error if the same key is already present). */
 struct bench_case *results_add_case (struct bench_results *r,
                                      const struct bench_key *key);
+/* Name the case's UML channel and disk (the JSON's channel, disk). */
+int results_case_set_uml (struct bench_case *c, const char *channel,
+                          const char *disk);
 struct bench_case *results_find_case (const struct bench_results *r,
                                       const char *scenario,
                                       const char *backend,

@@ -47,6 +47,12 @@ struct options {
   size_t nkernels;
   int windows[2];               /* UML: 1 = acknowledged window, 0 = bare */
   size_t nwindows;
+  /* UML: --uml-channel and --uml-disk lists; a given list names the cases
+   * (uml-serial, uml-virtio-vhost-user, ...).
+   */
+  const char **channels, **disks;
+  size_t nchannels, ndisks;
+  int channels_given, disks_given;
   struct size_opt sizes[8];
   size_t nsizes;
   unsigned runs, warmup;
@@ -64,6 +70,7 @@ struct group {
   char *label;
   const char *kernel_path;
   int bare;
+  const char *uml_channel, *uml_disk;   /* UML's, else NULL */
   uint64_t bytes;
   struct bench_case *self, *peer;       /* peer NULL without --peer */
   char *payload, *tarball;
@@ -107,6 +114,10 @@ usage (FILE *fp)
 "                    cases are named BACKEND:NAME (default stock)\n"
 "  --uml-window LIST on,off: UML's acknowledged window, or the bare line\n"
 "                    (cases named uml[:NAME]:bare; default on)\n"
+"  --uml-channel LIST virtio,serial: UML's channel (cases named uml-CHANNEL;\n"
+"                    default virtio)\n"
+"  --uml-disk LIST   ubd,vhost-user: UML's disks (cases named uml-DISK or\n"
+"                    uml-CHANNEL-DISK; default ubd)\n"
 "  -v                debug output of every layer\n"
 "\nScenarios:\n", default_scenarios, BENCH_DEFAULT_RUNS,
            BENCH_DEFAULT_WARMUP, BENCH_DEFAULT_OUT);
@@ -365,6 +376,12 @@ run_group (struct bench_results *r, struct cost_model *m,
   struct bench_run run = {
     .scenario = g->scenario, .backend = g->backend, .cache = g->cache,
     .kernel = g->kernel_path, .uml_raw_line = g->bare,
+    .uml_channel = !g->uml_channel ? UML_CHANNEL_DEFAULT
+      : strcmp (g->uml_channel, "serial") == 0 ? UML_CHANNEL_SERIAL
+      : UML_CHANNEL_VIRTIO,
+    .uml_disk = !g->uml_disk ? UML_DISK_DEFAULT
+      : strcmp (g->uml_disk, "vhost-user") == 0 ? UML_DISK_VHOST_USER
+      : UML_DISK_UBD,
     .bytes = g->bytes, .image_size = image_size_for (g->scenario, g->bytes),
     .payload = g->payload, .tarball = g->tarball, .tmpdir = dir,
   };
@@ -481,7 +498,9 @@ static int
 parse_options (int argc, char **argv, struct options *o)
 {
   enum { O_SCENARIO = 256, O_BACKEND, O_CACHE, O_SIZE, O_WARMUP, O_PEER,
-         O_OUT, O_DIR, O_KERNEL, O_WINDOW };
+         O_OUT, O_DIR, O_KERNEL, O_WINDOW, O_CHANNEL, O_DISK };
+  static const char *const all_channels[] = { "virtio", "serial" };
+  static const char *const all_disks[] = { "ubd", "vhost-user" };
   static const struct option longopts[] = {
     { "scenario", required_argument, NULL, O_SCENARIO },
     { "backend", required_argument, NULL, O_BACKEND },
@@ -493,10 +512,13 @@ parse_options (int argc, char **argv, struct options *o)
     { "dir", required_argument, NULL, O_DIR },
     { "kernel", required_argument, NULL, O_KERNEL },
     { "uml-window", required_argument, NULL, O_WINDOW },
+    { "uml-channel", required_argument, NULL, O_CHANNEL },
+    { "uml-disk", required_argument, NULL, O_DISK },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
   const char *scen = default_scenarios, *back = "all", *cache = "writeback";
+  const char *chans = "virtio", *disks = "ubd";
   char *end;
   int c;
   long v;
@@ -543,6 +565,8 @@ parse_options (int argc, char **argv, struct options *o)
       if (parse_windows (optarg, o) == -1)
         return -1;
       break;
+    case O_CHANNEL: chans = optarg; o->channels_given = 1; break;
+    case O_DISK: disks = optarg; o->disks_given = 1; break;
     case 'v': gd_verbose = 1; break;
     case 'h': usage (stdout); exit (0);
     default:
@@ -563,7 +587,11 @@ parse_options (int argc, char **argv, struct options *o)
       bench_parse_list ("--backend", back, bench_backends, bench_nbackends,
                         &o->backends, &o->nbackends) == -1 ||
       bench_parse_list ("--cache", cache, bench_caches, bench_ncaches,
-                        &o->caches, &o->ncaches) == -1)
+                        &o->caches, &o->ncaches) == -1 ||
+      bench_parse_list ("--uml-channel", chans, all_channels, 2,
+                        &o->channels, &o->nchannels) == -1 ||
+      bench_parse_list ("--uml-disk", disks, all_disks, 2,
+                        &o->disks, &o->ndisks) == -1)
     return -1;
   for (size_t i = 0; i < o->nsizes; i++)
     if (o->sizes[i].backend) {
@@ -682,7 +710,7 @@ bench_main (int argc, char **argv)
   double *est = NULL;
   char dir[4096] = "", why[512], loc[4200];
   const char **usable = NULL;
-  size_t nusable = 0, ng = 0, nk = 0, i, j, k;
+  size_t nusable = 0, ng = 0, nk = 0, nvariants, i, j, k;
   int rc = 1, peer_used = 0;
   struct sigaction sa;
 
@@ -736,10 +764,11 @@ bench_main (int argc, char **argv)
 
   r = results_new (o.runs, o.warmup);
   m = cost_model_new ();
-  gs = calloc (o.nscenarios * o.nbackends * o.ncaches * o.nkernels * o.nwindows,
+  nvariants = o.nwindows * o.nchannels * o.ndisks;
+  gs = calloc (o.nscenarios * o.nbackends * o.ncaches * o.nkernels * nvariants,
                sizeof *gs);
   keys = calloc (2 * o.nscenarios * o.nbackends * o.ncaches * o.nkernels *
-                 o.nwindows, sizeof *keys);
+                 nvariants, sizeof *keys);
   if (!r || !m || !gs || !keys) {
     fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
     goto out;
@@ -752,11 +781,21 @@ bench_main (int argc, char **argv)
 
   for (i = 0; i < o.nbackends; i++)
    for (size_t q = 0; q < o.nkernels; q++)
-    for (size_t w = 0; w < o.nwindows; w++) {
+    for (size_t v = 0; v < nvariants; v++) {
      int uml = strcmp (o.backends[i], "uml") == 0;
-     /* The window is UML's: other backends run once per kernel. */
-     if (!uml && w > 0)
+     size_t w = v % o.nwindows, chi = v / o.nwindows % o.nchannels;
+     size_t dki = v / o.nwindows / o.nchannels;
+     char name[64];
+     /* The window, channel and disk are UML's: other backends run once
+      * per kernel.
+      */
+     if (!uml && v > 0)
        continue;
+     snprintf (name, sizeof name, "%s%s%s%s%s", o.backends[i],
+               uml && o.channels_given ? "-" : "",
+               uml && o.channels_given ? o.channels[chi] : "",
+               uml && o.disks_given ? "-" : "",
+               uml && o.disks_given ? o.disks[dki] : "");
      for (j = 0; j < o.ncaches; j++)
       for (k = 0; k < o.nscenarios; k++) {
         struct group *g = &gs[ng++];
@@ -769,8 +808,10 @@ bench_main (int argc, char **argv)
         g->cache = o.caches[j];
         g->kernel_path = o.kernels[q].path;
         g->bare = uml && !o.windows[w];
+        g->uml_channel = uml ? o.channels[chi] : NULL;
+        g->uml_disk = uml ? o.disks[dki] : NULL;
         variant = g->kernel_path || g->bare;
-        if (asprintf (&g->label, "%s%s%s%s", g->backend,
+        if (asprintf (&g->label, "%s%s%s%s", name,
                       g->kernel_path ? ":" : "",
                       g->kernel_path ? o.kernels[q].label : "",
                       g->bare ? ":bare" : "") == -1) {
@@ -780,7 +821,9 @@ bench_main (int argc, char **argv)
         }
         key.backend = g->label;
         g->bytes = key.bytes = size_for (&o, g->scenario, g->backend);
-        if ((g->self = results_add_case (r, &key)) == NULL)
+        if ((g->self = results_add_case (r, &key)) == NULL ||
+            (uml && results_case_set_uml (g->self, g->uml_channel,
+                                          g->uml_disk) == -1))
           goto out_err;
         keys[nk++] = key;
         if (!o.peer)
@@ -880,7 +923,8 @@ bench_main (int argc, char **argv)
   goto out;
 
  out_err:
-  progress_finish (pg);
+  if (pg)
+    progress_finish (pg);
   fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
  out:
   if (bench_interrupted)
@@ -899,5 +943,7 @@ bench_main (int argc, char **argv)
   free (o.scenarios);
   free (o.backends);
   free (o.caches);
+  free (o.channels);
+  free (o.disks);
   return rc;
 }

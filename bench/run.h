@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "bench.h"
+#include "../launcher/launcher.h"
 
 /* Payload sizes when --size is not given: the studies' 500 MB upload
  * into a 1 GB image, and 512 MiB for the variants on a 2 GB image.
@@ -35,6 +36,8 @@ struct bench_run {
   const char *scenario, *backend, *cache;
   const char *kernel;           /* --kernel PATH, NULL: the packaged one */
   int uml_raw_line;             /* UML's bare serial line */
+  enum uml_channel uml_channel; /* UML: --uml-channel (DEFAULT: the default) */
+  enum uml_disk uml_disk;       /* UML: --uml-disk */
   uint64_t bytes;               /* payload size (0 for startup, api) */
   uint64_t image_size;
   const char *image;            /* fresh image path (created by the run) */
