@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -48,7 +49,13 @@ static ino_t img_ino[IOCOUNT_MAX_IMAGES];
 static const char *img_path[IOCOUNT_MAX_IMAGES];
 static _Atomic int img_known[IOCOUNT_MAX_IMAGES];
 static char dir[512];
-static struct image_counters counters[IOCOUNT_MAX_IMAGES];
+/* The live mapping (iocount-format.h) when it could be made, else ours. */
+static struct image_counters own_counters[IOCOUNT_MAX_IMAGES];
+static struct image_counters *counters = own_counters;
+static struct iocount_live *live;
+_Static_assert (sizeof (struct image_counters) ==
+                IOCOUNT_NFIELDS * sizeof (uint64_t),
+                "image_counters is one row of struct iocount_live");
 /* 0 = not yet looked at, -1 = not an image, i + 1 = image i. */
 static _Atomic int8_t fdclass[FD_TABLE];
 static _Atomic uint64_t id, seq, last_dump_ns;
@@ -94,14 +101,67 @@ new_id (void)
   id = ((uint64_t) getpid () << 32) ^ now_ns ();
 }
 
+static size_t put_str (char *b, size_t n, size_t cap, const char *s);
+static size_t put_u64 (char *b, size_t n, size_t cap, uint64_t v,
+                       unsigned base);
+
+/* Map <dir>/iocount-live.<id>.<pid> and count there from now on.  Raw
+ * system calls, static buffers (see the top of the file).  On failure
+ * the counters stay private and the text file is written as before.
+ */
+static void
+live_map (void)
+{
+  static char path[600];
+  long pid = syscall (SYS_getpid);
+  size_t n;
+  long fd;
+  void *p;
+
+  live = NULL;
+  counters = own_counters;
+  n = put_str (path, 0, sizeof path, dir);
+  n = put_str (path, n, sizeof path, "/" IOCOUNT_LIVE_PREFIX);
+  n = put_u64 (path, n, sizeof path, id, 16);
+  n = put_str (path, n, sizeof path, ".");
+  n = put_u64 (path, n, sizeof path, (uint64_t) pid, 10);
+  path[n] = '\0';
+  fd = syscall (SYS_openat, AT_FDCWD, path,
+                O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return;
+  if (syscall (SYS_ftruncate, fd, (long) sizeof (struct iocount_live)) < 0) {
+    syscall (SYS_close, fd);
+    return;
+  }
+  p = mmap (NULL, sizeof (struct iocount_live), PROT_READ | PROT_WRITE,
+            MAP_SHARED, (int) fd, 0);
+  syscall (SYS_close, fd);
+  if (p == MAP_FAILED)
+    return;
+  live = p;
+  live->id = id;
+  live->pid = (uint64_t) pid;
+  live->nimages = (uint64_t) nimages;
+  put_str (live->magic, 0, sizeof live->magic, IOCOUNT_LIVE_MAGIC);
+  counters = (struct image_counters *) live->v;
+}
+
 static void
 after_fork_child (void)
 {
-  memset (counters, 0, sizeof counters);
+  /* The parent's mapping is shared: the child gets its own. */
+  if (live)
+    munmap (live, sizeof *live);
+  live = NULL;
+  counters = own_counters;
+  memset (own_counters, 0, sizeof own_counters);
   seq = 0;
   last_dump_ns = 0;
   atomic_flag_clear (&dumping);
   new_id ();
+  if (enabled)
+    live_map ();
 }
 
 /* An image that did not exist when we started (created by the program
@@ -309,7 +369,11 @@ count_io (int k, int is_write, ssize_t r, uint64_t t0)
       c->bytes_read += r;
     c->read_ns += t1 - t0;
   }
-  maybe_dump (t1);
+  /* With the live mapping the host reads the figures when it wants them:
+   * no file is written here (it cost the flush-heavy cases time).
+   */
+  if (!live)
+    maybe_dump (t1);
 }
 
 static void
@@ -317,6 +381,8 @@ count_flush (int k, uint64_t t0)
 {
   counters[k].flushes++;
   counters[k].flush_ns += now_ns () - t0;
+  if (live)
+    return;
   last_dump_ns = now_ns ();
   dump ();
 }
@@ -347,6 +413,7 @@ iocount_init (void)
   new_id ();
   pthread_atfork (NULL, NULL, after_fork_child);
   enabled = 1;
+  live_map ();
   dump ();                      /* the host sees that we are loaded */
 }
 

@@ -7,7 +7,9 @@
  * missing socket fails the device), in its own process group, dying with
  * us (PR_SET_PDEATHSIG), registered for the signal handler's kill, and
  * killed and reaped with the hv (hv_free).  Its output goes to qsd.log in
- * the temp dir, whose last line becomes the error if it fails.
+ * the temp dir, whose last line becomes the error if it fails.  The
+ * daemon, not UML, does the images' I/O: it gets the disk layer's
+ * counter (LD_PRELOAD) when that is wanted.
  *
  * Cache modes, mapped explicitly (file driver cache.direct / cache.no-flush,
  * export writethrough; "guest" = the init's /sys/block/vdX/cache_type):
@@ -36,6 +38,7 @@
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/run.h"
+#include "../disk/disk.h"
 
 #define QSD_BINARY "qemu-storage-daemon"
 
@@ -152,6 +155,7 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
                 int timeout_ms)
 {
   struct args a = { 0 };
+  char **env = NULL;
   char log[300], why[512];
   uint64_t deadline;
   int logfd, status;
@@ -174,11 +178,18 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
     gd_debug ("launcher", "%s", line ? line : "(oom)");
     free (line);
   }
+  if (disk_iocount_wanted ()) {
+    env = disk_iocount_env (hv->tmpdir, cfg->disks, cfg->ndisks);
+    if (!env)
+      gd_debug ("launcher", "qemu-storage-daemon: no host disk counters: %s",
+                gd_get_error ());
+  }
   pid = fork ();
   if (pid == -1) {
     gd_set_error_errno ("fork");
     close (logfd);
     args_free (&a);
+    disk_env_free (env);
     return -1;
   }
   if (pid == 0) {
@@ -195,6 +206,8 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
       dup2 (nullfd, 0);
     dup2 (logfd, 1);
     dup2 (logfd, 2);
+    for (size_t i = 0; env && env[i]; i++)
+      putenv (env[i]);
     execvp (a.v[0], a.v);
     dprintf (2, "exec %s: %m\n", a.v[0]);
     _exit (127);
@@ -202,6 +215,7 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
   setpgid (pid, pid);
   close (logfd);
   args_free (&a);
+  disk_env_free (env);
   hv->helper_pid = pid;
   launcher_register_pgid (pid);
 
