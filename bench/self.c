@@ -308,8 +308,7 @@ self_run (const struct bench_run *run, struct bench_sample *out)
       out->channel_MBps = (cs->bytes_out - bytes0) / STATS_MB / out->seconds;
     if (call (s, PROC_SYNC, "") == -1)
       goto out_free;
-    /* The counter's figures are at most 200 ms old (disk.h). */
-    usleep (250000);
+    /* The counter's live figures are current (disk/iocount-format.h). */
     if (have_disk && out->seconds > 0 &&
         disk_counters_read (session_hv (s), 0, &d1) == 0)
       out->disk_MBps = (d1.bytes_written - d0.bytes_written) / STATS_MB

@@ -27,8 +27,9 @@ struct disk_counters {
 };
 
 /* Read the counters of image IDX (the order of -a) of a running
- * hypervisor.  Figures are at most IOCOUNT_DUMP_INTERVAL_NS (200 ms) old,
- * flushes are exact.  0, or -1 with the error set (counter not injected:
+ * hypervisor.  Figures are current (the live mapping of each process;
+ * a process that could not map it: at most IOCOUNT_DUMP_INTERVAL_NS old,
+ * flushes exact).  0, or -1 with the error set (counter not injected:
  * see disk_iocount_force; or not loaded yet).
  */
 int disk_counters_read (struct hv *hv, size_t idx, struct disk_counters *c);
