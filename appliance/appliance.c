@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "appliance.h"
+#include "vmlinux.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -476,6 +477,21 @@ appliance_get (enum appliance_kind kind, bool force,
     gd_set_error_errno ("malloc");
     appliance_files_free (files);
     goto out;
+  }
+  /* qemu boots the ELF inside the bzImage through its PVH entry;
+   * GUESTDRV_PVH=0 keeps the bzImage (for comparisons).
+   */
+  if (kind == APPLIANCE_QEMU && !(getenv ("GUESTDRV_PVH") &&
+                                  strcmp (getenv ("GUESTDRV_PVH"), "0") == 0)) {
+    char *elf;
+    if (vmlinux_get (files->kernel, dir, &elf) == -1) {
+      appliance_files_free (files);
+      goto out;
+    }
+    if (elf) {
+      free (files->kernel);
+      files->kernel = elf;
+    }
   }
   if (info) {
     info->dir = strdup (dir);
