@@ -304,6 +304,14 @@ build (enum appliance_kind kind, const char *root, const char *final,
   snprintf (path, sizeof path, "%s/init/usr/bin/guestdrv-relay", tmpl);
   if (write_file (path, appliance_relay_bin, appliance_relay_bin_len, 0755) == -1)
     goto out;
+  snprintf (path, sizeof path, "%s/init/usr/sbin", tmpl);
+  if (mkdir_p (path) == -1) {
+    gd_set_error_errno ("mkdir %s", path);
+    goto out;
+  }
+  snprintf (path, sizeof path, "%s/init/usr/sbin/udevadm", tmpl);
+  if (write_file (path, appliance_udevadm_bin, appliance_udevadm_bin_len, 0755) == -1)
+    goto out;
 
   snprintf (env_k, sizeof env_k, "SUPERMIN_KERNEL=%s", kernel);
   snprintf (env_m, sizeof env_m, "SUPERMIN_MODULES=%s", modules);
@@ -329,7 +337,7 @@ build (enum appliance_kind kind, const char *root, const char *final,
   {
     const char *tar[] = { "tar", "-C", NULL, "-czf", path, "--owner=0",
                           "--group=0", "./init", "./usr/bin/guestdrv-relay",
-                          NULL };
+                          "./usr/sbin/udevadm", NULL };
     char init_dir[4096];
     snprintf (init_dir, sizeof init_dir, "%s/init", tmpl);
     tar[2] = init_dir;
@@ -436,6 +444,7 @@ appliance_get (enum appliance_kind kind, bool force,
     fnv_str (&f, packages[i]);
   fnv_add (&f, appliance_init_sh, appliance_init_sh_len);
   fnv_add (&f, appliance_relay_bin, appliance_relay_bin_len);
+  fnv_add (&f, appliance_udevadm_bin, appliance_udevadm_bin_len);
   fnv_str (&f, supermin_v);
   fnv_str (&f, kernel);
   fnv_str (&f, modules);

@@ -24,3 +24,14 @@ appliance/init-embed.c: appliance/init.sh
 # /usr/bin/guestdrv-relay.
 appliance/relay-embed.c: channel/guestdrv-relay
 	$(call E,GEN,$@)$(call EMBED,appliance_relay_bin,$<)
+
+# The appliance's udevadm shim (appliance/udevadm-shim.c), installed as
+# /usr/sbin/udevadm: "settle" is free when no udevd runs.  A guest
+# program like the relay: plain libc, stripped, embedded.
+LIB_SRCS += appliance/udevadm-embed.c
+GEN_SRCS += appliance/udevadm-embed.c
+TOOLS += appliance/guestdrv-udevadm
+appliance/guestdrv-udevadm: appliance/udevadm-shim.c
+	$(call E,LINK,$@)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -s -o $@ $<
+appliance/udevadm-embed.c: appliance/guestdrv-udevadm
+	$(call E,GEN,$@)$(call EMBED,appliance_udevadm_bin,$<)
