@@ -294,6 +294,9 @@ build (enum appliance_kind kind, const char *root, const char *final,
     goto out;
   }
   snprintf (path, sizeof path, "%s/init/init", tmpl);
+  if (write_file (path, appliance_init_bin, appliance_init_bin_len, 0755) == -1)
+    goto out;
+  snprintf (path, sizeof path, "%s/init/init.sh", tmpl);
   if (write_file (path, appliance_init_sh, appliance_init_sh_len, 0755) == -1)
     goto out;
   snprintf (path, sizeof path, "%s/init/usr/bin", tmpl);
@@ -336,7 +339,8 @@ build (enum appliance_kind kind, const char *root, const char *final,
   snprintf (path, sizeof path, "%s/init.tar.gz", d_dir);
   {
     const char *tar[] = { "tar", "-C", NULL, "-czf", path, "--owner=0",
-                          "--group=0", "./init", "./usr/bin/guestdrv-relay",
+                          "--group=0", "./init", "./init.sh",
+                          "./usr/bin/guestdrv-relay",
                           "./usr/sbin/udevadm", NULL };
     char init_dir[4096];
     snprintf (init_dir, sizeof init_dir, "%s/init", tmpl);
@@ -443,6 +447,7 @@ appliance_get (enum appliance_kind kind, bool force,
   for (size_t i = 0; packages[i]; i++)
     fnv_str (&f, packages[i]);
   fnv_add (&f, appliance_init_sh, appliance_init_sh_len);
+  fnv_add (&f, appliance_init_bin, appliance_init_bin_len);
   fnv_add (&f, appliance_relay_bin, appliance_relay_bin_len);
   fnv_add (&f, appliance_udevadm_bin, appliance_udevadm_bin_len);
   fnv_str (&f, supermin_v);

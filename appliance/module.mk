@@ -35,3 +35,13 @@ appliance/guestdrv-udevadm: appliance/udevadm-shim.c
 	$(call E,LINK,$@)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -s -o $@ $<
 appliance/udevadm-embed.c: appliance/guestdrv-udevadm
 	$(call E,GEN,$@)$(call EMBED,appliance_udevadm_bin,$<)
+
+# The appliance's /init (appliance/init.c); init.sh stays beside it as
+# /init.sh, run instead with guestdrv.init=sh on the kernel command line.
+LIB_SRCS += appliance/init-bin-embed.c
+GEN_SRCS += appliance/init-bin-embed.c
+TOOLS += appliance/guestdrv-init
+appliance/guestdrv-init: appliance/init.c
+	$(call E,LINK,$@)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -s -o $@ $<
+appliance/init-bin-embed.c: appliance/guestdrv-init
+	$(call E,GEN,$@)$(call EMBED,appliance_init_bin,$<)
