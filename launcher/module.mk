@@ -3,3 +3,4 @@ LIB_SRCS += launcher/argv.c
 LIB_SRCS += launcher/kvm-probe.c
 LIB_SRCS += launcher/qemu.c
 LIB_SRCS += launcher/uml.c
+LIB_SRCS += launcher/kvm-verdict.c
