@@ -220,7 +220,9 @@ startup_ref_run (const char *tool, const struct bench_run *run,
   else {
     snprintf (accel, sizeof accel, "accel=%s", kvm ? "kvm" : "tcg");
     snprintf (kernel, sizeof kernel, "/boot/vmlinuz-%s", kernel_version);
-    argv[n++] = (char *) "qemu-system-x86_64";
+    /* The qemu guestdrv runs (launcher: $GUESTDRV_QEMU or the default). */
+    argv[n++] = (char *) (getenv ("GUESTDRV_QEMU") && *getenv ("GUESTDRV_QEMU")
+                          ? getenv ("GUESTDRV_QEMU") : "qemu-system-x86_64");
     argv[n++] = (char *) "-machine";
     argv[n++] = accel;
     argv[n++] = (char *) "-m";
