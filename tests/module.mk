@@ -31,3 +31,7 @@ tests/unit/test-trace-disk: disk/libguestdrv-iocount.so
 TOOLS += trace/hotpath-bench
 trace/hotpath-bench: trace/hotpath-bench.c tests/unit/fake-daemon.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(LDLIBS)
+# appliance/ unit tests (owner: appliance)
+UNIT_TESTS += tests/unit/test-appliance-vmlinux
+tests/unit/test-appliance-vmlinux: tests/unit/test-appliance-vmlinux.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
