@@ -397,7 +397,7 @@ main (void)
   sethostname ("guestdrv", 8);
   lo_up ();
 
-  if (c.udev && exists ("/lib/systemd/systemd-udevd")) {
+  if (c.udev && access ("/lib/systemd/systemd-udevd", X_OK) == 0) {
     do_udev ();
     mark ("udev-settle");
   }
