@@ -6,8 +6,8 @@
  *
  * Stages, each announced as "guestdrv-mark <uptime> <stage>" on the
  * console and in /dev/kmsg (the host maps the kernel's clock with them):
- * init-start, mounts, modules (qemu: virtio_console and the
- * /dev/virtio-ports links), udev-settle or by-path, md-scan, lvm-scan,
+ * init-start, mounts, modules (without guestfs_channel=: virtio_console
+ * and the /dev/virtio-ports links), udev-settle or by-path, md-scan, lvm-scan,
  * daemon-exec, daemon-exit <status>; then sync and power-off (UML) or
  * reboot (qemu, which -no-reboot turns into an exit) via sysrq.
  *
@@ -390,7 +390,10 @@ main (void)
   do_mounts ();
   mark ("mounts");
 
-  if (strcmp (c.backend, "uml") != 0 && !exists (CHANNEL_PORT)) {
+  /* The virtio-serial port (qemu, and UML's virtio-console channel);
+   * UML on its serial line names the line instead.
+   */
+  if (!c.channel[0] && !exists (CHANNEL_PORT)) {
     do_modules ();
     mark ("modules");
   }

@@ -1,6 +1,7 @@
 LIB_SRCS += appliance/appliance.c
 LIB_SRCS += appliance/vmlinux.c
 LIB_SRCS += appliance/initrd.c
+LIB_SRCS += appliance/kernel.c
 LIB_SRCS += appliance/init-embed.c
 LIB_SRCS += appliance/relay-embed.c
 

@@ -21,6 +21,7 @@
 
 #include "channel-internal.h"
 #include "serial-window.h"
+#include "virtio-console.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -140,7 +141,13 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
 static void
 set_eof_error (struct channel *ch)
 {
+  const char *why = vcon_error (ch->vcon);
+
   errno = EPIPE;
+  if (why) {
+    gd_set_error ("%s: %s", ch->name, why);
+    return;
+  }
   gd_set_error ("%s: appliance closed the channel "
                 "(guestfsd exited; see the appliance console)", ch->name);
 }
@@ -202,6 +209,11 @@ channel_read_full (struct channel *ch, void *buf, size_t n)
     if (r > 0) {
       count_read (ch, r);
       idle_start = 0;
+      if (__builtin_expect (channel_record_fp != NULL, 0)) {
+        channel_record_bytes ('D', p, (size_t) r <= n ? (size_t) r : n);
+        if ((size_t) r > n)
+          channel_record_bytes ('D', ch->rbuf, r - n);
+      }
       if ((size_t) r <= n) {
         p += r;
         n -= r;
@@ -212,8 +224,11 @@ channel_read_full (struct channel *ch, void *buf, size_t n)
         n = 0;
       }
     }
-    else if (r == 0)
+    else if (r == 0) {
       ch->eof = true;
+      if (channel_record_fp)
+        channel_record_bytes ('D', NULL, 0);
+    }
     else if (errno == EAGAIN || errno == EWOULDBLOCK) {
       if (wait_peer (ch, ch->rfd, POLLIN, &idle_start, &ch->stats.wait_in_ns,
                      "waiting for data from the appliance") == -1)
@@ -403,6 +418,12 @@ channel_writev_full (struct channel *ch, const struct iovec *iov, int iovcnt)
 
       count_write (ch, r);
       idle_start = 0;
+      if (__builtin_expect (channel_record_fp != NULL, 0))
+        for (size_t k = 0, rem = 0; k < (size_t) cnt && rem < (size_t) r; k++) {
+          size_t take = tmp[k].iov_len < (size_t) r - rem ? tmp[k].iov_len : (size_t) r - rem;
+          channel_record_bytes ('C', tmp[k].iov_base, take);
+          rem += take;
+        }
       while (left > 0) {
         size_t in_this = iov[idx].iov_len - off;
 
@@ -538,6 +559,10 @@ channel_close (struct channel *ch)
     close (ch->rfd);
   if (ch->wfd >= 0 && ch->wfd != ch->rfd)
     close (ch->wfd);
+  /* After our end is closed: the device thread tells the guest, which
+   * then powers off; answer UML meanwhile, for a bounded time.
+   */
+  vcon_stop (ch->vcon, VCON_LINGER_MS);
   if (ch->ack_fd >= 0)
     close (ch->ack_fd);
   free (ch->name);

@@ -47,6 +47,7 @@ struct hv {
   int listen_fd;                  /* qemu: channel socket */
   char qmp_path[300];             /* qemu: QMP socket, for disk counters */
   int extra_fd;                   /* uml: our end of the serial line */
+  void (*child_setup) (void);     /* run in the child before exec, or NULL */
 };
 
 /* Allocate an hv with a fresh private temp dir.  NULL on error. */

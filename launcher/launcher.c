@@ -313,6 +313,8 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
     }
     for (size_t i = 0; env_add && env_add[i]; i++)
       putenv (env_add[i]);
+    if (hv->child_setup)
+      hv->child_setup ();
     execvp (argv[0], argv);
     fprintf (stderr, "guestdrv: exec %s: %m\n", argv[0]);
     _exit (127);

@@ -3,4 +3,6 @@ LIB_SRCS += launcher/argv.c
 LIB_SRCS += launcher/kvm-probe.c
 LIB_SRCS += launcher/qemu.c
 LIB_SRCS += launcher/uml.c
+LIB_SRCS += launcher/uml-xstate.c
+LIB_SRCS += launcher/gdb.c
 LIB_SRCS += launcher/kvm-verdict.c

@@ -23,6 +23,14 @@ int session_add_drive (struct session *s, const char *path,
                        const char *format, const char *cache, bool readonly);
 int session_set_backend (struct session *s, const char *name);
 void session_set_kernel (struct session *s, const char *path);
+/* The module tree of --kernel (lib/modules/<version>, or the
+ * INSTALL_MOD_PATH holding it); none for a kernel with all built in.
+ */
+void session_set_modules (struct session *s, const char *dir);
+/* --gdb: qemu waits for a debugger on a gdbstub socket in the run's dir;
+ * UML prints its pid and a gdb command line.
+ */
+void session_set_gdb (struct session *s, bool on);
 void session_set_append (struct session *s, const char *args);
 void session_set_memory (struct session *s, int mb);
 void session_set_init_flags (struct session *s, const char *flags);
@@ -30,6 +38,7 @@ void session_set_init_flags (struct session *s, const char *flags);
  * for kernels whose line driver is fixed; Debian's 6.1 stalls without it.
  */
 void session_set_uml_raw_line (struct session *s, bool raw);
+void session_set_uml_channel (struct session *s, enum uml_channel c);
 void session_set_timeouts (struct session *s, int launch_ms, int idle_ms);
 size_t session_ndisks (const struct session *s);
 const struct disk *session_disk (const struct session *s, size_t i);

@@ -13,9 +13,12 @@ tests/unit/test-fsync-harness: tests/unit/test-fsync-harness.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # channel/ and protocol/ unit tests (owner: protocol)
 UNIT_TESTS += tests/unit/test-channel
+UNIT_TESTS += tests/unit/test-vhost-user
 UNIT_TESTS += tests/unit/test-proto-captures
 UNIT_TESTS += tests/unit/test-proto-fake-daemon
 tests/unit/test-channel: tests/unit/test-channel.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+tests/unit/test-vhost-user: tests/unit/test-vhost-user.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-proto-captures: tests/unit/test-proto-captures.c tests/unit/test-proto-sigs.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
@@ -31,6 +34,14 @@ tests/unit/test-trace-disk: disk/libguestdrv-iocount.so
 TOOLS += trace/hotpath-bench
 trace/hotpath-bench: trace/hotpath-bench.c tests/unit/fake-daemon.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(LDLIBS)
+# cli/ unit tests: guestfish's argument syntax and reply printing
+UNIT_TESTS += tests/unit/test-cli-args
+tests/unit/test-cli-args: tests/unit/test-cli-args.c cli/parse.c cli/print.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+# appliance/ unit tests (owner: kernel, issue 15)
+UNIT_TESTS += tests/unit/test-kernel-check
+tests/unit/test-kernel-check: tests/unit/test-kernel-check.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # appliance/ unit tests (owner: appliance)
 UNIT_TESTS += tests/unit/test-appliance-vmlinux
 tests/unit/test-appliance-vmlinux: tests/unit/test-appliance-vmlinux.c libguestdrv.a
