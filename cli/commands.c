@@ -749,6 +749,6 @@ cli_run_command (struct cli *c, int argc, char **argv)
                    : run_generic (c, cmd, argc, argv, NULL);
   fflush (stdout);
   if (r == -1)
-    fprintf (stderr, "%s: error: %s\n", c->progname, gd_get_error ());
+    fprintf (stderr, "%s: error: %s\n", c->progname, gd_get_error_printable ());
   return r;
 }

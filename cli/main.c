@@ -188,7 +188,7 @@ main (int argc, char **argv)
 
   c.s = session_new ();
   if (!c.s) {
-    fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+    fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
     return 1;
   }
   while ((opt = getopt_long (argc, argv, "+a:f:m:vxVh", long_options, NULL)) != -1) {
@@ -310,11 +310,11 @@ main (int argc, char **argv)
     r = cli_run_script (&c, stdin, "stdin");
 
   if (session_is_launched (c.s) && session_shutdown (c.s) == -1 && r == 0) {
-    fprintf (stderr, "guestdrv: error: shutdown: %s\n", gd_get_error ());
+    fprintf (stderr, "guestdrv: error: shutdown: %s\n", gd_get_error_printable ());
     r = -1;
   }
   if (trace_file && trace_write (trace_file) == -1) {
-    fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+    fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
     r = -1;
   }
   session_free (c.s);
@@ -326,7 +326,7 @@ main (int argc, char **argv)
   return r == 0 ? 0 : 1;
 
  fail_msg:
-  fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+  fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
  fail:
   session_free (c.s);
   return 1;

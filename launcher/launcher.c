@@ -19,6 +19,7 @@
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/guest-text.h"
 #include "../common/run.h"
 #include "../disk/disk.h"
 #include "../trace/probe.h"
@@ -148,7 +149,7 @@ console_line (struct hv *hv, char *line, uint64_t now)
     fprintf (hv->console_log, "[%4u.%06u] %s\n", (unsigned) (t / 1000000000),
              (unsigned) (t % 1000000000 / 1000), line);
   }
-  if (sscanf (line, "guestdrv-mark %lf %47s", &up, stage) == 2) {
+  if (guest_parse_mark (line, &up, stage, sizeof stage) == 0) {
     pthread_mutex_lock (&hv->lock);
     if (hv->nmarks < HV_MARKS_MAX) {
       struct hv_mark *m = &hv->marks[hv->nmarks++];

@@ -31,3 +31,7 @@ tests/unit/test-trace-disk: disk/libguestdrv-iocount.so
 TOOLS += trace/hotpath-bench
 trace/hotpath-bench: trace/hotpath-bench.c tests/unit/fake-daemon.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(LDLIBS)
+# common/ unit tests (owner: issue 17, guest text)
+UNIT_TESTS += tests/unit/test-guest-text
+tests/unit/test-guest-text: tests/unit/test-guest-text.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
