@@ -61,6 +61,7 @@ include fsync/module.mk
 include session/module.mk
 include cli/module.mk
 include tests/module.mk
+include fuzz/module.mk
 
 LIB_OBJS := $(LIB_SRCS:.c=.o)
 CLI_OBJS := $(CLI_SRCS:.c=.o)
