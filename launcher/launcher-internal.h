@@ -46,6 +46,7 @@ struct hv {
   int listen_fd;                  /* qemu: channel socket */
   char qmp_path[300];             /* qemu: QMP socket, for disk counters */
   int extra_fd;                   /* uml: our end of the serial line */
+  int reaper_fd;                  /* launcher/reaper.h, or -1 */
 };
 
 /* Allocate an hv with a fresh private temp dir.  NULL on error. */

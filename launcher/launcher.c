@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "launcher-internal.h"
+#include "confine.h"
+#include "reaper.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -110,6 +112,7 @@ hv_alloc (enum backend_kind backend, const struct backend_ops *ops)
   hv->console_fd = -1;
   hv->listen_fd = -1;
   hv->extra_fd = -1;
+  hv->reaper_fd = -1;
   pthread_mutex_init (&hv->lock, NULL);
   return hv;
 }
@@ -226,6 +229,7 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
 {
   int cfd[2];
   pid_t pid;
+  unsigned confine_flags;
 
   char **iocount_env = NULL, **merged = NULL;
 
@@ -250,6 +254,7 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
       env_add = merged;
     }
   }
+  confine_flags = confine_default_flags ();
   if (pipe2 (cfd, O_CLOEXEC) == -1) {
     gd_set_error_errno ("pipe");
     free (merged);
@@ -286,12 +291,19 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
     }
     for (size_t i = 0; env_add && env_add[i]; i++)
       putenv (env_add[i]);
+    /* qemu confines itself (-sandbox); UML is an ordinary process. */
+    if (hv->backend == BACKEND_UML)
+      confine_child (confine_flags, gd_verbose);
     execvp (argv[0], argv);
     fprintf (stderr, "guestdrv: exec %s: %m\n", argv[0]);
     _exit (127);
   }
   setpgid (pid, pid);
   close (cfd[1]);
+  hv->reaper_fd = reaper_start (pid, hv->tmpdir);
+  if (hv->reaper_fd == -1)
+    gd_debug ("launcher", "no reaper (nothing cleans up if guestdrv is "
+              "killed): %s", gd_get_error ());
   free (merged);
   disk_env_free (iocount_env);
   hv->pid = pid;
@@ -368,6 +380,7 @@ hv_free (struct hv *hv)
   if (hv->console_log)
     fclose (hv->console_log);
   remove_tmpdir (hv->tmpdir);
+  reaper_stop (hv->reaper_fd);
   pthread_mutex_destroy (&hv->lock);
   free (hv->cmdline);
   free (hv);

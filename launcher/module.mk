@@ -3,3 +3,5 @@ LIB_SRCS += launcher/argv.c
 LIB_SRCS += launcher/kvm-probe.c
 LIB_SRCS += launcher/qemu.c
 LIB_SRCS += launcher/uml.c
+LIB_SRCS += launcher/confine.c
+LIB_SRCS += launcher/reaper.c
