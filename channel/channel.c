@@ -85,6 +85,12 @@ channel_set_timeout (struct channel *ch, int idle_timeout_ms)
   ch->timeout_ms = idle_timeout_ms;
 }
 
+void
+channel_set_deadline (struct channel *ch, uint64_t deadline_ns)
+{
+  ch->deadline_ns = deadline_ns;
+}
+
 int
 channel_get_timeout (const struct channel *ch)
 {
@@ -112,6 +118,20 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
     if (elapsed_ms >= (uint64_t) ch->timeout_ms)
       goto timeout;
     remaining = ch->timeout_ms - (int) elapsed_ms;
+  }
+  if (ch->deadline_ns) {
+    uint64_t now = gd_now_ns ();
+    uint64_t left_ms;
+
+    if (now >= ch->deadline_ns) {
+      errno = ETIMEDOUT;
+      gd_set_error ("%s: %s: the call's deadline has passed (--call-timeout)",
+                    ch->name, what);
+      return -1;
+    }
+    left_ms = (ch->deadline_ns - now + 999999) / 1000000;
+    if (remaining < 0 || left_ms < (uint64_t) remaining)
+      remaining = (int) (left_ms < INT32_MAX ? left_ms : INT32_MAX);
   }
 
   if (trace_on (TL_CHANNEL))

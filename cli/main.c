@@ -51,6 +51,7 @@ usage (FILE *f, const char *prog)
 "      --scan LIST          opt-in start-up scans: udev,lvm,md\n"
 "      --timeout SECS       longest wait for the daemon during a command (600)\n"
 "      --launch-timeout S   longest wait for the appliance to start (120)\n"
+"      --call-timeout S     longest any one command may take (3600)\n"
 "      --trace FILE         write a Trace Event Format timeline\n"
 "      --trace-layers LIST  launcher,kernel,init,daemon,channel,protocol,disk\n"
 "  -f, --file SCRIPT        read commands from SCRIPT (- = stdin)\n"
@@ -104,7 +105,7 @@ build_appliance_main (int argc, char **argv)
 
 enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
-  OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
+  OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_CALL_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
   OPT_UML_WINDOW,
 };
 
@@ -121,6 +122,7 @@ static const struct option long_options[] = {
   { "scan", required_argument, NULL, OPT_SCAN },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
   { "launch-timeout", required_argument, NULL, OPT_LAUNCH_TIMEOUT },
+  { "call-timeout", required_argument, NULL, OPT_CALL_TIMEOUT },
   { "trace", required_argument, NULL, OPT_TRACE },
   { "trace-layers", required_argument, NULL, OPT_TRACE_LAYERS },
   { "file", required_argument, NULL, 'f' },
@@ -256,6 +258,13 @@ main (int argc, char **argv)
       if (parse_seconds ("--launch-timeout", optarg, &launch_ms) == -1)
         goto fail;
       break;
+    case OPT_CALL_TIMEOUT: {
+      int call_ms;
+      if (parse_seconds ("--call-timeout", optarg, &call_ms) == -1)
+        goto fail;
+      session_set_call_timeout (c.s, call_ms);
+      break;
+    }
     case OPT_TRACE: trace_file = optarg; break;
     case OPT_TRACE_LAYERS:
       if (trace_parse_layers (optarg, &layers) == -1)

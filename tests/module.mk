@@ -15,11 +15,12 @@ tests/unit/test-fsync-harness: tests/unit/test-fsync-harness.c libguestdrv.a
 UNIT_TESTS += tests/unit/test-channel
 UNIT_TESTS += tests/unit/test-proto-captures
 UNIT_TESTS += tests/unit/test-proto-fake-daemon
+UNIT_TESTS += tests/unit/test-proto-hostile
 tests/unit/test-channel: tests/unit/test-channel.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-proto-captures: tests/unit/test-proto-captures.c tests/unit/test-proto-sigs.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
-tests/unit/test-proto-fake-daemon: tests/unit/test-proto-fake-daemon.c tests/unit/fake-daemon.c libguestdrv.a
+tests/unit/test-proto-fake-daemon tests/unit/test-proto-hostile: tests/unit/test-proto-%: tests/unit/test-proto-%.c tests/unit/fake-daemon.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # trace/ and disk/ unit tests (owner: trace)
 UNIT_TESTS += tests/unit/test-trace-json
