@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -96,7 +97,13 @@ kvm_probe (int timeout_ms, char *why, size_t whylen)
   ssize_t n;
   struct pollfd p;
 
+  const char *force = getenv ("GUESTDRV_KVM_PROBE");
+
   snprintf (why, whylen, "unknown");
+  if (force && (strcmp (force, "pass") == 0 || strcmp (force, "fail") == 0)) {
+    snprintf (why, whylen, "GUESTDRV_KVM_PROBE=%s", force);
+    return force[0] == 'p';
+  }
   if (access ("/dev/kvm", F_OK) == -1) {
     snprintf (why, whylen, "/dev/kvm does not exist");
     return 0;

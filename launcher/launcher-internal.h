@@ -38,6 +38,7 @@ struct hv {
   FILE *console_log;              /* --console-log, or NULL */
   struct hv_mark marks[HV_MARKS_MAX];
   unsigned nmarks;
+  uint64_t t_life_ns;             /* first line from the kernel or init */
 
   struct hv_stats stats;
   char *cmdline;                  /* for -v and error messages */
@@ -73,6 +74,16 @@ struct args { char **v; size_t n, cap; };
 int args_add (struct args *a, const char *fmt, ...)
   __attribute__((format (printf, 2, 3)));
 void args_free (struct args *a);
+
+/* kvm-verdict.c: the remembered outcome of a failed KVM launch, keyed by
+ * host kernel and boot, qemu binary and CPU flags (see there).
+ */
+const char *qemu_binary (void);             /* $GUESTDRV_QEMU or the default */
+void kvm_verdict_key (char *out, size_t outlen);
+/* 1 and the reason if a failure is remembered in DIR; PATH gets the file. */
+int kvm_verdict_load (const char *dir, char *why, size_t whylen,
+                      char *path, size_t pathlen);
+void kvm_verdict_save (const char *dir, const char *why);
 
 extern const struct backend_ops qemu_backend_ops;
 extern const struct backend_ops uml_backend_ops;

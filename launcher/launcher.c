@@ -139,6 +139,28 @@ remove_tmpdir (const char *dir)
   rmdir (dir);
 }
 
+/* A console line that only a running Linux kernel or our init prints:
+ * a printk time stamp "[    1.234567] ", or a stage mark.  Firmware
+ * output (SeaBIOS, qboot) is neither.
+ */
+static int
+is_guest_kernel_line (const char *line)
+{
+  const char *p = line;
+
+  if (strncmp (line, "guestdrv-mark ", 14) == 0)
+    return 1;
+  if (*p++ != '[')
+    return 0;
+  while (*p == ' ')
+    p++;
+  if (*p < '0' || *p > '9')
+    return 0;
+  while (*p >= '0' && *p <= '9')
+    p++;
+  return *p == '.';
+}
+
 static void
 console_line (struct hv *hv, char *line, uint64_t now)
 {
@@ -151,6 +173,12 @@ console_line (struct hv *hv, char *line, uint64_t now)
     uint64_t t = now - gd_clock_origin;
     fprintf (hv->console_log, "[%4u.%06u] %s\n", (unsigned) (t / 1000000000),
              (unsigned) (t % 1000000000 / 1000), line);
+  }
+  if (is_guest_kernel_line (line)) {
+    pthread_mutex_lock (&hv->lock);
+    if (hv->t_life_ns == 0)
+      hv->t_life_ns = now;
+    pthread_mutex_unlock (&hv->lock);
   }
   if (guest_parse_mark (line, &up, stage, sizeof stage) == 0) {
     pthread_mutex_lock (&hv->lock);
@@ -442,12 +470,27 @@ launcher_check_disk (const struct disk *d)
 static int
 resolve_backend (struct launch_config *cfg)
 {
-  char why[256];
+  char why[256], path[4096];
   uint64_t t0;
   int ok;
 
   if (cfg->backend != BACKEND_AUTO && cfg->backend != BACKEND_KVM)
     return 0;
+  /* A KVM launch that failed here before (same host kernel and boot,
+   * qemu and CPU) fails again: do not pay the attempt twice.
+   */
+  if (kvm_verdict_load (cfg->state_dir, why, sizeof why, path, sizeof path)) {
+    if (cfg->backend == BACKEND_KVM) {
+      gd_set_error ("--backend kvm: KVM failed to boot the appliance on this "
+                    "host before: %s (remembered in %s: remove it to try "
+                    "again); use --backend tcg", why, path);
+      return -1;
+    }
+    cfg->backend = BACKEND_TCG;
+    gd_debug ("launcher", "backend auto: KVM failed here before: %s "
+              "(remembered in %s): using TCG", why, path);
+    return 0;
+  }
   t0 = gd_now_ns ();
   ok = kvm_probe (KVM_PROBE_TIMEOUT_MS, why, sizeof why);
   if (trace_on (TL_LAUNCHER))
@@ -461,8 +504,9 @@ resolve_backend (struct launch_config *cfg)
     return 0;
   }
   cfg->backend = ok ? BACKEND_KVM : BACKEND_TCG;
+  cfg->backend_from_auto = ok;
   gd_debug ("launcher", "backend auto: %s: using %s", why,
-            ok ? "KVM" : "TCG");
+            ok ? "KVM (TCG if the KVM launch fails)" : "TCG");
   return 0;
 }
 
@@ -483,32 +527,96 @@ launcher_prepare (struct launch_config *cfg)
   return ops_for (cfg->backend)->check (cfg);
 }
 
-struct hv *
-launcher_launch (struct launch_config *cfg, const struct appliance_files *app)
+/* Under KVM a working kernel prints its first stage mark within a
+ * second or two of exec; a host that cannot run it either makes qemu
+ * exit (kvm_buf_set_msrs assertion) or leaves the guest spinning without
+ * a word (firmware output does not count).  Wait that long at most for
+ * a line from the kernel or the init.  GUESTDRV_KVM_LIFE_TIMEOUT (s)
+ * overrides it.
+ */
+#define KVM_LIFE_TIMEOUT_MS 10000
+
+static int
+kvm_life_timeout_ms (void)
+{
+  const char *e = getenv ("GUESTDRV_KVM_LIFE_TIMEOUT");
+  char *end;
+  double s;
+
+  if (!e || !*e)
+    return KVM_LIFE_TIMEOUT_MS;
+  s = strtod (e, &end);
+  if (*end || !(s > 0 && s <= 600))
+    return KVM_LIFE_TIMEOUT_MS;
+  return (int) (s * 1000);
+}
+
+/* 0 once the guest kernel or init has said something, -1 with the
+ * error set if the hypervisor exited or stayed silent for LIFE_MS.
+ */
+static int
+wait_sign_of_life (struct hv *hv, int life_ms)
+{
+  uint64_t deadline = hv->stats.t_exec_ns + (uint64_t) life_ms * 1000000;
+
+  for (;;) {
+    struct pollfd p = { .fd = hv->pidfd, .events = POLLIN };
+    uint64_t life;
+    pthread_mutex_lock (&hv->lock);
+    life = hv->t_life_ns;
+    pthread_mutex_unlock (&hv->lock);
+    if (life) {
+      gd_debug ("launcher", "first line from the guest kernel %.3f s after exec",
+                (life - hv->stats.t_exec_ns) / 1e9);
+      return 0;
+    }
+    if (hv->pidfd >= 0 && poll (&p, 1, 0) == 1) {
+      gd_set_error ("the hypervisor exited during boot");
+      return -1;
+    }
+    if (gd_now_ns () >= deadline) {
+      gd_set_error ("no sign of life from the guest kernel within %.1f s "
+                    "under KVM (the probe's vCPU ran, this kernel did not)", life_ms / 1e3);
+      return -1;
+    }
+    if (hv->pidfd >= 0)
+      poll (&p, 1, 20);
+    else
+      usleep (20000);
+  }
+}
+
+/* One launch on CFG's backend, up to the launch flag. */
+static struct hv *
+launch_once (struct launch_config *cfg, const struct appliance_files *app)
 {
   const struct backend_ops *ops = ops_for (cfg->backend);
   struct hv *hv;
-  uint64_t t0;
+  int r;
 
-  if (cfg->backend == BACKEND_AUTO) {
-    gd_set_error ("internal error: launcher_prepare was not called");
-    return NULL;
-  }
   launching = cfg;
   hv = ops->start (cfg, app);
   launching = NULL;
   if (!hv)
     return NULL;
-  t0 = gd_now_ns ();
   channel_set_watch_fd (hv->ch, hv->pidfd);
-  if (channel_wait_launch_flag (hv->ch, cfg->launch_timeout_ms) == -1) {
+  r = cfg->backend == BACKEND_KVM ? wait_sign_of_life (hv, kvm_life_timeout_ms ()) : 0;
+  if (r == 0)
+    r = channel_wait_launch_flag (hv->ch, cfg->launch_timeout_ms);
+  if (r == -1) {
     char last[512];
+    const char *hint;
     int err = errno;
     /* Let the console thread catch up on what the guest said last. */
     usleep (100000);
     last_console_line (hv, last, sizeof last);
     gd_error_prefix ("%s: the appliance did not start", ops->name);
-    if (last[0]) {
+    if (ops->explain && (hint = ops->explain (hv_console_tail (hv))) != NULL) {
+      char msg[2048];
+      snprintf (msg, sizeof msg, "%s: %s", gd_get_error (), hint);
+      gd_set_error ("%s", msg);
+    }
+    else if (last[0]) {
       char msg[1024];
       snprintf (msg, sizeof msg, "%s (last console line: %s)", gd_get_error (), last);
       gd_set_error ("%s", msg);
@@ -523,8 +631,35 @@ launcher_launch (struct launch_config *cfg, const struct appliance_files *app)
     trace_instant (TL_DAEMON, "launch-flag", hv->stats.t_launch_flag_ns, NULL);
   gd_debug ("launcher", "launch flag received %.3f s after exec",
             (hv->stats.t_launch_flag_ns - hv->stats.t_exec_ns) / 1e9);
-  (void) t0;
   return hv;
+}
+
+struct hv *
+launcher_launch (struct launch_config *cfg, const struct appliance_files *app)
+{
+  struct hv *hv;
+  uint64_t t0 = gd_now_ns ();
+
+  if (cfg->backend == BACKEND_AUTO) {
+    gd_set_error ("internal error: launcher_prepare was not called");
+    return NULL;
+  }
+  hv = launch_once (cfg, app);
+  if (hv || cfg->backend != BACKEND_KVM)
+    return hv;
+  /* KVM ran the probe's vCPU but could not boot the appliance: remember
+   * it, and under auto boot the same appliance on TCG now.
+   */
+  kvm_verdict_save (cfg->state_dir, gd_get_error ());
+  if (!cfg->backend_from_auto)
+    return NULL;
+  gd_debug ("launcher", "backend auto: the KVM launch failed after %.3f s: %s; "
+            "falling back to TCG", (gd_now_ns () - t0) / 1e9, gd_get_error ());
+  if (trace_on (TL_LAUNCHER))
+    trace_complete (TL_LAUNCHER, "kvm-attempt", t0, gd_now_ns (), NULL);
+  cfg->backend = BACKEND_TCG;
+  cfg->backend_from_auto = false;
+  return launch_once (cfg, app);
 }
 
 struct channel *hv_channel (struct hv *hv) { return hv->ch; }

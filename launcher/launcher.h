@@ -39,6 +39,11 @@ struct launch_config {
   int idle_timeout_ms;            /* channel idle timeout once running */
   const char *init_flags;         /* guestdrv.init=... (opt-in scans) */
   bool uml_raw_line;              /* --uml-window off: no acked window */
+  const char *state_dir;          /* where the KVM verdict is remembered
+                                   * (the cache root); NULL: nowhere */
+  bool backend_from_auto;         /* set by launcher_prepare: KVM was
+                                   * chosen by auto, so a failed KVM
+                                   * launch falls back to TCG */
 };
 
 struct hv_stats {
@@ -60,6 +65,10 @@ struct backend_ops {
    */
   struct hv *(*start) (const struct launch_config *cfg,
                        const struct appliance_files *app);
+  /* Optional: what a failed start's console tail means, in words the
+   * user can act on, or NULL.
+   */
+  const char *(*explain) (const char *console);
 };
 
 struct hv_mark_info {
@@ -104,7 +113,8 @@ const char *hv_console_tail (struct hv *hv);
 void launcher_kill_all_from_signal (void);
 
 /* KVM probe (kvm-probe.c): 1 = a vCPU really ran, 0 = not usable
- * (reason in *why), bounded by timeout_ms.
+ * (reason in *why), bounded by timeout_ms.  GUESTDRV_KVM_PROBE=pass or
+ * fail forces the answer (tests reproduce other machines with it).
  */
 int kvm_probe (int timeout_ms, char *why, size_t whylen);
 

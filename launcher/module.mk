@@ -5,3 +5,4 @@ LIB_SRCS += launcher/qemu.c
 LIB_SRCS += launcher/uml.c
 LIB_SRCS += launcher/confine.c
 LIB_SRCS += launcher/reaper.c
+LIB_SRCS += launcher/kvm-verdict.c

@@ -21,7 +21,6 @@
 #include "../common/run.h"
 #include "../trace/trace.h"
 
-#define QEMU_BINARY "qemu-system-x86_64"
 #define CONNECT_TIMEOUT_MS 30000
 
 static const char *const cache_modes[] = {
@@ -115,7 +114,7 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
   if (hv->listen_fd == -1)
     goto fail;
 
-  err |= args_add (&a, QEMU_BINARY);
+  err |= args_add (&a, "%s", qemu_binary ());
   err |= args_add (&a, "-name");
   err |= args_add (&a, "guestdrv");
   /* Confinement (README, "What each backend protects against"): no

@@ -346,8 +346,24 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   return NULL;
 }
 
+/* Debian's linux.uml 6.1 restores each process's FP state through a
+ * buffer of the XSAVE size of an AVX-512 host; a host with AMX wants a
+ * larger one, every restore fails with EFAULT and init dies at once.
+ */
+static const char *
+uml_explain (const char *console)
+{
+  if (strstr (console, "ptrace set fp regs failed"))
+    return "this UML kernel cannot run processes on this host (its FP-state "
+      "buffer is smaller than the host's XSAVE area, e.g. AMX): build one "
+      "that can with 'make uml-kernel' (kernel/README.md) and pass it with "
+      "--kernel";
+  return NULL;
+}
+
 const struct backend_ops uml_backend_ops = {
   .name = "uml",
   .check = uml_check,
   .start = uml_start,
+  .explain = uml_explain,
 };

@@ -18,6 +18,7 @@ struct session {
   struct launch_config cfg;
   size_t disks_cap;
   char *kernel, *append, *init_flags;
+  char *cache_root;               /* where the launcher keeps its verdicts */
   struct appliance_files app;
   struct hv *hv;
   int call_timeout_ms;            /* proto_set_call_timeout */
@@ -146,6 +147,8 @@ session_launch (struct session *s)
     return -1;
   }
   s->t_launch0 = t0 = gd_now_ns ();
+  if (!s->cache_root)
+    s->cfg.state_dir = s->cache_root = appliance_cache_root ();
   if (launcher_prepare (&s->cfg) == -1)
     return -1;
   if (!s->app.kernel &&
@@ -340,6 +343,7 @@ session_free (struct session *s)
   }
   free (s->cfg.disks);
   free (s->kernel);
+  free (s->cache_root);
   free (s->append);
   free (s->init_flags);
   appliance_files_free (&s->app);

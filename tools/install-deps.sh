@@ -19,7 +19,7 @@ packages=(
   dash coreutils util-linux mount e2fsprogs parted gdisk tar gzip bzip2
   xz-utils kmod procps iproute2 lvm2 mdadm
   # tests and benchmarks
-  e2fsprogs strace gnuplot-nox python3 valgrind
+  e2fsprogs strace gnuplot-nox python3 valgrind jq
 )
 if [ "${GUESTDRV_PEER:-0}" = 1 ]; then
   packages+=(libguestfs-tools)         # the peer we benchmark against

@@ -17,7 +17,7 @@ fsync_begin () {
   [ -z "${!var:-}" ] || skip "$var is set"
   [ "$(id -u)" = 0 ] || skip "needs root (FUSE mount)"
   [ -c /dev/fuse ] || skip "/dev/fuse missing"
-  for c in jq fusermount3 mkfs.ext2 debugfs e2fsck timeout "$@"; do
+  for c in jq python3 fusermount3 mkfs.ext2 debugfs e2fsck timeout "$@"; do
     command -v "$c" >/dev/null || skip "$c not installed"
   done
   top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -36,4 +36,63 @@ fsync_nothing_left () {
   [ -z "$left" ] || fail "left behind in TMPDIR: $left"
   ! grep -q "$tmp" /proc/mounts || fail "a mount under $tmp is left"
   ! pgrep -f "guestdrv-lazyfs $tmp" >/dev/null || fail "guestdrv-lazyfs left running"
+}
+
+# fsync_run_kept OUT ERR ARGS...: guestdrv fsync-test --json --keep ARGS,
+# then, independently of guestdrv, read every case's backing image after
+# its power cut with debugfs (fsync_host_check) and remove what --keep
+# kept.  Fails if fsync-test fails.
+fsync_run_kept () {
+  local out=$1 err=$2 rc=0 kept mnt
+  shift 2
+  timeout --kill-after=10 300 "$guestdrv" fsync-test --json --keep "$@" \
+    >"$out" 2>"$err" || rc=$?
+  cat "$out"
+  kept=$(sed -n 's/^guestdrv: fsync-test: kept \([^ ]*\) .*/\1/p' "$err")
+  mnt=$(sed -n 's/.*unmount with: fusermount3 -u \(.*\)$/\1/p' "$err")
+  [ -z "$mnt" ] || fusermount3 -u "$mnt" || fail "could not unmount $mnt"
+  [ $rc = 0 ] || { cat "$err"; rm -rf "$kept"; fail "fsync-test exited with $rc"; }
+  [ -n "$kept" ] && [ -d "$kept/backing" ] || fail "--keep kept no backing dir: $(cat "$err")"
+  fsync_host_check "$out" "$kept/backing"
+  rm -rf "$kept"
+}
+
+# fsync_host_check OUT BACKING: for each measured case, dump synced.bin
+# and unsynced.bin from the image as the power cut left it (BACKING/
+# disk-BACKEND-CACHE.img) with debugfs, count the bytes that are not the
+# pattern the guest wrote (1 MiB of `yes 'guestdrv-fsync synced NONCE'`),
+# and require the count guestdrv reported.
+fsync_host_check () {
+  local out=$1 backing=$2 b c img which lost want n=0
+  while read -r b c; do
+    img=$backing/disk-$b-$c.img
+    [ -f "$img" ] || fail "$b/$c: no backing image $img"
+    for which in synced unsynced; do
+      rm -f "$tmp/dump"
+      debugfs -R "dump /$which.bin $tmp/dump" "$img" 2>/dev/null
+      [ -f "$tmp/dump" ] || fail "$b/$c: debugfs found no /$which.bin in $img"
+      lost=$(python3 - "$tmp/dump" "$which" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+size = 1 << 20
+m = re.search(rb"guestdrv-fsync %s [0-9a-f]{8}\n" % sys.argv[2].encode(), data)
+if not m:
+    print(size)            # not one line of what the guest wrote survived
+else:
+    line = m.group(0)
+    want = (line * (size // len(line) + 1))[:size]
+    data = data[:size].ljust(size, b"\0")
+    print(sum(1 for a, b in zip(data, want) if a != b))
+PY
+)
+      want=$(jq -r "select(.backend == \"$b\" and .cache == \"$c\") | .${which}_bytes_lost" "$out")
+      [ "$which" = synced ] && want=$(jq -r "select(.backend == \"$b\" and .cache == \"$c\") | .fsynced_bytes_lost" "$out")
+      [ "$lost" = "$want" ] ||
+        fail "$b/$c: debugfs finds $lost bytes of $which.bin lost on the image, guestdrv said $want"
+    done
+    n=$((n + 1))
+  done < <(jq -r 'select(.power_cut != "n/a") | "\(.backend) \(.cache)"' "$out")
+  rm -f "$tmp/dump"
+  [ $n -gt 0 ] || fail "no case was cut"
+  echo "host check: $n cases read back with debugfs agree with guestdrv"
 }

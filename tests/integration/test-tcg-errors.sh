@@ -20,13 +20,13 @@ check_bad () {   # expected-regex args...
   grep -Eq -- "$re" "$work/e" || fail "unexpected message for $*: $(cat "$work/e")"
 }
 check_bad "missing.img: No such file" --backend tcg -a "$work/missing.img" -- run
-check_bad "unknown format 'vmdk'" --format vmdk -a "$work/d.img" -- run
-check_bad "unknown cache mode 'bogus'" --cache bogus -a "$work/d.img" -- run
+check_bad "unknown format 'vmdk'" --backend tcg --format vmdk -a "$work/d.img" -- run
+check_bad "unknown cache mode 'bogus'" --backend tcg --cache bogus -a "$work/d.img" -- run
 check_bad "not a qcow2 image" --backend tcg --format qcow2 -a "$work/d.img" -- run
 check_bad "frobnicate: unknown command" --backend tcg -a "$work/d.img" -- frobnicate
 check_bad "wrong number of arguments" --backend tcg -a "$work/d.img" -- mount /dev/sda1
 check_bad "unknown backend 'xen'" --backend xen -a "$work/d.img" -- run
-check_bad "--kernel: .*No such file" --kernel /nonexistent/vmlinuz -a "$work/d.img" -- run
+check_bad "--kernel: .*No such file" --backend tcg --kernel /nonexistent/vmlinuz -a "$work/d.img" -- run
 # Missing supermin: a PATH with qemu but without supermin.
 mkdir -p "$work/bin"
 ln -s "$(command -v qemu-system-x86_64)" "$work/bin/"

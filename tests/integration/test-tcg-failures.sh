@@ -43,6 +43,10 @@ interrupt_when () {
     kill -0 $pid 2>/dev/null || fail "guestdrv ended before '$pattern': $(tail -3 "$log")"
     sleep 0.2
   done
+  if ! grep -q "$pattern" "$log"; then
+    kill -INT $pid; wait $pid || :
+    fail "'$pattern' did not appear within 120 s: $(grep -v console "$log" | tail -3)"
+  fi
   kill -INT $pid
   wait $pid || rc=$?
   [ $rc -ne 0 ] || fail "exit status 0 after SIGINT"

@@ -50,7 +50,7 @@ sync
 # cat prints the file as it is: no newline at the end, so last.
 cat /ro-head
 EOS
-"$GUESTDRV" -x < "$work/script" > "$work/out" 2> "$work/err" || { cat "$work/err"; fail "script failed"; }
+"$GUESTDRV" --backend tcg -x < "$work/script" > "$work/out" 2> "$work/err" || { cat "$work/err"; fail "script failed"; }
 
 grep -qx 'hello "quoted" world' "$work/out" || fail "write/cat: $(cat "$work/out")"
 grep -q '^read-only disk marker' "$work/out" || fail "copy-device-to-file from the read-only disk"

@@ -7,13 +7,8 @@
 # (launcher/UML.md, open problem 2).
 source "$(dirname "$0")/lib.sh"
 require_uml
-command -v python3 >/dev/null || skip "python3 not installed"
-[ -e "$top/disk/libguestdrv-iocount.so" ] || skip "disk/libguestdrv-iocount.so not built (make)"
-truncate -s 96M "$work/probe.img"
-timeout 300 "$GUESTDRV" --backend uml -a "$work/probe.img" -- ping-daemon >/dev/null 2>&1 ||
-  skip "the UML backend does not run ping-daemon yet"
-rm -f "$work/probe.img"
-
+command -v python3 >/dev/null || fail "python3 not installed (make deps)"
+[ -e "$top/disk/libguestdrv-iocount.so" ] || fail "disk/libguestdrv-iocount.so not built (make)"
 img=$work/disk.img
 truncate -s 96M "$img"
 head -c $((4 * 1024 * 1024)) /dev/urandom > "$work/payload"

@@ -28,6 +28,8 @@ run_checked () {
     kill -0 $g 2>/dev/null || break
     sleep 0.05
   done
+  [ -n "$pg" ] || ! kill -0 $g 2>/dev/null ||
+    fail "UML's process group did not appear within 10 s"
   rc=0; wait $g || rc=$?
   if [ -n "$pg" ]; then
     sleep 0.3
