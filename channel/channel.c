@@ -106,6 +106,7 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
 {
   int remaining = -1;
   uint64_t t0 = 0;
+  bool by_deadline = false;
   int r;
 
   if (ch->timeout_ms >= 0) {
@@ -130,8 +131,10 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
       return -1;
     }
     left_ms = (ch->deadline_ns - now + 999999) / 1000000;
-    if (remaining < 0 || left_ms < (uint64_t) remaining)
+    if (remaining < 0 || left_ms < (uint64_t) remaining) {
       remaining = (int) (left_ms < INT32_MAX ? left_ms : INT32_MAX);
+      by_deadline = true;
+    }
   }
 
   if (trace_on (TL_CHANNEL))
@@ -151,6 +154,14 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
 
  timeout:
   errno = ETIMEDOUT;
+  /* poll's clock and ours may differ by a tick: trust which limit the
+   * wait was given.
+   */
+  if (by_deadline || (ch->deadline_ns && gd_now_ns () >= ch->deadline_ns)) {
+    gd_set_error ("%s: %s: the call's deadline has passed (--call-timeout)",
+                  ch->name, what);
+    return -1;
+  }
   gd_set_error ("%s: %s: no progress for %d ms (idle timeout); "
                 "the appliance may be hung",
                 ch->name, what, ch->timeout_ms);

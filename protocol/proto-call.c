@@ -47,7 +47,7 @@ proto_check_deadline (struct proto *p)
 {
   if (p->deadline_ns && gd_now_ns () >= p->deadline_ns) {
     errno = ETIMEDOUT;
-    gd_set_error ("the call did not end within its deadline of %.0f s "
+    gd_set_error ("the call did not end within its deadline of %g s "
                   "(the daemon kept sending progress or data): use "
                   "--call-timeout to allow more", p->call_timeout_ns / 1e9);
     proto_fail (p);
