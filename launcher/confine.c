@@ -54,7 +54,7 @@ write_file (const char *path, const char *s)
 }
 
 /* Map our own uid and gid to themselves: the hypervisor keeps its file
- * access to the images and its temp dir, but its capabilities now only
+ * access to the images and its temp dir while its capabilities only
  * count inside the new namespace.  Writing one's own single mapping is
  * allowed without privilege once setgroups is denied.
  */
@@ -78,6 +78,62 @@ map_self (uid_t uid, gid_t gid)
   msg_num (line, sizeof line, &n, gid);
   msg_add (line, sizeof line, &n, " 1\n");
   return write_file ("/proc/self/gid_map", line);
+}
+
+/* As root, every id must stay mapped to itself, or root would lose its
+ * access to other users' images.  Only a process with CAP_SETUID outside
+ * the new namespace may write such a map, so a helper forked before the
+ * unshare writes it once we have unshared.  0 if the namespace was made
+ * and mapped, -1 (errno set) if not.
+ */
+static int
+unshare_user_as_root (void)
+{
+  int go[2], status;
+  pid_t h;
+  char c;
+
+  if (pipe (go) == -1)
+    return -1;
+  h = fork ();
+  if (h == -1) {
+    close (go[0]);
+    close (go[1]);
+    return -1;
+  }
+  if (h == 0) {
+    char path[64];
+    size_t n = 0;
+    ssize_t r;
+
+    close (go[1]);
+    while ((r = read (go[0], &c, 1)) == -1 && errno == EINTR)
+      ;
+    if (r != 1 || c != 'y')
+      _exit (1);
+    msg_add (path, sizeof path, &n, "/proc/");
+    msg_num (path, sizeof path, &n, (unsigned long) getppid ());
+    msg_add (path, sizeof path, &n, "/uid_map");
+    if (write_file (path, "0 0 4294967295\n") == -1)
+      _exit (2);
+    path[n - 7] = 'g';          /* ".../uid_map" -> ".../gid_map" */
+    _exit (write_file (path, "0 0 4294967295\n") == -1 ? 3 : 0);
+  }
+  close (go[0]);
+  c = unshare (CLONE_NEWUSER) == 0 ? 'y' : 'n';
+  if (write (go[1], &c, 1) < 0)
+    (void) 0;
+  close (go[1]);
+  while (waitpid (h, &status, 0) == -1)
+    if (errno != EINTR)
+      return -1;
+  if (c != 'y')
+    return -1;
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
+    errno = EPERM;
+    return -1;
+  }
+  return 0;
 }
 
 static void
@@ -145,8 +201,8 @@ confine_child (unsigned flags, bool verbose)
     { CONFINE_IPCNS, CLONE_NEWIPC, "ipc" },
     { CONFINE_PIDNS, CLONE_NEWPID, "pid" },
   };
-  uid_t uid = getuid ();
-  gid_t gid = getgid ();
+  uid_t uid = geteuid ();
+  gid_t gid = getegid ();
   char msg[512];
   size_t len = 0, i;
   unsigned made = 0;
@@ -159,7 +215,8 @@ confine_child (unsigned flags, bool verbose)
   for (i = 0; i < sizeof ns / sizeof ns[0]; i++) {
     if (!(flags & ns[i].flag))
       continue;
-    if (unshare (ns[i].clone) == -1) {
+    if ((ns[i].clone == CLONE_NEWUSER && uid == 0
+         ? unshare_user_as_root () : unshare (ns[i].clone)) == -1) {
       if (verbose) {
         msg_add (msg, sizeof msg, &len, len ? "; " : "guestdrv-confine: ");
         msg_add (msg, sizeof msg, &len, "no ");
@@ -170,7 +227,7 @@ confine_child (unsigned flags, bool verbose)
       }
       continue;
     }
-    if (ns[i].clone == CLONE_NEWUSER && map_self (uid, gid) == -1) {
+    if (ns[i].clone == CLONE_NEWUSER && uid != 0 && map_self (uid, gid) == -1) {
       /* Unmapped, we could not open our own images: give up on the
        * user namespace only if nothing else was made yet.  It is the
        * first, so nothing was.

@@ -10,6 +10,9 @@ source "$(dirname "$0")/lib.sh"
 require_uml
 
 truncate -s 32M "$work/d.img"
+# As root, an image of another user must stay writable inside the user
+# namespace (all ids mapped to themselves).
+if [ "$(id -u)" = 0 ]; then chown 65534 "$work/d.img"; chmod 0644 "$work/d.img"; fi
 cat > "$work/uml" <<EOF
 #!/bin/bash
 {
@@ -17,6 +20,8 @@ cat > "$work/uml" <<EOF
   for n in net pid user mnt ipc; do echo "\$n \$(readlink /proc/self/ns/\$n)"; done
   grep NoNewPrivs /proc/self/status
   grep "Max core file size" /proc/self/limits
+  echo "uidmap \$(tr -s ' ' < /proc/self/uid_map | sed 's/^ //')"
+  if ( : >> "$work/d.img" ) 2>/dev/null; then echo "imgwrite ok"; else echo "imgwrite denied"; fi
   ip -o link 2>/dev/null | grep -v "^1: lo:" | head -3
 } > "$work/ns.tmp" && mv "$work/ns.tmp" "$work/ns.txt"
 exec /usr/bin/linux.uml "\$@"
@@ -55,7 +60,11 @@ if [ "$(ns user)" = "$(readlink /proc/self/ns/user)" ]; then
 fi
 grep -qP "NoNewPrivs:\t1" "$work/ns.txt" || fail "no_new_privs not set"
 grep -qE "Max core file size +0 +0" "$work/ns.txt" || fail "core dumps allowed"
-[ -z "$(grep -v -E '^(pid1|pid|net|user|mnt|ipc|NoNewPrivs|Max core)' "$work/ns.txt")" ] ||
+grep -qx "imgwrite ok" "$work/ns.txt" || fail "the image is not writable inside the namespaces"
+if [ "$(id -u)" = 0 ] && [ "$(ns user)" != "$(readlink /proc/self/ns/user)" ]; then
+  [ "$(ns uidmap)" = "0 0 4294967295" ] || fail "root's ids are not all mapped: $(ns uidmap)"
+fi
+[ -z "$(grep -v -E '^(pid1|pid|net|user|mnt|ipc|NoNewPrivs|Max core|uidmap|imgwrite)' "$work/ns.txt")" ] ||
   fail "network interfaces besides lo inside UML's namespace"
 grep -q "guestdrv-confine: namespaces:.*network.*pid" "$work/log" || fail "-v does not show the namespaces"
 
