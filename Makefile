@@ -114,6 +114,7 @@ install: all
 
 clean:
 	rm -f guestdrv libguestdrv.a $(TOOLS) $(UNIT_TESTS) $(GEN_HDRS) $(GEN_SRCS)
+	rm -rf fuzz/build fuzz/out $(FUZZ_TARGETS)
 	find . -name '*.o' -delete -o -name '*.d' -delete
 
 .PHONY: all deps check check-only check-unit check-valgrind bench install clean
