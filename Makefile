@@ -104,6 +104,11 @@ bench:
 	@$(MAKE) --no-print-directory all
 	@bash bench/make-bench.sh
 
+# A UML kernel from Debian's 6.1 source: control and with kernel/patches
+# (long; not part of check).  The last line is the patched kernel's path.
+uml-kernel:
+	@bash kernel/build-uml.sh both
+
 # The appliance's files (init, UML relay) are inside the binary; the
 # disk counter and the FUSE disk model are found where these put them.
 install: all
@@ -117,6 +122,6 @@ clean:
 	rm -rf fuzz/build fuzz/out $(FUZZ_TARGETS)
 	find . -name '*.o' -delete -o -name '*.d' -delete
 
-.PHONY: all deps check check-only check-unit check-valgrind bench install clean
+.PHONY: all deps check check-only check-unit check-valgrind bench install clean uml-kernel
 
 -include $(DEPS)

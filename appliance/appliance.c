@@ -22,6 +22,7 @@
 
 #include "appliance.h"
 #include "cache-safety.h"
+#include "kernel.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -273,7 +274,7 @@ static int
 build (enum appliance_kind kind, const char *root, const char *final,
        const char *kernel, const char *modules, const char *version)
 {
-  char tmpl[4096], path[4096], d_dir[4096], out_dir[4096];
+  char tmpl[4096], path[4096], d_dir[4096], out_dir[4096], path_nomod[4096];
   char env_k[4200], env_m[4200], env_v[300];
   char *env[4];
   const char *argv[64];
@@ -304,6 +305,20 @@ build (enum appliance_kind kind, const char *root, const char *final,
   if (write_file (path, appliance_relay_bin, appliance_relay_bin_len, 0755) == -1)
     goto out;
 
+  if (!modules) {
+    /* A kernel with its drivers built in: supermin still wants a tree. */
+    snprintf (path, sizeof path, "%s/nomodules/%s", tmpl, version);
+    if (mkdir_p (path) == -1) {
+      gd_set_error_errno ("mkdir %s", path);
+      goto out;
+    }
+    snprintf (path_nomod, sizeof path_nomod, "%s", path);
+    modules = path_nomod;
+    /* supermin reads the module list: an empty one. */
+    snprintf (path, sizeof path, "%s/modules.dep", path_nomod);
+    if (write_file (path, "", 0, 0644) == -1)
+      goto out;
+  }
   snprintf (env_k, sizeof env_k, "SUPERMIN_KERNEL=%s", kernel);
   snprintf (env_m, sizeof env_m, "SUPERMIN_MODULES=%s", modules);
   snprintf (env_v, sizeof env_v, "SUPERMIN_KERNEL_VERSION=%s", version);
@@ -378,6 +393,22 @@ build (enum appliance_kind kind, const char *root, const char *final,
   return r;
 }
 
+/* Is the user's kernel the packaged one (same files)?  Then it shares
+ * the packaged kernel's appliance.
+ */
+static bool
+same_kernel (const struct guest_kernel *user, const char *kernel,
+             const char *modules)
+{
+  char *rk = realpath (kernel, NULL), *rm = realpath (modules, NULL);
+  bool same = rk && rm && user->modules && strcmp (rk, user->path) == 0 &&
+              strcmp (rm, user->modules) == 0;
+
+  free (rk);
+  free (rm);
+  return same;
+}
+
 /* Remove older appliances of the same kind (other keys). */
 static void
 prune_old (const char *root, const char *prefix, const char *keep)
@@ -408,10 +439,19 @@ int
 appliance_get (enum appliance_kind kind, bool force,
                struct appliance_files *files, struct appliance_info *info)
 {
+  return appliance_get_kernel (kind, force, NULL, files, info);
+}
+
+int
+appliance_get_kernel (enum appliance_kind kind, bool force,
+                      const struct guest_kernel *user,
+                      struct appliance_files *files, struct appliance_info *info)
+{
   char *root = NULL, *kernel = NULL, *modules = NULL, *version = NULL;
   char *supermin_v = NULL;
   char name[64], dir[4096], path[4096];
   const char *kind_name = kind == APPLIANCE_UML ? "uml" : "qemu";
+  char kind_tag[64];
   struct fnv f = { 0xcbf29ce484222325ULL };
   struct stat st;
   uint64_t t0 = gd_now_ns ();
@@ -422,6 +462,25 @@ appliance_get (enum appliance_kind kind, bool force,
   if (kind == APPLIANCE_UML ? find_uml_kernel (&kernel, &modules, &version)
                             : find_qemu_kernel (&kernel, &modules, &version))
     goto out;
+  if (user && !same_kernel (user, kernel, modules)) {
+    /* A user's kernel: cached apart ("<kind>+<kernel id>-<key>"), so that
+     * it and the packaged kernel's appliance do not prune each other.
+     */
+    free (kernel);
+    free (modules);
+    free (version);
+    kernel = strdup (user->path);
+    modules = user->modules ? strdup (user->modules) : NULL;
+    version = strdup (user->version);
+    if (!kernel || !version || (user->modules && !modules)) {
+      gd_set_error_errno ("malloc");
+      goto out;
+    }
+    snprintf (kind_tag, sizeof kind_tag, "%s+%016llx", kind_name,
+              (unsigned long long) user->id);
+  }
+  else
+    snprintf (kind_tag, sizeof kind_tag, "%s", kind_name);
   {
     const char *v[] = { "supermin", "--version", NULL };
     if (gd_run ((char *const *) v, NULL, 30000, &supermin_v) != 0) {
@@ -450,7 +509,7 @@ appliance_get (enum appliance_kind kind, bool force,
   fnv_add (&f, appliance_relay_bin, appliance_relay_bin_len);
   fnv_str (&f, supermin_v);
   fnv_str (&f, kernel);
-  fnv_str (&f, modules);
+  fnv_str (&f, modules ? modules : "");
   if (stat (kernel, &st) == 0) {
     fnv_add (&f, &st.st_size, sizeof st.st_size);
     fnv_add (&f, &st.st_mtime, sizeof st.st_mtime);
@@ -459,7 +518,7 @@ appliance_get (enum appliance_kind kind, bool force,
     gd_set_error_errno ("/var/lib/dpkg/status");
     goto out;
   }
-  snprintf (name, sizeof name, "%s-%016llx", kind_name, (unsigned long long) f.h);
+  snprintf (name, sizeof name, "%s-%016llx", kind_tag, (unsigned long long) f.h);
   snprintf (dir, sizeof dir, "%s/%s", root, name);
 
   if ((lockfd = lock_cache (root)) == -1)
@@ -481,8 +540,8 @@ appliance_get (enum appliance_kind kind, bool force,
       goto out;
     built = true;
     {
-      char prefix[16];
-      snprintf (prefix, sizeof prefix, "%s-", kind_name);
+      char prefix[80];
+      snprintf (prefix, sizeof prefix, "%s-", kind_tag);
       prune_old (root, prefix, name);
     }
   }

@@ -23,6 +23,14 @@ struct appliance_info {
  */
 int appliance_get (enum appliance_kind kind, bool force,
                    struct appliance_files *files, struct appliance_info *info);
+/* The same for a user's kernel (--kernel/--modules, see kernel.h); USER
+ * NULL is the packaged kernel.
+ */
+struct guest_kernel;
+int appliance_get_kernel (enum appliance_kind kind, bool force,
+                          const struct guest_kernel *user,
+                          struct appliance_files *files,
+                          struct appliance_info *info);
 void appliance_files_free (struct appliance_files *files);
 void appliance_info_free (struct appliance_info *info);
 /* The cache root: $GUESTDRV_CACHE, else $XDG_CACHE_HOME/guestdrv, else

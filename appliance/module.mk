@@ -1,5 +1,6 @@
 LIB_SRCS += appliance/appliance.c
 LIB_SRCS += appliance/cache-safety.c
+LIB_SRCS += appliance/kernel.c
 LIB_SRCS += appliance/init-embed.c
 LIB_SRCS += appliance/relay-embed.c
 

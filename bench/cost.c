@@ -74,8 +74,11 @@ find_backend (const struct cost_model *m, const char *name)
 {
   size_t i;
 
+  /* Case names carry variants after ':' (run.c): "uml:patched:bare". */
+  size_t n = strcspn (name, ":");
+
   for (i = 0; i < m->nb; i++)
-    if (strcmp (m->b[i].name, name) == 0)
+    if (strlen (m->b[i].name) == n && strncmp (m->b[i].name, name, n) == 0)
       return (int) i;
   return -1;
 }

@@ -283,6 +283,24 @@ json_case (const struct bench_results *r, const struct bench_case *c,
   fputs (",\n", fp);
   json_key (fp, in, "cache"); results_json_string (fp, c->cache);
   fputs (",\n", fp);
+  {
+    /* The case name's variants (bench/run.c): BACKEND[:KERNEL][:bare]. */
+    const char *k = strchr (c->backend, ':');
+    char kernel[64] = "stock";
+    size_t n;
+
+    if (k && strcmp (k, ":bare") != 0) {
+      n = strcspn (k + 1, ":");
+      snprintf (kernel, sizeof kernel, "%.*s", (int) n, k + 1);
+    }
+    json_key (fp, in, "guest_kernel"); results_json_string (fp, kernel);
+    fputs (",\n", fp);
+    json_key (fp, in, "uml_window");
+    results_json_string (fp, strncmp (c->backend, "uml", 3) != 0 ? "n/a"
+                         : (n = strlen (c->backend)) >= 5 &&
+                           strcmp (c->backend + n - 5, ":bare") == 0 ? "off" : "on");
+    fputs (",\n", fp);
+  }
   json_key (fp, in, "tool"); results_json_string (fp, c->tool);
   fputs (",\n", fp);
   json_key (fp, in, "status");

@@ -144,7 +144,9 @@ write_group_line (const struct bench_results *r, const struct bench_case *g,
   }
   else if (r->peer)
     fprintf (fp, " " DASH " %s: none (%s)", BENCH_TOOL_PEER,
-             strcmp (g->backend, "uml") == 0 ? "no UML backend" : "not run");
+             strncmp (g->backend, "uml", 3) == 0 &&
+             (g->backend[3] == '\0' || g->backend[3] == ':')
+             ? "no UML backend" : "not run");
   /* Any further tools, in the order they were added. */
   for (i = 0; i < r->ncases; i++) {
     const struct bench_case *c = r->cases[i];

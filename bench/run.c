@@ -35,9 +35,18 @@ struct size_opt {
   uint64_t bytes;
 };
 
+/* A guest kernel of the --kernel dimension (PATH NULL: the packaged). */
+struct bench_kernel {
+  const char *label, *path;
+};
+
 struct options {
   const char **scenarios, **backends, **caches;
   size_t nscenarios, nbackends, ncaches;
+  struct bench_kernel kernels[8];
+  size_t nkernels;
+  int windows[2];               /* UML: 1 = acknowledged window, 0 = bare */
+  size_t nwindows;
   struct size_opt sizes[8];
   size_t nsizes;
   unsigned runs, warmup;
@@ -49,6 +58,12 @@ struct options {
 /* One scenario × backend × cache: the guestdrv case and the peer's. */
 struct group {
   const char *scenario, *backend, *cache;
+  /* The case's name in the results: the backend, then ":KERNEL" for a
+   * kernel other than the packaged one and ":bare" for UML's bare line.
+   */
+  char *label;
+  const char *kernel_path;
+  int bare;
   uint64_t bytes;
   struct bench_case *self, *peer;       /* peer NULL without --peer */
   char *payload, *tarball;
@@ -87,6 +102,11 @@ usage (FILE *fp)
 "  --peer            also run stock libguestfs (guestfish), interleaved\n"
 "  --out DIR         results directory (default %s)\n"
 "  --dir DIR         where images and payloads live (default /dev/shm)\n"
+"  --kernel LIST     guest kernels side by side: stock, NAME=PATH (a\n"
+"                    bzImage for kvm/tcg, a linux binary for uml);\n"
+"                    cases are named BACKEND:NAME (default stock)\n"
+"  --uml-window LIST on,off: UML's acknowledged window, or the bare line\n"
+"                    (cases named uml[:NAME]:bare; default on)\n"
 "  -v                debug output of every layer\n"
 "\nScenarios:\n", default_scenarios, BENCH_DEFAULT_RUNS,
            BENCH_DEFAULT_WARMUP, BENCH_DEFAULT_OUT);
@@ -241,6 +261,7 @@ backend_usable (const char *backend, const char *dir, char *why,
 static void
 group_free (struct group *g)
 {
+  free (g->label);
   free (g->payload);
   free (g->tarball);
   free (g->launch);
@@ -338,11 +359,12 @@ run_group (struct bench_results *r, struct cost_model *m,
            struct bench_progress *pg, const struct options *o,
            struct group *g, const char *dir)
 {
-  struct bench_key ks = { g->scenario, g->backend, g->cache,
+  struct bench_key ks = { g->scenario, g->label, g->cache,
                           BENCH_TOOL_SELF, g->bytes };
   struct bench_key kp = ks;
   struct bench_run run = {
     .scenario = g->scenario, .backend = g->backend, .cache = g->cache,
+    .kernel = g->kernel_path, .uml_raw_line = g->bare,
     .bytes = g->bytes, .image_size = image_size_for (g->scenario, g->bytes),
     .payload = g->payload, .tarball = g->tarball, .tmpdir = dir,
   };
@@ -397,11 +419,69 @@ run_group (struct bench_results *r, struct cost_model *m,
   return 0;
 }
 
+/* --kernel stock,NAME=PATH,...: the list string is kept (argv). */
+static int
+parse_kernels (char *list, struct options *o)
+{
+  char *save = NULL;
+
+  o->nkernels = 0;
+  for (char *t = strtok_r (list, ",", &save); t; t = strtok_r (NULL, ",", &save)) {
+    char *eq = strchr (t, '=');
+    struct bench_kernel *k;
+
+    if (o->nkernels == 8) {
+      gd_set_error ("--kernel: at most 8 kernels");
+      return -1;
+    }
+    k = &o->kernels[o->nkernels++];
+    if (strcmp (t, "stock") == 0) {
+      *k = (struct bench_kernel) { "stock", NULL };
+      continue;
+    }
+    if (!eq || eq == t || strchr (t, ':') || eq - t > 40 ||
+        strncmp (t, "stock=", 6) == 0 || strncmp (t, "bare=", 5) == 0) {
+      gd_set_error ("--kernel: '%s': give stock or NAME=PATH (NAME: 1-40 "
+                    "characters, no ':', not stock or bare)", t);
+      return -1;
+    }
+    *eq = '\0';
+    *k = (struct bench_kernel) { t, eq + 1 };
+    if (access (k->path, R_OK) == -1) {
+      gd_set_error_errno ("--kernel: %s", k->path);
+      return -1;
+    }
+  }
+  if (o->nkernels == 0) {
+    gd_set_error ("--kernel: give a list like stock,patched=PATH");
+    return -1;
+  }
+  return 0;
+}
+
+static int
+parse_windows (const char *list, struct options *o)
+{
+  if (strcmp (list, "on") == 0)
+    o->windows[0] = 1, o->nwindows = 1;
+  else if (strcmp (list, "off") == 0)
+    o->windows[0] = 0, o->nwindows = 1;
+  else if (strcmp (list, "on,off") == 0)
+    o->windows[0] = 1, o->windows[1] = 0, o->nwindows = 2;
+  else if (strcmp (list, "off,on") == 0)
+    o->windows[0] = 0, o->windows[1] = 1, o->nwindows = 2;
+  else {
+    gd_set_error ("--uml-window: '%s': give on, off or on,off", list);
+    return -1;
+  }
+  return 0;
+}
+
 static int
 parse_options (int argc, char **argv, struct options *o)
 {
   enum { O_SCENARIO = 256, O_BACKEND, O_CACHE, O_SIZE, O_WARMUP, O_PEER,
-         O_OUT, O_DIR };
+         O_OUT, O_DIR, O_KERNEL, O_WINDOW };
   static const struct option longopts[] = {
     { "scenario", required_argument, NULL, O_SCENARIO },
     { "backend", required_argument, NULL, O_BACKEND },
@@ -411,6 +491,8 @@ parse_options (int argc, char **argv, struct options *o)
     { "peer", no_argument, NULL, O_PEER },
     { "out", required_argument, NULL, O_OUT },
     { "dir", required_argument, NULL, O_DIR },
+    { "kernel", required_argument, NULL, O_KERNEL },
+    { "uml-window", required_argument, NULL, O_WINDOW },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -419,6 +501,10 @@ parse_options (int argc, char **argv, struct options *o)
   int c;
   long v;
 
+  o->kernels[0] = (struct bench_kernel) { "stock", NULL };
+  o->nkernels = 1;
+  o->windows[0] = 1;
+  o->nwindows = 1;
   o->runs = BENCH_DEFAULT_RUNS;
   o->warmup = BENCH_DEFAULT_WARMUP;
   o->out = BENCH_DEFAULT_OUT;
@@ -449,6 +535,14 @@ parse_options (int argc, char **argv, struct options *o)
     case O_PEER: o->peer = 1; break;
     case O_OUT: o->out = optarg; break;
     case O_DIR: o->dir = optarg; break;
+    case O_KERNEL:
+      if (parse_kernels (optarg, o) == -1)
+        return -1;
+      break;
+    case O_WINDOW:
+      if (parse_windows (optarg, o) == -1)
+        return -1;
+      break;
     case 'v': gd_verbose = 1; break;
     case 'h': usage (stdout); exit (0);
     default:
@@ -642,8 +736,10 @@ bench_main (int argc, char **argv)
 
   r = results_new (o.runs, o.warmup);
   m = cost_model_new ();
-  gs = calloc (o.nscenarios * o.nbackends * o.ncaches, sizeof *gs);
-  keys = calloc (2 * o.nscenarios * o.nbackends * o.ncaches, sizeof *keys);
+  gs = calloc (o.nscenarios * o.nbackends * o.ncaches * o.nkernels * o.nwindows,
+               sizeof *gs);
+  keys = calloc (2 * o.nscenarios * o.nbackends * o.ncaches * o.nkernels *
+                 o.nwindows, sizeof *keys);
   if (!r || !m || !gs || !keys) {
     fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
     goto out;
@@ -655,15 +751,34 @@ bench_main (int argc, char **argv)
   results_probe_machine (r);
 
   for (i = 0; i < o.nbackends; i++)
-    for (j = 0; j < o.ncaches; j++)
+   for (size_t q = 0; q < o.nkernels; q++)
+    for (size_t w = 0; w < o.nwindows; w++) {
+     int uml = strcmp (o.backends[i], "uml") == 0;
+     /* The window is UML's: other backends run once per kernel. */
+     if (!uml && w > 0)
+       continue;
+     for (j = 0; j < o.ncaches; j++)
       for (k = 0; k < o.nscenarios; k++) {
         struct group *g = &gs[ng++];
-        struct bench_key key = { o.scenarios[k], o.backends[i],
+        struct bench_key key = { o.scenarios[k], NULL,
                                  o.caches[j], BENCH_TOOL_SELF, 0 };
+        int variant;
 
         g->scenario = o.scenarios[k];
         g->backend = o.backends[i];
         g->cache = o.caches[j];
+        g->kernel_path = o.kernels[q].path;
+        g->bare = uml && !o.windows[w];
+        variant = g->kernel_path || g->bare;
+        if (asprintf (&g->label, "%s%s%s%s", g->backend,
+                      g->kernel_path ? ":" : "",
+                      g->kernel_path ? o.kernels[q].label : "",
+                      g->bare ? ":bare" : "") == -1) {
+          g->label = NULL;
+          gd_set_error_errno ("malloc");
+          goto out_err;
+        }
+        key.backend = g->label;
         g->bytes = key.bytes = size_for (&o, g->scenario, g->backend);
         if ((g->self = results_add_case (r, &key)) == NULL)
           goto out_err;
@@ -673,8 +788,10 @@ bench_main (int argc, char **argv)
         key.tool = BENCH_TOOL_PEER;
         if ((g->peer = results_add_case (r, &key)) == NULL)
           goto out_err;
-        if (strcmp (g->backend, "uml") == 0)
+        if (uml)
           results_case_skip (g->peer, "no UML backend in libguestfs");
+        else if (variant)
+          results_case_skip (g->peer, "runs the packaged kernel only");
         else if (strcmp (g->cache, "writeback") != 0 &&
                  strcmp (g->cache, "unsafe") != 0)
           results_case_skip (g->peer, "libguestfs cachemode is writeback "
@@ -684,6 +801,7 @@ bench_main (int argc, char **argv)
           peer_used = 1;
         }
       }
+    }
 
   printf ("guestdrv bench: %zu scenario%s on %zu backend%s%s\n",
           o.nscenarios, o.nscenarios == 1 ? "" : "s", o.nbackends,
@@ -705,7 +823,7 @@ bench_main (int argc, char **argv)
     double t;
 
     for (; k < nk && strcmp (keys[k].scenario, gs[i].scenario) == 0 &&
-           strcmp (keys[k].backend, gs[i].backend) == 0 &&
+           strcmp (keys[k].backend, gs[i].label) == 0 &&
            strcmp (keys[k].cache, gs[i].cache) == 0; k++)
       if (cost_model_estimate (m, &keys[k], &t) == 0)
         est[i] += t * o.runs;
@@ -717,7 +835,7 @@ bench_main (int argc, char **argv)
     uint64_t t0 = gd_now_ns ();
 
     snprintf (label, sizeof label, "%s (%s, %s) %s", gs[i].scenario,
-              gs[i].backend, gs[i].cache,
+              gs[i].label, gs[i].cache,
               gs[i].peer && gs[i].peer->status == BENCH_OK
               ? "guestdrv+libguestfs" : "guestdrv");
     progress_case_start (pg, i, label);

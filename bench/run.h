@@ -33,6 +33,8 @@ extern volatile sig_atomic_t bench_peer_pgid;
 /* What one run needs: the case and the files workdir.c prepared. */
 struct bench_run {
   const char *scenario, *backend, *cache;
+  const char *kernel;           /* --kernel PATH, NULL: the packaged one */
+  int uml_raw_line;             /* UML's bare serial line */
   uint64_t bytes;               /* payload size (0 for startup, api) */
   uint64_t image_size;
   const char *image;            /* fresh image path (created by the run) */

@@ -278,6 +278,9 @@ self_run (const struct bench_run *run, struct bench_sample *out)
   s = session_new ();
   if (s == NULL)
     goto out_unlink;
+  if (run->kernel)
+    session_set_kernel (s, run->kernel);
+  session_set_uml_raw_line (s, run->uml_raw_line);
   if (session_set_backend (s, run->backend) == -1 ||
       session_add_drive (s, run->image, fmt, run->cache, false) == -1 ||
       (strcmp (run->scenario, "dd") == 0 &&

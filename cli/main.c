@@ -43,7 +43,11 @@ usage (FILE *f, const char *prog)
 "      --cache MODE         none|writeback|writethrough|directsync|unsafe for\n"
 "                           the following disks (default writeback)\n"
 "      --backend B          auto|kvm|tcg|uml (default auto, or $GUESTDRV_BACKEND)\n"
-"      --kernel PATH        boot this kernel binary instead\n"
+"      --kernel PATH        boot this kernel (qemu: a bzImage; uml: a linux\n"
+"                           binary); the appliance is built for it\n"
+"      --modules DIR        its module tree (none if all is built in)\n"
+"      --gdb                qemu: wait for gdb on a socket; uml: print a gdb\n"
+"                           command for the UML process\n"
 "      --append ARGS        add kernel command-line arguments\n"
 "      --uml-window on|off  UML: acknowledged window on the serial line (on);\n"
 "                           off = the bare line, for fixed kernels (--kernel)\n"
@@ -106,7 +110,7 @@ build_appliance_main (int argc, char **argv)
 enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
   OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_CALL_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
-  OPT_UML_WINDOW,
+  OPT_UML_WINDOW, OPT_MODULES, OPT_GDB,
 };
 
 static const struct option long_options[] = {
@@ -116,6 +120,8 @@ static const struct option long_options[] = {
   { "cache", required_argument, NULL, OPT_CACHE },
   { "backend", required_argument, NULL, OPT_BACKEND },
   { "kernel", required_argument, NULL, OPT_KERNEL },
+  { "modules", required_argument, NULL, OPT_MODULES },
+  { "gdb", no_argument, NULL, OPT_GDB },
   { "append", required_argument, NULL, OPT_APPEND },
   { "uml-window", required_argument, NULL, OPT_UML_WINDOW },
   { "memsize", required_argument, NULL, 'm' },
@@ -227,6 +233,8 @@ main (int argc, char **argv)
       }
       session_set_kernel (c.s, optarg);
       break;
+    case OPT_MODULES: session_set_modules (c.s, optarg); break;
+    case OPT_GDB: session_set_gdb (c.s, true); break;
     case OPT_APPEND: session_set_append (c.s, optarg); break;
     case OPT_UML_WINDOW:
       if (strcmp (optarg, "on") && strcmp (optarg, "off")) {

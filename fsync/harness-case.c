@@ -397,7 +397,8 @@ set_verdicts (struct harness_env *env, struct case_result *r)
 
 int
 harness_run_case (struct harness_env *env, const char *backend,
-                  const char *cache, struct case_result *r)
+                  const char *cache, const struct harness_kernel *k,
+                  size_t kindex, struct case_result *r)
 {
   char dir[PATH_MAX], img[PATH_MAX], back_img[PATH_MAX], name[64];
   char sline[128], uline[128], dump[PATH_MAX];
@@ -413,14 +414,15 @@ harness_run_case (struct harness_env *env, const char *backend,
 
   memset (r, 0, sizeof *r);
   snprintf (r->backend, sizeof r->backend, "%s", backend);
+  snprintf (r->guest_kernel, sizeof r->guest_kernel, "%s", k->label);
   snprintf (r->cache, sizeof r->cache, "%s", cache);
   snprintf (r->method1, sizeof r->method1, "n/a");
   snprintf (r->method2, sizeof r->method2, "n/a");
   r->fsck_status = -1;
   r->pattern_bytes = PATTERN_SIZE;
 
-  snprintf (name, sizeof name, "disk-%s-%s.img", backend, cache);
-  snprintf (dir, sizeof dir, "%s/%s-%s", env->tmpdir, backend, cache);
+  snprintf (name, sizeof name, "disk-%s-%s-k%zu.img", backend, cache, kindex);
+  snprintf (dir, sizeof dir, "%s/%s-%s-k%zu", env->tmpdir, backend, cache, kindex);
   snprintf (img, sizeof img, "%s/%s", env->lfs ? env->mnt : dir, name);
   snprintf (back_img, sizeof back_img, "%s/%s", env->lfs ? env->backing : dir, name);
   if (mkdir (dir, 0755) == -1) {
@@ -463,6 +465,8 @@ harness_run_case (struct harness_env *env, const char *backend,
       session_add_drive (s, img, "raw", cache, false) == -1)
     goto error;
   session_set_timeouts (s, LAUNCH_TIMEOUT_MS, CALL_TIMEOUT_MS);
+  if (k->path)
+    session_set_kernel (s, k->path);
   if (session_launch (s) == -1) {
     gd_error_prefix ("launch");
     goto error;

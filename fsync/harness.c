@@ -41,7 +41,7 @@ static void
 usage (FILE *f)
 {
   fprintf (f,
-"Usage: guestdrv fsync-test [--backend LIST] [--cache LIST] [--json] [--keep] [-v]\n"
+"Usage: guestdrv fsync-test [--backend LIST] [--cache LIST] [--kernel LIST] [--json] [--keep] [-v]\n"
 "Does the guest's fsync reach the host's disk?  Per backend and cache mode:\n"
 "  1. flush accounting: the hypervisor's fsync/fdatasync on the image while\n"
 "     the guest fsyncs (strace attached to the hypervisor);\n"
@@ -50,6 +50,9 @@ usage (FILE *f)
 "  --backend LIST   comma-separated: tcg, kvm, uml (default: tcg,uml; kvm too\n"
 "                   when usable)\n"
 "  --cache LIST     comma-separated cache modes (default: all five)\n"
+"  --kernel LIST    guest kernels side by side: stock (the packaged one),\n"
+"                   PATH or NAME=PATH (a bzImage for tcg/kvm, a linux\n"
+"                   binary for uml; default: stock)\n"
 "  --json           one JSON object per case, one per line\n"
 "  --keep           keep the mount, backing dir and report; print where\n");
 }
@@ -84,6 +87,7 @@ print_json (FILE *f, const struct case_result *r)
   fputc ('{', f);
   json_str (f, "backend", r->backend); fputc (',', f);
   json_str (f, "cache", r->cache); fputc (',', f);
+  json_str (f, "guest_kernel", r->guest_kernel); fputc (',', f);
   json_str (f, "verdict", r->verdict); fputc (',', f);
   json_str (f, "flush_accounting", r->method1); fputc (',', f);
   json_str (f, "power_cut", r->method2); fputc (',', f);
@@ -133,9 +137,14 @@ print_json (FILE *f, const struct case_result *r)
   fprintf (f, "}\n");
 }
 
+/* The kernel column appears when --kernel was given. */
+static int kernel_col;
+
 static void
 print_header (FILE *f)
 {
+  if (kernel_col)
+    fprintf (f, "%-*s ", kernel_col, "kernel");
   fprintf (f, "%-7s %-12s %-13s %-13s %-13s %-11s %-8s %-12s %-13s %-9s %s\n",
            "backend", "cache", "verdict", "flush-acct", "power-cut",
            "flushes f/u", "open", "fsynced-lost", "unsynced-lost",
@@ -167,11 +176,14 @@ print_row (FILE *f, const struct case_result *r)
     snprintf (fsck, sizeof fsck, "%s", r->fsck_status == 0 ? "clean" : "ERRORS");
     snprintf (vol, sizeof vol, "%llu", (unsigned long long) r->dirty_before_cut);
   }
+  if (kernel_col)
+    fprintf (f, "%-*s ", kernel_col, r->guest_kernel);
   fprintf (f, "%-7s %-12s %-13s %-13s %-13s %-11s %-8s %-12s %-13s %-9s %s\n",
            r->backend, r->cache, r->verdict, r->method1, r->method2, flushes,
            open, lost_s, lost_u, vol, fsck);
   if (r->note[0])
-    fprintf (f, "        %s/%s: %s\n", r->backend, r->cache, r->note);
+    fprintf (f, "        %s/%s%s%s: %s\n", r->backend, r->cache,
+             kernel_col ? "/" : "", kernel_col ? r->guest_kernel : "", r->note);
 }
 
 static void
@@ -197,21 +209,55 @@ rm_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
   return 0;
 }
 
+/* --kernel items: "stock", "NAME=PATH" or "PATH" (labelled by its
+ * path).  The paths must be readable; what they are is checked per case.
+ */
+int
+harness_parse_kernels (const char **items, size_t n, struct harness_kernel *out)
+{
+  for (size_t i = 0; i < n; i++) {
+    char *eq = strchr (items[i], '=');
+    if (strcmp (items[i], "stock") == 0) {
+      out[i] = (struct harness_kernel) { "stock", NULL };
+      continue;
+    }
+    if (eq) {
+      *eq = '\0';
+      out[i] = (struct harness_kernel) { items[i], eq + 1 };
+      if (!*items[i] || strlen (items[i]) > 40 || strcmp (items[i], "stock") == 0) {
+        gd_set_error ("'%s': a name is 1-40 characters, not 'stock'", items[i]);
+        return -1;
+      }
+    }
+    else
+      out[i] = (struct harness_kernel) { items[i], items[i] };
+    if (access (out[i].path, R_OK) == -1) {
+      gd_set_error_errno ("%s", out[i].path);
+      return -1;
+    }
+    if (strlen (out[i].label) > 63)
+      out[i].label = out[i].path + strlen (out[i].path) - 40;
+  }
+  return 0;
+}
+
 int
 fsync_test_main (int argc, char **argv)
 {
   static const struct option opts[] = {
     { "backend", required_argument, NULL, 'b' },
     { "cache", required_argument, NULL, 'c' },
+    { "kernel", required_argument, NULL, 'K' },
     { "json", no_argument, NULL, 'j' },
     { "keep", no_argument, NULL, 'k' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  const char *backends[MAX_LIST], *caches[MAX_LIST];
-  char *blist = NULL, *clist = NULL;
-  size_t nb = 0, nc = 0, ncases = 0, nerr = 0;
+  const char *backends[MAX_LIST], *caches[MAX_LIST], *kitems[MAX_LIST];
+  struct harness_kernel kernels[MAX_LIST] = { { "stock", NULL } };
+  char *blist = NULL, *clist = NULL, *klist = NULL;
+  size_t nb = 0, nc = 0, nk = 1, ncases = 0, nerr = 0;
   struct case_result *results = NULL;
   struct harness_env env = { 0 };
   char tmpdir[PATH_MAX], backing[PATH_MAX], mnt[PATH_MAX], sock[PATH_MAX];
@@ -226,6 +272,7 @@ fsync_test_main (int argc, char **argv)
     switch (opt) {
     case 'b': blist = optarg; break;
     case 'c': clist = optarg; break;
+    case 'K': klist = optarg; break;
     case 'j': json = true; break;
     case 'k': keep = true; break;
     case 'v': gd_verbose = 1; break;
@@ -278,6 +325,22 @@ fsync_test_main (int argc, char **argv)
     for (nc = 0; nc < 5; nc++)
       caches[nc] = all_caches[nc];
 
+  if (klist) {
+    if (split_list (klist, kitems, MAX_LIST, &nk) == -1) {
+      fprintf (stderr, "guestdrv: fsync-test: --kernel: give a list like "
+               "stock,patched=PATH\n");
+      return 1;
+    }
+    if (harness_parse_kernels (kitems, nk, kernels) == -1) {
+      fprintf (stderr, "guestdrv: fsync-test: --kernel: %s\n", gd_get_error ());
+      return 1;
+    }
+    kernel_col = 6;
+    for (size_t i = 0; i < nk; i++)
+      if ((int) strlen (kernels[i].label) > kernel_col)
+        kernel_col = (int) strlen (kernels[i].label);
+  }
+
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
   sigaction (SIGINT, &sa, NULL);
@@ -318,7 +381,7 @@ fsync_test_main (int argc, char **argv)
   if (!env.lfs)
     fprintf (stderr, "guestdrv: fsync-test: %s\n", env.nofuse_why);
 
-  results = calloc (nb * nc, sizeof *results);
+  results = calloc (nb * nc * nk, sizeof *results);
   if (!results) {
     fprintf (stderr, "guestdrv: fsync-test: out of memory\n");
     goto cleanup;
@@ -328,10 +391,11 @@ fsync_test_main (int argc, char **argv)
     fflush (stdout);
   }
   for (size_t i = 0; i < nb && !harness_interrupted; i++)
-    for (size_t k = 0; k < nc && !harness_interrupted; k++) {
+    for (size_t k = 0; k < nc && !harness_interrupted; k++)
+     for (size_t q = 0; q < nk && !harness_interrupted; q++) {
       struct case_result *r = &results[ncases++];
-      gd_debug ("fsync", "case %s/%s", backends[i], caches[k]);
-      if (harness_run_case (&env, backends[i], caches[k], r) == -1)
+      gd_debug ("fsync", "case %s/%s/%s", backends[i], caches[k], kernels[q].label);
+      if (harness_run_case (&env, backends[i], caches[k], &kernels[q], q, r) == -1)
         nerr++;
       if (json)
         print_json (stdout, r);

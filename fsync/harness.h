@@ -88,8 +88,16 @@ struct harness_env {
   char nofuse_why[256];
 };
 
+/* A guest kernel of the --kernel dimension: LABEL ("stock", or the name
+ * the user gave), PATH NULL for the packaged one.
+ */
+struct harness_kernel {
+  const char *label, *path;
+};
+
 struct case_result {
   char backend[8], cache[16];
+  char guest_kernel[64];
   /* honoured not-honoured inconsistent refused unavailable error */
   char verdict[16];
   char method1[16], method2[16];       /* honoured not-honoured n/a */
@@ -106,7 +114,11 @@ struct case_result {
   double guest_fsync_s;                /* the guest's dd conv=fsync */
 };
 
+/* Parse --kernel items into OUT (N of them).  0 or -1 with the error set. */
+int harness_parse_kernels (const char **items, size_t n,
+                           struct harness_kernel *out);
 int harness_run_case (struct harness_env *env, const char *backend,
-                      const char *cache, struct case_result *r);
+                      const char *cache, const struct harness_kernel *k,
+                      size_t kindex, struct case_result *r);
 
 #endif

@@ -283,6 +283,9 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
     }
   }
   confine_flags = confine_default_flags ();
+  /* --gdb attaches to the hypervisor by its pid: no supervisor between. */
+  if (launching && launching->gdb)
+    confine_flags &= ~CONFINE_PIDNS;
   if (pipe2 (cfd, O_CLOEXEC) == -1) {
     gd_set_error_errno ("pipe");
     free (merged);

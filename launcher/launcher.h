@@ -39,6 +39,7 @@ struct launch_config {
   int idle_timeout_ms;            /* channel idle timeout once running */
   const char *init_flags;         /* guestdrv.init=... (opt-in scans) */
   bool uml_raw_line;              /* --uml-window off: no acked window */
+  bool gdb;                       /* --gdb (launcher/gdb.c) */
   const char *state_dir;          /* where the KVM verdict is remembered
                                    * (the cache root); NULL: nowhere */
   bool backend_from_auto;         /* set by launcher_prepare: KVM was

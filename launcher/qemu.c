@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "launcher-internal.h"
+#include "gdb.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -190,6 +191,7 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
   err |= args_add (&a, "virtserialport,chardev=channel0,name=org.libguestfs.channel.0");
   err |= args_add (&a, "-qmp");
   err |= args_add (&a, "unix:%s,server=on,wait=off", hv->qmp_path);
+  err |= gdb_qemu_args (cfg, hv, &a);
   if (err)
     goto fail_oom;
 
@@ -207,6 +209,7 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
     if (hv_spawn (hv, a.v, NULL, 0, env) == -1)
       goto fail;
   }
+  gdb_announce (cfg, hv, NULL);
   args_free (&a);
   a = (struct args) { 0 };
 

@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "launcher-internal.h"
+#include "gdb.h"
 #include "../channel/serial-window.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
@@ -309,6 +310,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   snprintf (env_tmp, sizeof env_tmp, "TMPDIR=%s", uml_memory_dir (hv));
   if (hv_spawn (hv, a.v, guest, nlines, env) == -1)
     goto fail;
+  gdb_announce (cfg, hv, kernel);
   for (i = 0; i < nlines; i++) {
     close (guest[i]);
     guest[i] = -1;

@@ -6,6 +6,7 @@
 
 #include "session.h"
 #include "../appliance/appliance.h"
+#include "../appliance/kernel.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -18,6 +19,7 @@ struct session {
   struct launch_config cfg;
   size_t disks_cap;
   char *kernel, *append, *init_flags;
+  char *modules;                  /* --modules, with --kernel */
   char *cache_root;               /* where the launcher keeps its verdicts */
   struct appliance_files app;
   struct hv *hv;
@@ -109,6 +111,8 @@ set_str (char **dst, const char *v)
 }
 
 void session_set_kernel (struct session *s, const char *p) { set_str (&s->kernel, p); s->cfg.kernel_override = s->kernel; }
+void session_set_modules (struct session *s, const char *p) { set_str (&s->modules, p); }
+void session_set_gdb (struct session *s, bool on) { s->cfg.gdb = on; }
 void session_set_append (struct session *s, const char *a) { set_str (&s->append, a); s->cfg.append = s->append; }
 void session_set_init_flags (struct session *s, const char *f) { set_str (&s->init_flags, f); s->cfg.init_flags = s->init_flags; }
 void session_set_uml_raw_line (struct session *s, bool raw) { s->cfg.uml_raw_line = raw; }
@@ -128,6 +132,35 @@ struct proto *session_proto (struct session *s) { return s->proto; }
 struct hv *session_hv (struct session *s) { return s->hv; }
 uint64_t session_launch_start_ns (const struct session *s) { return s->t_launch0; }
 uint64_t session_launch_ready_ns (const struct session *s) { return s->t_ready; }
+
+/* The appliance for the packaged kernel, or for --kernel (checked first:
+ * a kernel without what the appliance needs fails here, by name).
+ */
+static int
+session_get_appliance (struct session *s)
+{
+  enum appliance_kind kind = s->cfg.backend == BACKEND_UML ? APPLIANCE_UML
+                                                           : APPLIANCE_QEMU;
+  struct guest_kernel k;
+  int r;
+
+  if (!s->kernel) {
+    if (s->modules) {
+      gd_set_error ("--modules needs --kernel");
+      return -1;
+    }
+    return appliance_get (kind, false, &s->app, NULL);
+  }
+  if (guest_kernel_open (kind, s->kernel, s->modules, &k) == -1)
+    return -1;
+  if (guest_kernel_check (kind, &k) == -1) {
+    guest_kernel_free (&k);
+    return -1;
+  }
+  r = appliance_get_kernel (kind, false, &k, &s->app, NULL);
+  guest_kernel_free (&k);
+  return r;
+}
 
 int
 session_launch (struct session *s)
@@ -151,9 +184,7 @@ session_launch (struct session *s)
     s->cfg.state_dir = s->cache_root = appliance_cache_root ();
   if (launcher_prepare (&s->cfg) == -1)
     return -1;
-  if (!s->app.kernel &&
-      appliance_get (s->cfg.backend == BACKEND_UML ? APPLIANCE_UML : APPLIANCE_QEMU,
-                     false, &s->app, NULL) == -1)
+  if (!s->app.kernel && session_get_appliance (s) == -1)
     return -1;
   if (trace_on (TL_LAUNCHER))
     trace_complete (TL_LAUNCHER, "prepare", t0, gd_now_ns (), NULL);
@@ -343,6 +374,7 @@ session_free (struct session *s)
   }
   free (s->cfg.disks);
   free (s->kernel);
+  free (s->modules);
   free (s->cache_root);
   free (s->append);
   free (s->init_flags);

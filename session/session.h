@@ -23,6 +23,14 @@ int session_add_drive (struct session *s, const char *path,
                        const char *format, const char *cache, bool readonly);
 int session_set_backend (struct session *s, const char *name);
 void session_set_kernel (struct session *s, const char *path);
+/* The module tree of --kernel (lib/modules/<version>, or the
+ * INSTALL_MOD_PATH holding it); none for a kernel with all built in.
+ */
+void session_set_modules (struct session *s, const char *dir);
+/* --gdb: qemu waits for a debugger on a gdbstub socket in the run's dir;
+ * UML prints its pid and a gdb command line.
+ */
+void session_set_gdb (struct session *s, bool on);
 void session_set_append (struct session *s, const char *args);
 void session_set_memory (struct session *s, int mb);
 void session_set_init_flags (struct session *s, const char *flags);

@@ -21,6 +21,11 @@ packages=(
   # tests and benchmarks
   e2fsprogs strace gnuplot-nox python3 valgrind jq
 )
+if [ "${GUESTDRV_KERNEL:-0}" = 1 ]; then
+  # make uml-kernel (kernel/build-uml.sh, which also installs the pinned
+  # linux-source-6.1=6.1.176-1 itself: apt's default is newer)
+  packages+=(flex bison bc libelf-dev patch)
+fi
 if [ "${GUESTDRV_PEER:-0}" = 1 ]; then
   packages+=(libguestfs-tools)         # the peer we benchmark against
 fi
