@@ -36,6 +36,11 @@ static const char *const packages[] = {
   "guestfsd", "dash", "coreutils", "util-linux", "mount", "e2fsprogs",
   "parted", "gdisk", "tar", "gzip", "bzip2", "xz-utils", "kmod", "procps",
   "iproute2", "lvm2", "mdadm",
+  /* guestfsd's optional groups and guestfish-compatible commands:
+   * sfdisk (part-get-mbr-id, ...), vfat, xfs, zerofree.
+   */
+  "fdisk", "dosfstools", "xfsprogs", "zerofree", "findutils", "file",
+  "bsdextrautils", "binutils", "grep", "sed",
   NULL
 };
 

@@ -18,15 +18,8 @@
 #include "../common/error.h"
 #include "../launcher/launcher.h"
 #include "../session/session.h"
+#include "../protocol/proc-numbers.h"
 
-/* Procedure numbers (PROTOCOL.md §13). */
-enum {
-  P_MOUNT = 1, P_SYNC = 2, P_TOUCH = 3, P_RM = 29, P_MKDIR = 32,
-  P_EXISTS = 36, P_UPLOAD = 66, P_TGZ_IN = 71, P_MOUNT_OPTIONS = 74,
-  P_MKNOD_C = 136, P_PART_DISK = 210, P_FILL = 215, P_DD = 217,
-  P_INTERNAL_WRITE = 246, P_MKFS = 278, P_LS0 = 347, P_STATNS = 421,
-  P_LSTATNS = 422,
-};
 
 const char *const bench_api_payload =
   "guestdrv-bench-api-scenario:a.small.file.of.sixty-four.bytes.012";
@@ -72,7 +65,7 @@ call_write (struct session *s, const char *path, const char *content)
 
   if (a && proto_args_string (a, path) == 0 &&
       proto_args_buffer (a, content, strlen (content)) == 0)
-    r = session_call (s, P_INTERNAL_WRITE, 0, a, &rep);
+    r = session_call (s, PROC_INTERNAL_WRITE, 0, a, &rep);
   if (r == -1)
     gd_error_prefix ("internal_write %s", path);
   proto_reply_free (&rep);
@@ -97,7 +90,7 @@ call_ls0 (struct session *s, const char *dir)
   int r = -1;
 
   if (a && proto_args_string (a, dir) == 0)
-    r = session_call_fileout (s, P_LS0, 0, a, discard_sink, &got, &rep);
+    r = session_call_fileout (s, PROC_LS0, 0, a, discard_sink, &got, &rep);
   if (r == -1)
     gd_error_prefix ("ls0 %s", dir);
   proto_reply_free (&rep);
@@ -153,7 +146,7 @@ tgz_in (struct session *s, const char *tarball, const char *dir)
     return -1;
   }
   if (a && fstat (fd, &st) == 0 && proto_args_string (a, dir) == 0)
-    r = session_call_filein (s, P_TGZ_IN, 0, a, st.st_size, fd_source, &fd,
+    r = session_call_filein (s, PROC_TGZ_IN, 0, a, st.st_size, fd_source, &fd,
                              &rep);
   if (r == -1)
     gd_error_prefix ("tgz_in %s", dir);
@@ -179,7 +172,7 @@ fill (struct session *s, int c, uint64_t bytes)
     char path[32];
 
     snprintf (path, sizeof path, k ? "/f.%u" : "/f", k);
-    if (call (s, P_FILL, "iis", c, (int32_t) n, path) == -1)
+    if (call (s, PROC_FILL, "iis", c, (int32_t) n, path) == -1)
       return -1;
     done += n;
     k++;
@@ -193,20 +186,20 @@ api_mix (struct session *s)
   char dir[32], a[48], b[48];
   unsigned i;
 
-  if (call (s, P_MKDIR, "s", "/api") == -1)
+  if (call (s, PROC_MKDIR, "s", "/api") == -1)
     return -1;
   for (i = 0; i < BENCH_API_ROUNDS; i++) {
     snprintf (dir, sizeof dir, "/api/d%u", i);
     snprintf (a, sizeof a, "%s/a", dir);
     snprintf (b, sizeof b, "%s/b", dir);
-    if (call (s, P_MKDIR, "s", dir) == -1 ||
-        call (s, P_TOUCH, "s", a) == -1 ||
+    if (call (s, PROC_MKDIR, "s", dir) == -1 ||
+        call (s, PROC_TOUCH, "s", a) == -1 ||
         call_write (s, b, bench_api_payload) == -1 ||
-        call (s, P_EXISTS, "s", b) == -1 ||
-        call (s, P_STATNS, "s", a) == -1 ||
-        call (s, P_LSTATNS, "s", b) == -1 ||
+        call (s, PROC_EXISTS, "s", b) == -1 ||
+        call (s, PROC_STATNS, "s", a) == -1 ||
+        call (s, PROC_LSTATNS, "s", b) == -1 ||
         call_ls0 (s, dir) == -1 ||
-        call (s, P_RM, "s", a) == -1)
+        call (s, PROC_RM, "s", a) == -1)
       return -1;
   }
   return 0;
@@ -219,21 +212,21 @@ set_up (struct session *s, const struct bench_run *run)
   const char *fs = strcmp (run->scenario, "upload-ext3") == 0 ? "ext3"
     : "ext2";
 
-  if (call (s, P_PART_DISK, "ss", "/dev/sda", "mbr") == -1 ||
+  if (call (s, PROC_PART_DISK, "ss", "/dev/sda", "mbr") == -1 ||
       /* mkfs: fstype, device, then its five optargs, all encoded. */
-      call (s, P_MKFS, "ssisiis", fs, "/dev/sda1", 0, "", 0, 0, "") == -1)
+      call (s, PROC_MKFS, "ssisiis", fs, "/dev/sda1", 0, "", 0, 0, "") == -1)
     return -1;
   if (strcmp (run->scenario, "upload-sync") == 0) {
-    if (call (s, P_MOUNT_OPTIONS, "sss", "sync", "/dev/sda1", "/") == -1)
+    if (call (s, PROC_MOUNT_OPTIONS, "sss", "sync", "/dev/sda1", "/") == -1)
       return -1;
   }
-  else if (call (s, P_MOUNT, "ss", "/dev/sda1", "/") == -1)
+  else if (call (s, PROC_MOUNT, "ss", "/dev/sda1", "/") == -1)
     return -1;
   /* An honest sink: /dev/null's own device node on the guest's fs,
    * because guestfsd resolves upload paths inside the mounted fs.
    */
   if (strcmp (run->scenario, "upload-no-write") == 0 &&
-      call (s, P_MKNOD_C, "iiis", 0666, 1, 3, "/null") == -1)
+      call (s, PROC_MKNOD_C, "iiis", 0666, 1, 3, "/null") == -1)
     return -1;
   return 0;
 }
@@ -252,7 +245,7 @@ timed_part (struct session *s, const struct bench_run *run)
   if (strcmp (sc, "fill-0") == 0)
     return fill (s, 0, run->bytes);
   if (strcmp (sc, "dd") == 0)
-    return call (s, P_DD, "ss", "/dev/sdb", "/f");
+    return call (s, PROC_DD, "ss", "/dev/sdb", "/f");
   if (strcmp (sc, "tgz-in") == 0)
     return tgz_in (s, run->tarball, "/");
   /* upload and its variants: the image format and mount differ. */
@@ -298,7 +291,7 @@ self_run (const struct bench_run *run, struct bench_sample *out)
     struct disk_counters d0, d1;
     int have_disk;
 
-    if (set_up (s, run) == -1 || call (s, P_SYNC, "") == -1)
+    if (set_up (s, run) == -1 || call (s, PROC_SYNC, "") == -1)
       goto out_free;
     workdir_host_sync ();
     cs = channel_get_stats (hv_channel (session_hv (s)));
@@ -311,7 +304,7 @@ self_run (const struct bench_run *run, struct bench_sample *out)
     out->seconds = (t1 - t0) / 1e9;
     if (out->seconds > 0)
       out->channel_MBps = (cs->bytes_out - bytes0) / STATS_MB / out->seconds;
-    if (call (s, P_SYNC, "") == -1)
+    if (call (s, PROC_SYNC, "") == -1)
       goto out_free;
     /* The counter's figures are at most 200 ms old (disk.h). */
     usleep (250000);

@@ -233,6 +233,11 @@ channel_read_full (struct channel *ch, void *buf, size_t n)
     if (r > 0) {
       count_read (ch, r);
       idle_start = 0;
+      if (__builtin_expect (channel_record_fp != NULL, 0)) {
+        channel_record_bytes ('D', p, (size_t) r <= n ? (size_t) r : n);
+        if ((size_t) r > n)
+          channel_record_bytes ('D', ch->rbuf, r - n);
+      }
       if ((size_t) r <= n) {
         p += r;
         n -= r;
@@ -243,8 +248,11 @@ channel_read_full (struct channel *ch, void *buf, size_t n)
         n = 0;
       }
     }
-    else if (r == 0)
+    else if (r == 0) {
       ch->eof = true;
+      if (channel_record_fp)
+        channel_record_bytes ('D', NULL, 0);
+    }
     else if (errno == EAGAIN || errno == EWOULDBLOCK) {
       if (wait_peer (ch, ch->rfd, POLLIN, &idle_start, &ch->stats.wait_in_ns,
                      "waiting for data from the appliance") == -1)
@@ -434,6 +442,12 @@ channel_writev_full (struct channel *ch, const struct iovec *iov, int iovcnt)
 
       count_write (ch, r);
       idle_start = 0;
+      if (__builtin_expect (channel_record_fp != NULL, 0))
+        for (size_t k = 0, rem = 0; k < (size_t) cnt && rem < (size_t) r; k++) {
+          size_t take = tmp[k].iov_len < (size_t) r - rem ? tmp[k].iov_len : (size_t) r - rem;
+          channel_record_bytes ('C', tmp[k].iov_base, take);
+          rem += take;
+        }
       while (left > 0) {
         size_t in_this = iov[idx].iov_len - off;
 

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
@@ -79,6 +80,15 @@ int channel_write_full (struct channel *ch, const void *buf, size_t n);
 int channel_readable (struct channel *ch);
 /* Number of bytes already buffered on the host side. */
 size_t channel_buffered (const struct channel *ch);
+
+/* record.c: --record FILE writes every channel byte both ways there
+ * (GFSCAP1, the golden captures' format).  Close returns -1 with the
+ * error set if any write failed.
+ */
+extern FILE *channel_record_fp;
+int channel_record_open (const char *path);
+void channel_record_bytes (char dir, const void *data, size_t n);
+int channel_record_close (void);
 
 /* Wait for guestfsd's 4-byte launch flag 0xF5F55FF5, bounded. */
 int channel_wait_launch_flag (struct channel *ch, int timeout_ms);

@@ -5,13 +5,17 @@
 #define GUESTDRV_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "../protocol/proc-info.h"
 #include "../session/session.h"
 
 struct cli {
   struct session *s;
   bool echo;                  /* -x */
+  bool quit;                  /* "exit" or "quit" ran */
+  bool read_only;             /* --ro: every disk is added read-only */
   const char *progname;
 };
 
@@ -31,6 +35,59 @@ int cli_run_words (struct cli *c, char **words, int n);
  */
 int cli_run_command (struct cli *c, int argc, char **argv);
 void cli_list_commands (FILE *f);
+/* Print "usage: NAME ARGS" for command NAME; -1 if there is none. */
+int cli_command_usage (FILE *f, const char *name);
+
+/* builtins.c: the commands guestfish implements in the library. */
+typedef int (*cli_builtin_fn) (struct cli *c, int argc, char **argv);
+struct cli_builtin {
+  const char *name;
+  cli_builtin_fn fn;
+  int min_args, max_args;       /* max -1: any number */
+  const char *usage;            /* the arguments */
+};
+extern const struct cli_builtin cli_builtins[];
+extern const size_t cli_nbuiltins;
+
+/* cmdline.c: -a, --ro, -N and -m, applied after the options are read. */
+int cli_cmdline_add_drive (const char *path, const char *format, const char *cache);
+int cli_cmdline_add_mount (const char *spec);
+int cli_cmdline_add_prepared (const char *spec);  /* -N */
+int cli_cmdline_apply_drives (struct cli *c);
+int cli_cmdline_apply_mounts (struct cli *c);   /* launches when there are mounts */
+void cli_cmdline_free (void);
+
+/* host-disks.c: sparse, alloc, disk-create. */
+int cli_host_sparse (struct cli *c, int argc, char **argv);
+int cli_host_disk_create (struct cli *c, int argc, char **argv);
+
+/* copy.c: copy-in, copy-out (a local tar on a pipe). */
+int cli_copy_in (struct cli *c, int argc, char **argv);
+int cli_copy_out (struct cli *c, int argc, char **argv);
+
+/* glob.c: glob CMD ARGS... */
+int cli_glob (struct cli *c, int argc, char **argv);
+
+/* proc-cmd.c: a daemon procedure as a command.  cli_call_proc parses
+ * ARGV by the signature and calls (reply in *REP: the caller frees it);
+ * it returns 0, -1 (error set) or -2 (wrong number of arguments).
+ * cli_run_proc also prints the reply as guestfish does.
+ */
+int cli_ensure_launched (struct cli *c);
+int cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
+                   int argc, char **argv, struct proto_reply *rep);
+int cli_run_proc (struct cli *c, const struct proto_proc_info *pi,
+                  int argc, char **argv);
+void cli_proc_usage (FILE *f, const struct proto_proc_info *pi);
+
+/* print.c */
+int cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r);
+
+/* parse.c: guestfish's argument syntax. */
+int cli_parse_int64 (const char *s, int64_t *v);
+int cli_parse_int (const char *s, int32_t *v);
+int cli_parse_bool (const char *s, bool *v);
+char **cli_parse_string_list (const char *s);   /* free with cli_free_words */
 
 /* Subcommands living in other layers. */
 int bench_main (int argc, char **argv);

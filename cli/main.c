@@ -38,8 +38,13 @@ usage (FILE *f, const char *prog)
 "\n"
 "Options:\n"
 "  -a, --add IMAGE          add a disk (order gives /dev/sda, /dev/sdb, ...)\n"
-"      --ro IMAGE           add a read-only disk\n"
-"      --format raw|qcow2   format of the following -a/--ro disks (default raw)\n"
+"      --ro, --rw           every disk read-only (or read-write, the default)\n"
+"  -m, --mount DEV[:MOUNTPOINT[:OPTIONS[:FSTYPE]]]\n"
+"                           mount after launch (launches the appliance)\n"
+"      --format=raw|qcow2   format of the following -a disks (default raw)\n"
+"  -N [FILE=]TYPE           prepared disk: disk[:SIZE], part[:SIZE[:PTYPE]],\n"
+"                           fs[:FS[:SIZE[:PTYPE]]], lv[:/dev/VG/LV[:SIZE[:PTYPE]]],\n"
+"                           lvfs[:/dev/VG/LV[:FS[:SIZE[:PTYPE]]]] (test1.img, ...)\n"
 "      --cache MODE         none|writeback|writethrough|directsync|unsafe for\n"
 "                           the following disks (default writeback)\n"
 "      --backend B          auto|kvm|tcg|uml (default auto, or $GUESTDRV_BACKEND)\n"
@@ -51,12 +56,13 @@ usage (FILE *f, const char *prog)
 "      --append ARGS        add kernel command-line arguments\n"
 "      --uml-window on|off  UML: acknowledged window on the serial line (on);\n"
 "                           off = the bare line, for fixed kernels (--kernel)\n"
-"  -m, --memsize MB         guest memory (default 1024)\n"
+"      --memsize MB         guest memory (default 1024)\n"
 "      --scan LIST          opt-in start-up scans: udev,lvm,md\n"
 "      --timeout SECS       longest wait for the daemon during a command (600)\n"
 "      --launch-timeout S   longest wait for the appliance to start (120)\n"
 "      --call-timeout S     longest any one command may take (3600)\n"
 "      --trace FILE         write a Trace Event Format timeline\n"
+"      --record FILE        write the channel's bytes both ways (GFSCAP1)\n"
 "      --trace-layers LIST  launcher,kernel,init,daemon,channel,protocol,disk\n"
 "  -f, --file SCRIPT        read commands from SCRIPT (- = stdin)\n"
 "  -v, --verbose            show the hypervisor command line, the console\n"
@@ -110,13 +116,15 @@ build_appliance_main (int argc, char **argv)
 enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
   OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_CALL_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
-  OPT_UML_WINDOW, OPT_MODULES, OPT_GDB,
+  OPT_UML_WINDOW, OPT_MODULES, OPT_GDB, OPT_RW, OPT_MEMSIZE, OPT_RECORD,
 };
 
 static const struct option long_options[] = {
   { "add", required_argument, NULL, 'a' },
-  { "ro", required_argument, NULL, OPT_RO },
-  { "format", required_argument, NULL, OPT_FORMAT },
+  { "ro", no_argument, NULL, OPT_RO },
+  { "rw", no_argument, NULL, OPT_RW },
+  { "mount", required_argument, NULL, 'm' },
+  { "format", optional_argument, NULL, OPT_FORMAT },
   { "cache", required_argument, NULL, OPT_CACHE },
   { "backend", required_argument, NULL, OPT_BACKEND },
   { "kernel", required_argument, NULL, OPT_KERNEL },
@@ -124,12 +132,13 @@ static const struct option long_options[] = {
   { "gdb", no_argument, NULL, OPT_GDB },
   { "append", required_argument, NULL, OPT_APPEND },
   { "uml-window", required_argument, NULL, OPT_UML_WINDOW },
-  { "memsize", required_argument, NULL, 'm' },
+  { "memsize", required_argument, NULL, OPT_MEMSIZE },
   { "scan", required_argument, NULL, OPT_SCAN },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
   { "launch-timeout", required_argument, NULL, OPT_LAUNCH_TIMEOUT },
   { "call-timeout", required_argument, NULL, OPT_CALL_TIMEOUT },
   { "trace", required_argument, NULL, OPT_TRACE },
+  { "record", required_argument, NULL, OPT_RECORD },
   { "trace-layers", required_argument, NULL, OPT_TRACE_LAYERS },
   { "file", required_argument, NULL, 'f' },
   { "verbose", no_argument, NULL, 'v' },
@@ -199,14 +208,34 @@ main (int argc, char **argv)
     fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
     return 1;
   }
-  while ((opt = getopt_long (argc, argv, "+a:f:m:vxVh", long_options, NULL)) != -1) {
+  while ((opt = getopt_long (argc, argv, "+a:f:m:N:vxVh", long_options, NULL)) != -1) {
     switch (opt) {
     case 'a':
-    case OPT_RO:
-      if (session_add_drive (c.s, optarg, format, cache, opt == OPT_RO) == -1)
+      if (cli_cmdline_add_drive (optarg, format, cache) == -1)
+        goto fail_msg;
+      break;
+    case OPT_RO: c.read_only = true; break;
+    case OPT_RW: c.read_only = false; break;
+    case 'm':
+      if (cli_cmdline_add_mount (optarg) == -1)
+        goto fail_msg;
+      break;
+    case 'N':
+      if (cli_cmdline_add_prepared (optarg) == -1)
         goto fail_msg;
       break;
     case OPT_FORMAT:
+      /* guestfish's bare --format means "detect": never done here, as
+       * probing a raw image's contents for a format is unsafe.  The
+       * format may also come as the next word (--format raw), as
+       * guestdrv has always taken it.
+       */
+      if (!optarg && optind < argc && argv[optind][0] != '-')
+        optarg = argv[optind++];
+      if (!optarg) {
+        fprintf (stderr, "guestdrv: --format needs a format (--format=raw or --format=qcow2): formats are never detected\n");
+        goto fail;
+      }
       if (strcmp (optarg, "raw") && strcmp (optarg, "qcow2")) {
         fprintf (stderr, "guestdrv: --format: unknown format '%s' (raw or qcow2)\n", optarg);
         goto fail;
@@ -243,11 +272,11 @@ main (int argc, char **argv)
       }
       session_set_uml_raw_line (c.s, strcmp (optarg, "off") == 0);
       break;
-    case 'm': {
+    case OPT_MEMSIZE: {
       char *end;
       long mb = strtol (optarg, &end, 10);
       if (*end || mb < 128 || mb > 65536) {
-        fprintf (stderr, "guestdrv: -m: '%s' is not a memory size in MB (128..65536)\n", optarg);
+        fprintf (stderr, "guestdrv: --memsize: '%s' is not a memory size in MB (128..65536)\n", optarg);
         goto fail;
       }
       session_set_memory (c.s, (int) mb);
@@ -274,6 +303,14 @@ main (int argc, char **argv)
       break;
     }
     case OPT_TRACE: trace_file = optarg; break;
+    case OPT_RECORD:
+      if (channel_record_fp) {
+        fprintf (stderr, "guestdrv: --record given twice\n");
+        goto fail;
+      }
+      if (channel_record_open (optarg) == -1)
+        goto fail_msg;
+      break;
     case OPT_TRACE_LAYERS:
       if (trace_parse_layers (optarg, &layers) == -1)
         goto fail_msg;
@@ -296,6 +333,8 @@ main (int argc, char **argv)
     }
   }
   session_set_timeouts (c.s, launch_ms, idle_ms);
+  if (cli_cmdline_apply_drives (&c) == -1)
+    goto fail_msg;
   if (trace_file || layers_given)
     trace_mask = layers;
 
@@ -312,7 +351,9 @@ main (int argc, char **argv)
     fprintf (stderr, "guestdrv: give commands with -f or after --, not both\n");
     goto fail;
   }
-  if (optind < argc)
+  if (cli_cmdline_apply_mounts (&c) == -1)
+    r = -1;
+  else if (optind < argc)
     r = cli_run_words (&c, argv + optind, argc - optind);
   else if (script && strcmp (script, "-") != 0) {
     FILE *f = fopen (script, "r");
@@ -335,6 +376,11 @@ main (int argc, char **argv)
     r = -1;
   }
   session_free (c.s);
+  cli_cmdline_free ();
+  if (channel_record_close () == -1) {
+    fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+    r = -1;
+  }
   trace_reset ();
   if (interrupted) {
     fprintf (stderr, "guestdrv: interrupted\n");
@@ -346,5 +392,7 @@ main (int argc, char **argv)
   fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
  fail:
   session_free (c.s);
+  cli_cmdline_free ();
+  channel_record_close ();
   return 1;
 }

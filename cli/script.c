@@ -161,6 +161,8 @@ cli_run_script (struct cli *c, FILE *f, const char *name)
       break;
     }
     cli_free_words (words);
+    if (c->quit)
+      break;
   }
   free (line);
   return r;
@@ -185,6 +187,8 @@ cli_run_words (struct cli *c, char **words, int n)
           words[i] = saved;
         if (r == -1)
           return -1;
+        if (c->quit)
+          return 0;
       }
       start = i + 1;
     }

@@ -31,13 +31,12 @@
 #include "../common/error.h"
 #include "../common/run.h"
 #include "../session/session.h"
+#include "../protocol/proc-numbers.h"
 
 #define BLOCK_SIZE 4096
 #define PATTERN_BLOCKS 256
 #define PATTERN_SIZE (BLOCK_SIZE * PATTERN_BLOCKS)
 #define IMAGE_SIZE "64M"
-#define PROC_MOUNT 1
-#define PROC_DEBUG 76
 #define LAUNCH_TIMEOUT_MS 240000
 #define CALL_TIMEOUT_MS 120000
 #define TOOL_TIMEOUT_MS 60000

@@ -2,12 +2,17 @@
 # error, progress and chunk structures; rpcgen makes their XDR code.
 GEN_HDRS += protocol/guestfs_protocol.h
 GEN_SRCS += protocol/guestfs_protocol_xdr.c
+# gen-procs.py turns the procedure and struct tables into named numbers
+# (PROC_UPLOAD, ...) and the signature table the CLI and logs use.
+GEN_HDRS += protocol/proc-numbers.h
+GEN_SRCS += protocol/proc-table.c
 
 LIB_SRCS += protocol/guestfs_protocol_xdr.c
 LIB_SRCS += protocol/proto-args.c
 LIB_SRCS += protocol/proto-call.c
 LIB_SRCS += protocol/proto-file.c
-LIB_SRCS += protocol/proto-names.c
+LIB_SRCS += protocol/proc-info.c
+LIB_SRCS += protocol/proc-table.c
 LIB_SRCS += protocol/proto-reply.c
 LIB_SRCS += protocol/proto-stats.c
 LIB_SRCS += protocol/proto-wire.c
@@ -24,3 +29,11 @@ protocol/guestfs_protocol_xdr.c: protocol/guestfs_protocol.x
 
 # rpcgen declares a scratch variable in every function, used or not.
 protocol/guestfs_protocol_xdr.o: ALL_CFLAGS += -Wno-unused-variable
+
+PROC_TABLES := protocol/gen-procs.py protocol/procs.tsv protocol/structs.tsv
+
+protocol/proc-numbers.h: $(PROC_TABLES)
+	$(call E,GEN,$@)python3 protocol/gen-procs.py header protocol/procs.tsv protocol/structs.tsv > $@.tmp && mv $@.tmp $@
+
+protocol/proc-table.c: $(PROC_TABLES)
+	$(call E,GEN,$@)python3 protocol/gen-procs.py table protocol/procs.tsv protocol/structs.tsv > $@.tmp && mv $@.tmp $@

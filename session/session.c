@@ -13,7 +13,7 @@
 #include "../trace/probe.h"
 #include "../trace/trace.h"
 
-#define PROC_INTERNAL_AUTOSYNC 282
+#include "../protocol/proc-numbers.h"
 
 struct session {
   struct launch_config cfg;
@@ -300,7 +300,7 @@ session_upload_fd (struct session *s, int fd, uint64_t hint, const char *remote)
     proto_args_free (a);
     return -1;
   }
-  ret = session_call_filein (s, 66 /* upload */, 0, a, hint, fd_source, &fd, &r);
+  ret = session_call_filein (s, PROC_UPLOAD, 0, a, hint, fd_source, &fd, &r);
   proto_reply_free (&r);
   proto_args_free (a);
   return ret;
@@ -317,7 +317,7 @@ session_download_fd (struct session *s, const char *remote, int fd)
     proto_args_free (a);
     return -1;
   }
-  ret = session_call_fileout (s, 67 /* download */, 0, a, fd_sink, &fd, &r);
+  ret = session_call_fileout (s, PROC_DOWNLOAD, 0, a, fd_sink, &fd, &r);
   proto_reply_free (&r);
   proto_args_free (a);
   return ret;

@@ -36,6 +36,10 @@ trace/hotpath-bench: trace/hotpath-bench.c tests/unit/fake-daemon.c libguestdrv.
 UNIT_TESTS += tests/unit/test-guest-text
 tests/unit/test-guest-text: tests/unit/test-guest-text.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+# cli/ unit tests: guestfish's argument syntax and reply printing
+UNIT_TESTS += tests/unit/test-cli-args
+tests/unit/test-cli-args: tests/unit/test-cli-args.c cli/parse.c cli/print.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # appliance/ unit tests (owner: kernel, issue 15)
 UNIT_TESTS += tests/unit/test-kernel-check
 tests/unit/test-kernel-check: tests/unit/test-kernel-check.c libguestdrv.a

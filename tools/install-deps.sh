@@ -18,16 +18,16 @@ packages=(
   supermin guestfsd
   dash coreutils util-linux mount e2fsprogs parted gdisk tar gzip bzip2
   xz-utils kmod procps iproute2 lvm2 mdadm
+  fdisk dosfstools xfsprogs zerofree   # optional groups (guestfish compatibility)
+  findutils file bsdextrautils binutils grep sed
   # tests and benchmarks
   e2fsprogs strace gnuplot-nox python3 valgrind jq
+  libguestfs-tools                     # guestfish: the compatibility oracle and the bench peer
 )
 if [ "${GUESTDRV_KERNEL:-0}" = 1 ]; then
   # make uml-kernel (kernel/build-uml.sh, which also installs the pinned
   # linux-source-6.1=6.1.176-1 itself: apt's default is newer)
   packages+=(flex bison bc libelf-dev patch)
-fi
-if [ "${GUESTDRV_PEER:-0}" = 1 ]; then
-  packages+=(libguestfs-tools)         # the peer we benchmark against
 fi
 
 missing=()

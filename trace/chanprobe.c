@@ -15,12 +15,8 @@
 #include "../common/error.h"
 #include "../session/session.h"
 
-#define PROC_LIST_DEVICES 7
-#define PROC_UMOUNT 45
-#define PROC_MOUNT_VFS 75
-#define PROC_UPLOAD 66
-#define PROC_MKNOD_C 136
-#define PROC_DOWNLOAD_OFFSET 274
+#include "../protocol/proc-numbers.h"
+
 #define SINK_PATH "/guestdrv-probe-dev"
 #define PATTERN_LEN (64 * 1024)
 

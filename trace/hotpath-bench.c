@@ -19,7 +19,7 @@
 #include "tests/unit/fake-daemon.h"
 #include "trace/trace.h"
 
-#define PROC_UPLOAD 66
+#include "protocol/proc-numbers.h"
 #define FIRST_SERIAL 0x00123400u
 
 static uint64_t

@@ -26,7 +26,8 @@
 #include "../disk/disk.h"
 #include "../session/session.h"
 
-#define PROC_DEBUG 76
+#include "../protocol/proc-numbers.h"
+
 #define QMP_TIMEOUT_MS 3000
 #define MAX_DISKS 32
 #define MAX_GUEST_DEVS 64

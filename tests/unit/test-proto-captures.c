@@ -1,12 +1,15 @@
-/* Decode the golden guestfsd captures (GFSCAP1, see the captures'
- * README.md) with the project's own decoder, re-encode every client call
- * of the s0x sessions with the project's own encoder and compare byte for
- * byte, and check that the deliberately malformed units of the p*
- * probes -- and only those -- are rejected.
+/* Decode recorded guestfsd sessions (GFSCAP1) with the project's own
+ * decoder and re-encode every client call with the project's own encoder,
+ * byte for byte.
  *
- * The captures live outside the tree: GUESTDRV_CAPTURES, default
- * ../shared/protocol/captures.  Missing captures fail the test unless
- * GUESTDRV_SKIP_CAPTURES=1.
+ * The recordings in the tree (tests/captures/r*.cap, made by guestdrv
+ * --record from the real daemon: tools/record-captures.sh) are always
+ * checked, including the daemon's and the host's upload and download
+ * cancellations.  The golden captures made with libguestfs itself and a
+ * raw probe (GUESTDRV_CAPTURES, e.g. ../shared/protocol/captures: s0x
+ * sessions, malformed p* units that must be rejected and only those) are
+ * checked when that directory is given; GUESTDRV_SKIP_CAPTURES=1 skips
+ * everything.
  */
 #undef NDEBUG
 #include <check.h>
@@ -19,10 +22,11 @@
 #include <rpc/xdr.h>
 
 #include "protocol/proto-internal.h"
+#include "protocol/proc-numbers.h"
 #include "common/error.h"
 #include "test-proto-sigs.h"
 
-#define DEFAULT_CAPTURES "../shared/protocol/captures"
+#define RECORDINGS_DIR "tests/captures"
 
 struct cap {
   unsigned char *s[2];          /* 0 = C->D, 1 = D->C */
@@ -50,12 +54,21 @@ struct walk {
   size_t n;
 };
 
+/* The golden captures, or NULL when not given. */
 static const char *
 captures_dir (void)
 {
   const char *d = getenv ("GUESTDRV_CAPTURES");
 
-  return d && *d ? d : DEFAULT_CAPTURES;
+  return d && *d ? d : NULL;
+}
+
+static const char *
+recordings_dir (void)
+{
+  const char *d = getenv ("GUESTDRV_RECORDINGS");
+
+  return d && *d ? d : RECORDINGS_DIR;
 }
 
 static bool
@@ -67,17 +80,17 @@ skip_captures (void)
 }
 
 static void
-load_cap (const char *name, struct cap *cap)
+load_cap_from (const char *dirname, const char *name, struct cap *cap)
 {
   char path[4096];
   unsigned char magic[8], hdr[13];
   FILE *fp;
 
   memset (cap, 0, sizeof *cap);
-  snprintf (path, sizeof path, "%s/%s", captures_dir (), name);
+  snprintf (path, sizeof path, "%s/%s", dirname, name);
   fp = fopen (path, "rb");
-  ck_assert_msg (fp != NULL, "%s: %s (set GUESTDRV_CAPTURES, or "
-                 "GUESTDRV_SKIP_CAPTURES=1 to skip)", path, strerror (errno));
+  ck_assert_msg (fp != NULL, "%s: %s (GUESTDRV_SKIP_CAPTURES=1 to skip)",
+                 path, strerror (errno));
   ck_assert (fread (magic, 1, 8, fp) == 8);
   ck_assert_msg (memcmp (magic, "GFSCAP1\n", 8) == 0, "%s: bad magic", path);
   while (fread (hdr, 1, sizeof hdr, fp) == sizeof hdr) {
@@ -96,6 +109,13 @@ load_cap (const char *name, struct cap *cap)
     cap->len[dir] += n;
   }
   fclose (fp);
+}
+
+/* A golden capture. */
+static void
+load_cap (const char *name, struct cap *cap)
+{
+  load_cap_from (captures_dir (), name, cap);
 }
 
 static void
@@ -441,28 +461,28 @@ count (const struct walk *w, enum kind k)
   return n;
 }
 
-/* Every s0x session: clean decode, exact re-encoding, matching ids. */
-START_TEST (test_sessions_roundtrip)
+/* Every session (recorded r0x, golden s0x): clean decode, exact
+ * re-encoding, matching ids.  Returns the number of sessions.
+ */
+static int
+sessions_roundtrip (const char *dirname, char prefix)
 {
   DIR *dir;
   struct dirent *de;
   int sessions = 0;
 
-  if (skip_captures ())
-    return;
-  dir = opendir (captures_dir ());
-  ck_assert_msg (dir != NULL, "%s: %s (set GUESTDRV_CAPTURES, or "
-                 "GUESTDRV_SKIP_CAPTURES=1 to skip)", captures_dir (),
-                 strerror (errno));
+  dir = opendir (dirname);
+  ck_assert_msg (dir != NULL, "%s: %s (GUESTDRV_SKIP_CAPTURES=1 to skip)",
+                 dirname, strerror (errno));
   while ((de = readdir (dir)) != NULL) {
     size_t nl = strlen (de->d_name), unanswered, ncalls = 0;
     struct cap cap;
     struct walk c, d;
 
     if (nl < 5 || strcmp (de->d_name + nl - 4, ".cap") != 0 ||
-        de->d_name[0] != 's')
+        de->d_name[0] != prefix)
       continue;
-    load_cap (de->d_name, &cap);
+    load_cap_from (dirname, de->d_name, &cap);
     walk_c (&cap, &c);
     walk_d (&cap, &d);
     ck_assert_msg (d.n > 0 && d.u[0].kind == U_LAUNCH,
@@ -485,9 +505,11 @@ START_TEST (test_sessions_roundtrip)
                      "%s: D unit %zu at %zu rejected: %s", de->d_name, i,
                      d.u[i].off, d.u[i].err);
     ck_assert_int_eq (match_replies (&c, &d, &unanswered, true), 0);
-    /* s07: the internal_autosync after internal_exit gets EOF. */
+    /* s07: the internal_autosync after internal_exit gets EOF.  guestdrv
+     * stops the appliance after its last reply without reading an EOF.
+     */
     ck_assert_int_eq (unanswered, strncmp (de->d_name, "s07", 3) == 0);
-    ck_assert (cap.eof[1]);
+    ck_assert (cap.eof[1] || prefix == 'r');
     fprintf (stderr, "%s: %zu C units (%zu calls re-encoded), %zu D units\n",
              de->d_name, c.n, ncalls, d.n);
     free (c.u);
@@ -496,7 +518,83 @@ START_TEST (test_sessions_roundtrip)
     sessions++;
   }
   closedir (dir);
-  ck_assert_int_ge (sessions, 7);
+  return sessions;
+}
+
+START_TEST (test_sessions_roundtrip)
+{
+  if (skip_captures ())
+    return;
+  ck_assert_int_ge (sessions_roundtrip (recordings_dir (), 'r'), 3);
+  if (captures_dir ())
+    ck_assert_int_ge (sessions_roundtrip (captures_dir (), 's'), 7);
+}
+END_TEST
+
+/* r03 (recorded): the daemon cancels an upload to a missing directory
+ * (C: upload call, data chunks, a cancel or end chunk; D: the daemon's
+ * cancel word, then the ENOENT reply); we cancel an upload whose source fails
+ * (a cancel chunk, ": file upload cancelled" or the like) and a download
+ * whose sink fails (a bare cancel word; D: chunks up to the daemon's
+ * cancel chunk); the ping after it is answered in sync.
+ */
+START_TEST (test_r03_cancels)
+{
+  struct cap cap;
+  struct walk c, d;
+  size_t i, unanswered;
+  int uploads = 0;
+
+  if (skip_captures ())
+    return;
+  load_cap_from (recordings_dir (), "r03_cancel.cap", &cap);
+  walk_c (&cap, &c);
+  walk_d (&cap, &d);
+  for (i = 0; i < c.n; i++) {
+    if (c.u[i].kind != U_CALL || c.u[i].proc != PROC_UPLOAD)
+      continue;
+    uploads++;
+    for (i++; i < c.n && c.u[i].kind == U_CHUNK && c.u[i].cancel == 0 &&
+           c.u[i].n > 0; i++)
+      ck_assert_uint_le (c.u[i].n, PROTO_CHUNK_MAX);
+    /* The daemon's cancel may come after the whole file was sent (then
+     * an end chunk closes it); a failed source always ends in a cancel.
+     */
+    ck_assert (i < c.n);
+    ck_assert_int_eq (c.u[i].kind, U_CHUNK);
+    ck_assert_int_eq (c.u[i].n, 0);
+    if (uploads == 2)
+      ck_assert_int_eq (c.u[i].cancel, 1);
+  }
+  ck_assert_int_eq (uploads, 2);
+  /* One bare cancel word from us: the download's. */
+  ck_assert_int_eq (count (&c, U_CANCEL), 1);
+
+  for (i = 0; i < d.n && d.u[i].kind != U_CANCEL; i++)
+    ;
+  ck_assert (i + 1 < d.n);
+  ck_assert_int_eq (d.u[i + 1].kind, U_REPLY);
+  ck_assert_int_eq (d.u[i + 1].proc, PROC_UPLOAD);
+  ck_assert_int_eq (d.u[i + 1].status, 1);
+  ck_assert_msg (strncmp (d.u[i + 1].err, "ENOENT: ", 8) == 0, "%s",
+                 d.u[i + 1].err);
+  for (i = 0; i < d.n && !(d.u[i].kind == U_REPLY && d.u[i].proc == PROC_DOWNLOAD); i++)
+    ;
+  ck_assert (i < d.n);
+  ck_assert_int_eq (d.u[i].status, 0);
+  for (i++; i < d.n && d.u[i].kind == U_CHUNK && d.u[i].cancel == 0; i++)
+    ;
+  ck_assert (i + 1 < d.n);
+  ck_assert_int_eq (d.u[i].kind, U_CHUNK);
+  ck_assert_int_eq (d.u[i].cancel, 1);
+  ck_assert_int_eq (d.u[i + 1].kind, U_REPLY);
+  ck_assert_int_eq (d.u[i + 1].proc, PROC_PING_DAEMON);
+  ck_assert_int_eq (d.u[i + 1].status, 0);
+  ck_assert_int_eq (match_replies (&c, &d, &unanswered, true), 0);
+  ck_assert_int_eq (unanswered, 0);
+  free (c.u);
+  free (d.u);
+  free_cap (&cap);
 }
 END_TEST
 
@@ -515,7 +613,7 @@ START_TEST (test_p1_edge_cases)
   size_t unanswered;
   int badcall = 0, badchunk = 0, badlen = 0;
 
-  if (skip_captures ())
+  if (skip_captures () || !captures_dir ())
     return;
   load_cap ("p1_edge_cases.cap", &cap);
   walk_c (&cap, &c);
@@ -574,7 +672,7 @@ START_TEST (test_p2_short_frame)
   struct cap cap;
   struct walk c, d;
 
-  if (skip_captures ())
+  if (skip_captures () || !captures_dir ())
     return;
   load_cap ("p2_short_frame.cap", &cap);
   walk_c (&cap, &c);
@@ -600,7 +698,7 @@ START_TEST (test_s05_daemon_cancel)
   struct walk c, d;
   size_t i, data = 0;
 
-  if (skip_captures ())
+  if (skip_captures () || !captures_dir ())
     return;
   load_cap ("s05_upload_daemon_cancel.cap", &cap);
   walk_c (&cap, &c);
@@ -643,7 +741,7 @@ START_TEST (test_s06_user_cancel)
   size_t i, unanswered;
   int chunks = 0;
 
-  if (skip_captures ())
+  if (skip_captures () || !captures_dir ())
     return;
   load_cap ("s06_user_cancel.cap", &cap);
   walk_c (&cap, &c);
@@ -689,7 +787,7 @@ START_TEST (test_probes_decode)
     "p3_serial_ttyS1.cap", "p4_all_procs_sweep.cap", "p5_pipelining.cap",
   };
 
-  if (skip_captures ())
+  if (skip_captures () || !captures_dir ())
     return;
   for (size_t k = 0; k < 3; k++) {
     struct cap cap;
@@ -756,6 +854,7 @@ captures_suite (void)
   TCase *tc = tcase_create ("captures");
 
   tcase_add_test (tc, test_sessions_roundtrip);
+  tcase_add_test (tc, test_r03_cancels);
   tcase_add_test (tc, test_p1_edge_cases);
   tcase_add_test (tc, test_p2_short_frame);
   tcase_add_test (tc, test_s05_daemon_cancel);
@@ -774,6 +873,9 @@ main (void)
 
   if (skip_captures ())
     fprintf (stderr, "GUESTDRV_SKIP_CAPTURES=1: capture tests skipped\n");
+  else if (!captures_dir ())
+    fprintf (stderr, "GUESTDRV_CAPTURES not set: the in-tree recordings "
+             "only (the golden libguestfs captures and probes are not checked)\n");
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);
   srunner_free (sr);

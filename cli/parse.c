@@ -1,0 +1,150 @@
+/* Argument syntax as guestfish takes it: integers in C notation with
+ * an optional size suffix (k, K, M, G, T, P, E, Z, Y: powers of 1024, or
+ * of 1000 when followed by "B", of 1024 with "iB"), booleans, and string
+ * lists written as space-separated words in one argument.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "../common/error.h"
+
+static int
+suffix_power (char c)
+{
+  static const char order[] = "KMGTPEZY";
+  const char *p;
+
+  if (c == 'k')
+    return 1;
+  p = strchr (order, c);
+  return p && c ? (int) (p - order) + 1 : -1;
+}
+
+int
+cli_parse_int64 (const char *s, int64_t *v)
+{
+  char *end;
+  long long x;
+  int power, base = 1024;
+
+  errno = 0;
+  x = strtoll (s, &end, 0);
+  if (end == s || errno) {
+    gd_set_error ("'%s': invalid integer", s);
+    return -1;
+  }
+  if (*end) {
+    power = suffix_power (*end);
+    if (power < 0) {
+      gd_set_error ("'%s': invalid integer", s);
+      return -1;
+    }
+    end++;
+    if (end[0] == 'i' && end[1] == 'B')
+      end += 2;
+    else if (end[0] == 'B' || end[0] == 'D') {
+      base = 1000;
+      end++;
+    }
+    if (*end) {
+      gd_set_error ("'%s': invalid integer", s);
+      return -1;
+    }
+    while (power-- > 0) {
+      if (__builtin_mul_overflow (x, (long long) base, &x)) {
+        gd_set_error ("'%s': integer out of range", s);
+        return -1;
+      }
+    }
+  }
+  *v = x;
+  return 0;
+}
+
+/* guestfish's Int is a signed 32-bit int. */
+int
+cli_parse_int (const char *s, int32_t *v)
+{
+  int64_t x;
+
+  if (cli_parse_int64 (s, &x) == -1)
+    return -1;
+  if (x < INT32_MIN || x > INT32_MAX) {
+    gd_set_error ("'%s': integer out of range", s);
+    return -1;
+  }
+  *v = (int32_t) x;
+  return 0;
+}
+
+int
+cli_parse_bool (const char *s, bool *v)
+{
+  static const char *const yes[] = { "true", "t", "yes", "y", "on", "1" };
+  static const char *const no[] = { "false", "f", "no", "n", "off", "0" };
+
+  for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+    if (strcasecmp (s, yes[i]) == 0) {
+      *v = true;
+      return 0;
+    }
+    if (strcasecmp (s, no[i]) == 0) {
+      *v = false;
+      return 0;
+    }
+  }
+  gd_set_error ("'%s': invalid boolean value, use 'true' or 'false'", s);
+  return -1;
+}
+
+/* Words separated by spaces or tabs; single or double quotes group, and
+ * a backslash escapes the next character, as in a shell.
+ */
+char **
+cli_parse_string_list (const char *s)
+{
+  size_t n = 0, len = strlen (s);
+  char **v = calloc (len / 2 + 2, sizeof *v);
+  const char *p = s;
+
+  if (!v) {
+    gd_set_error_errno ("calloc");
+    return NULL;
+  }
+  for (;;) {
+    char *w, quote = 0;
+    size_t wl = 0;
+
+    p += strspn (p, " \t");
+    if (!*p)
+      break;
+    if (!(w = malloc (len + 1))) {
+      gd_set_error_errno ("malloc");
+      cli_free_words (v);
+      return NULL;
+    }
+    for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
+      if (quote && *p == quote)
+        quote = 0;
+      else if (!quote && (*p == '\'' || *p == '"'))
+        quote = *p;
+      else if (*p == '\\' && p[1] && quote != '\'')
+        w[wl++] = *++p;
+      else
+        w[wl++] = *p;
+    }
+    if (quote) {
+      free (w);
+      cli_free_words (v);
+      gd_set_error ("unterminated quote in string list '%s'", s);
+      return NULL;
+    }
+    w[wl] = '\0';
+    v[n++] = w;
+  }
+  return v;
+}
