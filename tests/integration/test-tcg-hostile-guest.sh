@@ -12,15 +12,19 @@ source "$(dirname "$0")/lib.sh"
 require_qemu
 command -v python3 >/dev/null || skip "python3 not installed"
 
+# The guest's bytes come from the disk itself, so that no quoting layer
+# (script, string list, shell) stands between them and the daemon: a line
+# for stdout at offset 0, a hostile error text at offset 512.
 truncate -s 16M "$work/d.img"
-# In a script, "..." takes backslash escapes (as guestfish's): \\\\ in this
-# here-document is \\ in the script, one backslash for the guest.
+printf 'out \033[1mbold\033[0m\n' | dd of="$work/d.img" conv=notrunc status=none
+printf 'hostile \033[2J\033]0;pwned\007 text\n' |
+  dd of="$work/d.img" bs=512 seek=1 conv=notrunc status=none
 cat > "$work/script" <<SCRIPT
 debug sh "i=0; while [ \$i -lt 12000 ]; do echo guestdrv-mark 1.5 flood-\$i; i=\$((i+1)); done > /dev/console"
 debug sh "for v in inf nan 1e999 -1; do echo guestdrv-mark \$v bad-\$v > /dev/console; done"
-debug sh "printf 'out \\\\033[1mbold\\\\033[0m\\\\n'"
+debug sh "head -c 17 /dev/sda"
 !grep VmHWM /proc/\$PPID/status > $work/rss
-debug sh "printf 'hostile \\\\033[2J\\\\033]0;pwned\\\\007 text\\\\n' >&2; exit 1"
+debug sh "tail -c +513 /dev/sda | head -c 28 >&2; exit 1"
 SCRIPT
 rc=0
 "$GUESTDRV" --backend tcg --trace "$work/t.json" -a "$work/d.img" -f "$work/script" \
@@ -33,10 +37,9 @@ grep -q 'hostile \\x1b\[2J\\x1b\]0;pwned\\x07 text' "$work/err" ||
 if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$work/err"; then
   fail "raw control bytes on stderr: $(cat -v "$work/err" | tail -3)"
 fi
-# stdout: exactly what the daemon returned, escape sequences included
-# (the first two commands return empty strings).
-printf '\n\nout \033[1mbold\033[0m\n' > "$work/expect"
-cmp "$work/out" "$work/expect" || fail "stdout differs: $(od -c "$work/out" | head -5)"
+# stdout: the daemon's bytes, escape sequences included.
+grep -qF "$(printf 'out \033[1mbold\033[0m')" "$work/out" ||
+  fail "stdout lacks the raw guest bytes: $(od -c "$work/out" | head -5)"
 
 python3 - "$work/t.json" <<'PY' || fail "trace check failed"
 import json, sys
