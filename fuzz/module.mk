@@ -6,20 +6,13 @@ FUZZ_CC     ?= clang
 FUZZ_SAN    := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DGUESTDRV_VERSION=\"$(VERSION)\" -Wall -Wextra -Wno-unused-parameter $(TIRPC_CFLAGS) -I. -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 
+# The layers that read guest bytes, whole (their file lists follow their
+# own module.mk), and the few helpers they need.
 FUZZ_LIB_SRCS := common/error.c
 FUZZ_LIB_SRCS += common/clock.c
 FUZZ_LIB_SRCS += common/debug.c
 FUZZ_LIB_SRCS += common/guest-text.c
-FUZZ_LIB_SRCS += channel/channel.c
-FUZZ_LIB_SRCS += channel/fdpair.c
-FUZZ_LIB_SRCS += protocol/guestfs_protocol_xdr.c
-FUZZ_LIB_SRCS += protocol/proto-args.c
-FUZZ_LIB_SRCS += protocol/proto-call.c
-FUZZ_LIB_SRCS += protocol/proto-file.c
-FUZZ_LIB_SRCS += protocol/proto-names.c
-FUZZ_LIB_SRCS += protocol/proto-reply.c
-FUZZ_LIB_SRCS += protocol/proto-stats.c
-FUZZ_LIB_SRCS += protocol/proto-wire.c
+FUZZ_LIB_SRCS += $(filter channel/% protocol/%,$(LIB_SRCS))
 FUZZ_LIB_SRCS += trace/trace.c
 FUZZ_LIB_SRCS += trace/json.c
 FUZZ_LIB_SRCS += disk/qmp.c
