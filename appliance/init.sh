@@ -53,8 +53,9 @@ for arg in $(cat /proc/cmdline); do
     esac
 done
 
-# The virtio-serial port needs virtio_console (a module in Debian's kernel).
-if [ "$backend" != uml ] && [ ! -e /dev/virtio-ports/org.libguestfs.channel.0 ]; then
+# The virtio-serial port needs virtio_console (a module in Debian's kernel
+# and in Debian's UML).  UML on its serial line names the line instead.
+if [ -z "$channel" ] && [ ! -e /dev/virtio-ports/org.libguestfs.channel.0 ]; then
     modprobe virtio_console 2>/dev/null
     i=0
     while [ ! -e /dev/virtio-ports/org.libguestfs.channel.0 ] && [ $i -lt 50 ]; do

@@ -31,6 +31,7 @@ struct channel {
   int ack_fd;                   /* acknowledged window, -1 if none */
   size_t win_unit, win_bytes;
   uint64_t acked;               /* bytes the guest has acknowledged */
+  struct vcon *vcon;            /* vhost-user console thread, or NULL */
   struct channel_stats stats;
   unsigned char rbuf[CHANNEL_RBUF_SIZE];
 };

@@ -21,6 +21,7 @@
 
 #include "channel-internal.h"
 #include "serial-window.h"
+#include "virtio-console.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -171,7 +172,13 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
 static void
 set_eof_error (struct channel *ch)
 {
+  const char *why = vcon_error (ch->vcon);
+
   errno = EPIPE;
+  if (why) {
+    gd_set_error ("%s: %s", ch->name, why);
+    return;
+  }
   gd_set_error ("%s: appliance closed the channel "
                 "(guestfsd exited; see the appliance console)", ch->name);
 }
@@ -583,6 +590,10 @@ channel_close (struct channel *ch)
     close (ch->rfd);
   if (ch->wfd >= 0 && ch->wfd != ch->rfd)
     close (ch->wfd);
+  /* After our end is closed: the device thread tells the guest, which
+   * then powers off; answer UML meanwhile, for a bounded time.
+   */
+  vcon_stop (ch->vcon, VCON_LINGER_MS);
   if (ch->ack_fd >= 0)
     close (ch->ack_fd);
   free (ch->name);

@@ -54,6 +54,8 @@ usage (FILE *f, const char *prog)
 "      --gdb                qemu: wait for gdb on a socket; uml: print a gdb\n"
 "                           command for the UML process\n"
 "      --append ARGS        add kernel command-line arguments\n"
+"      --uml-channel virtio|serial  UML: vhost-user virtio-console or the\n"
+"                           serial line to guestfsd (default virtio)\n"
 "      --uml-window on|off  UML: acknowledged window on the serial line (on);\n"
 "                           off = the bare line, for fixed kernels (--kernel)\n"
 "      --memsize MB         guest memory (default 1024)\n"
@@ -116,6 +118,7 @@ build_appliance_main (int argc, char **argv)
 enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
   OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_CALL_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
+  OPT_UML_CHANNEL,
   OPT_UML_WINDOW, OPT_MODULES, OPT_GDB, OPT_RW, OPT_MEMSIZE, OPT_RECORD,
 };
 
@@ -132,6 +135,7 @@ static const struct option long_options[] = {
   { "gdb", no_argument, NULL, OPT_GDB },
   { "append", required_argument, NULL, OPT_APPEND },
   { "uml-window", required_argument, NULL, OPT_UML_WINDOW },
+  { "uml-channel", required_argument, NULL, OPT_UML_CHANNEL },
   { "memsize", required_argument, NULL, OPT_MEMSIZE },
   { "scan", required_argument, NULL, OPT_SCAN },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -265,6 +269,14 @@ main (int argc, char **argv)
     case OPT_MODULES: session_set_modules (c.s, optarg); break;
     case OPT_GDB: session_set_gdb (c.s, true); break;
     case OPT_APPEND: session_set_append (c.s, optarg); break;
+    case OPT_UML_CHANNEL:
+      if (strcmp (optarg, "virtio") && strcmp (optarg, "serial")) {
+        fprintf (stderr, "guestdrv: --uml-channel: '%s' is not virtio or serial\n", optarg);
+        goto fail;
+      }
+      session_set_uml_channel (c.s, strcmp (optarg, "virtio") == 0
+                               ? UML_CHANNEL_VIRTIO : UML_CHANNEL_SERIAL);
+      break;
     case OPT_UML_WINDOW:
       if (strcmp (optarg, "on") && strcmp (optarg, "off")) {
         fprintf (stderr, "guestdrv: --uml-window: '%s' is not on or off\n", optarg);

@@ -325,6 +325,8 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
     /* qemu confines itself (-sandbox); UML is an ordinary process. */
     if (hv->backend == BACKEND_UML)
       confine_child (confine_flags, gd_verbose);
+    if (hv->child_setup)
+      hv->child_setup ();
     execvp (argv[0], argv);
     fprintf (stderr, "guestdrv: exec %s: %m\n", argv[0]);
     _exit (127);

@@ -15,6 +15,11 @@
 
 enum backend_kind { BACKEND_AUTO, BACKEND_KVM, BACKEND_TCG, BACKEND_UML };
 
+/* UML's channel to guestfsd: the vhost-user virtio-console or the serial
+ * line (launcher/UML.md).
+ */
+enum uml_channel { UML_CHANNEL_DEFAULT, UML_CHANNEL_VIRTIO, UML_CHANNEL_SERIAL };
+
 struct disk {
   char *path;
   char *format;            /* "raw" or "qcow2" (explicit, always) */
@@ -39,6 +44,7 @@ struct launch_config {
   int idle_timeout_ms;            /* channel idle timeout once running */
   const char *init_flags;         /* guestdrv.init=... (opt-in scans) */
   bool uml_raw_line;              /* --uml-window off: no acked window */
+  enum uml_channel uml_channel;   /* --uml-channel */
   bool gdb;                       /* --gdb (launcher/gdb.c) */
   const char *state_dir;          /* where the KVM verdict is remembered
                                    * (the cache root); NULL: nowhere */

@@ -5,5 +5,6 @@ LIB_SRCS += launcher/qemu.c
 LIB_SRCS += launcher/uml.c
 LIB_SRCS += launcher/confine.c
 LIB_SRCS += launcher/reaper.c
+LIB_SRCS += launcher/uml-xstate.c
 LIB_SRCS += launcher/gdb.c
 LIB_SRCS += launcher/kvm-verdict.c

@@ -38,6 +38,12 @@
  * off gives the bare line (guestfsd on /dev/ttyS1) for fixed kernels.
  * No termios on the host side (sockets).  Console: con0 writes to fd 1,
  * the launcher's console pipe.
+ *
+ * --uml-channel virtio instead: UML is the vhost-user front end of a
+ * virtio-console device that a thread of ours serves on vcon.sock in the
+ * run's temp dir (virtio_uml.device=PATH:3, channel/virtio-console.c);
+ * guestfsd opens /dev/virtio-ports/org.libguestfs.channel.0 as under
+ * qemu, and no serial line carries data.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -52,6 +58,7 @@
 #include <unistd.h>
 
 #include "launcher-internal.h"
+#include "uml-xstate.h"
 #include "gdb.h"
 #include "../channel/serial-window.h"
 #include "../common/clock.h"
@@ -64,6 +71,13 @@
 /* UML's ubd driver has 16 units; the appliance root takes one. */
 #define UML_MAX_DISKS 15
 #define TMPFS_MAGIC_NR 0x01021994
+/* virtio_uml.device=SOCKET:ID; 3 is VIRTIO_ID_CONSOLE. */
+#define VIRTIO_ID_CONSOLE 3
+/* The virtio channel passed every UML test (tests/integration/test-uml-*,
+ * test-trace-uml, test-fsync-uml), so it is the default; the serial line
+ * stays for the study (--uml-channel serial).
+ */
+#define UML_CHANNEL_DEFAULT_KIND UML_CHANNEL_VIRTIO
 
 /* What each --cache value becomes: the ubd flag letters, and whether the
  * guest must stop sending flushes.  NULL flags = refused (with why).
@@ -85,6 +99,23 @@ static const struct uml_cache uml_caches[] = {
     "UML's ubd cannot bypass the host page cache (no O_DIRECT); "
     "use --cache writethrough (every write durable, through the page cache)" },
 };
+
+/* --uml-channel, else $GUESTDRV_UML_CHANNEL (for the commands that do
+ * not take the option yet: bench, fsync-test), else the default.
+ */
+static enum uml_channel
+uml_channel_kind (const struct launch_config *cfg)
+{
+  const char *e = getenv ("GUESTDRV_UML_CHANNEL");
+
+  if (cfg->uml_channel != UML_CHANNEL_DEFAULT)
+    return cfg->uml_channel;
+  if (e && strcmp (e, "virtio") == 0)
+    return UML_CHANNEL_VIRTIO;
+  if (e && strcmp (e, "serial") == 0)
+    return UML_CHANNEL_SERIAL;
+  return UML_CHANNEL_DEFAULT_KIND;
+}
 
 static const struct uml_cache *
 uml_cache_lookup (const char *mode)
@@ -113,6 +144,12 @@ uml_path_ok (const char *what, const char *path)
 static int
 uml_check (const struct launch_config *cfg)
 {
+  const char *e = getenv ("GUESTDRV_UML_CHANNEL");
+
+  if (e && *e && strcmp (e, "virtio") && strcmp (e, "serial")) {
+    gd_set_error ("GUESTDRV_UML_CHANNEL='%s': not virtio or serial", e);
+    return -1;
+  }
   if (cfg->ndisks > UML_MAX_DISKS) {
     gd_set_error ("--backend uml: at most %d disks (UML has 16 ubd units, "
                   "one is the appliance)", UML_MAX_DISKS);
@@ -225,7 +262,9 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
    * host).  host[i] is ours, guest[i] goes to UML.
    */
   int host[2] = { -1, -1 }, guest[2] = { -1, -1 }, err = 0;
-  size_t nlines = cfg->uml_raw_line ? 1 : 2;
+  bool virtio = uml_channel_kind (cfg) == UML_CHANNEL_VIRTIO;
+  size_t nlines = virtio ? 0 : cfg->uml_raw_line ? 1 : 2;
+  char vsock[300];
   uint64_t t0 = gd_now_ns ();
   size_t i, nf = 0;
   const char *kernel = cfg->kernel_override ? cfg->kernel_override : UML_BINARY;
@@ -235,6 +274,13 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   if (!uml_path_ok ("appliance root", app->root) ||
       !uml_path_ok ("temp dir", hv->tmpdir))
     goto fail;
+  snprintf (vsock, sizeof vsock, "%s/vcon.sock", hv->tmpdir);
+  if (virtio) {
+    /* Listening before UML starts: it connects while it boots. */
+    hv->listen_fd = channel_listen_unix (vsock);
+    if (hv->listen_fd == -1)
+      goto fail;
+  }
   for (i = 0; i < nlines; i++) {
     int sv[2];
 
@@ -261,7 +307,10 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   err |= args_add (&a, "con=null");
   err |= args_add (&a, "con0=null,fd:1");
   err |= args_add (&a, "ssl=null");
-  err |= args_add (&a, "ssl1=fd:%d", guest[0]);
+  if (virtio)
+    err |= args_add (&a, "virtio_uml.device=%s:%d", vsock, VIRTIO_ID_CONSOLE);
+  else
+    err |= args_add (&a, "ssl1=fd:%d", guest[0]);
   if (nlines == 2)
     err |= args_add (&a, "ssl2=fd:%d", guest[1]);
   for (i = 0; i < cfg->ndisks; i++) {
@@ -282,7 +331,9 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   err |= args_add (&a, "init=/init");
   err |= args_add (&a, "quiet");
   err |= args_add (&a, "panic=1");
-  err |= args_add (&a, "guestfs_channel=/dev/ttyS1");
+  /* With virtio, guestfsd opens its default port, as under qemu. */
+  if (!virtio)
+    err |= args_add (&a, "guestfs_channel=/dev/ttyS1");
   if (nlines == 2)
     err |= args_add (&a, "guestdrv.ack=/dev/ttyS2");
   err |= args_add (&a, "guestdrv.backend=uml");
@@ -291,6 +342,13 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
     err |= args_add (&a, "guestdrv.verbose=1");
   if (cfg->init_flags)
     err |= args_add (&a, "%s", cfg->init_flags);
+  /* Debian's kernel only: a --kernel of our own handles the host's
+   * xstate itself (kernel/README.md) and may not keep the FXSAVE path.
+   */
+  if (strcmp (kernel, UML_BINARY) == 0 && uml_xstate_needs_fxsr ()) {
+    hv->child_setup = uml_xstate_child_filter;
+    err |= args_add (&a, "%s", UML_XSTATE_GLIBC_TUNABLES);
+  }
   /* UML joins its arguments into the kernel command line. */
   if (cfg->append)
     err |= args_add (&a, "%s", cfg->append);
@@ -320,6 +378,13 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
 
   if (uml_start_watchdog (hv->pid) == -1)
     goto fail;
+  if (virtio) {
+    hv->ch = channel_vhost_user_console (hv->listen_fd, hv->pidfd,
+                                         cfg->launch_timeout_ms, "uml-virtio");
+    if (!hv->ch)
+      goto fail;
+    return hv;
+  }
   hv->ch = channel_from_fds (host[0], host[0], "uml-serial");
   host[0] = -1;                 /* owned by the channel, even on error */
   if (!hv->ch)

@@ -116,6 +116,7 @@ void session_set_gdb (struct session *s, bool on) { s->cfg.gdb = on; }
 void session_set_append (struct session *s, const char *a) { set_str (&s->append, a); s->cfg.append = s->append; }
 void session_set_init_flags (struct session *s, const char *f) { set_str (&s->init_flags, f); s->cfg.init_flags = s->init_flags; }
 void session_set_uml_raw_line (struct session *s, bool raw) { s->cfg.uml_raw_line = raw; }
+void session_set_uml_channel (struct session *s, enum uml_channel c) { s->cfg.uml_channel = c; }
 void session_set_memory (struct session *s, int mb) { s->cfg.memory_mb = mb; }
 void
 session_set_timeouts (struct session *s, int launch_ms, int idle_ms)

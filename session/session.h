@@ -38,6 +38,7 @@ void session_set_init_flags (struct session *s, const char *flags);
  * for kernels whose line driver is fixed; Debian's 6.1 stalls without it.
  */
 void session_set_uml_raw_line (struct session *s, bool raw);
+void session_set_uml_channel (struct session *s, enum uml_channel c);
 void session_set_timeouts (struct session *s, int launch_ms, int idle_ms);
 /* The absolute deadline of each call (default 3600 s). */
 void session_set_call_timeout (struct session *s, int ms);

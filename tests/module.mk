@@ -13,10 +13,13 @@ tests/unit/test-fsync-harness: tests/unit/test-fsync-harness.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # channel/ and protocol/ unit tests (owner: protocol)
 UNIT_TESTS += tests/unit/test-channel
+UNIT_TESTS += tests/unit/test-vhost-user
 UNIT_TESTS += tests/unit/test-proto-captures
 UNIT_TESTS += tests/unit/test-proto-fake-daemon
 UNIT_TESTS += tests/unit/test-proto-hostile
 tests/unit/test-channel: tests/unit/test-channel.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+tests/unit/test-vhost-user: tests/unit/test-vhost-user.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-proto-captures: tests/unit/test-proto-captures.c tests/unit/test-proto-sigs.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)

@@ -18,7 +18,7 @@ logdir=$(mktemp -d /tmp/guestdrv-tests.XXXXXX)
 trap 'rm -rf "$logdir"' EXIT
 # Tests pin their backend and qemu themselves: nothing from the caller's
 # environment may choose for them.
-unset GUESTDRV_BACKEND GUESTDRV_QEMU GUESTDRV_KVM_PROBE GUESTDRV_KVM_LIFE_TIMEOUT
+unset GUESTDRV_BACKEND GUESTDRV_QEMU GUESTDRV_KVM_PROBE GUESTDRV_KVM_LIFE_TIMEOUT GUESTDRV_UML_CHANNEL
 export MALLOC_PERTURB_=$(( (RANDOM % 254) + 1 ))
 
 # expected_skip NAME REASON: prints why the skip is expected, or fails.

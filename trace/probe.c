@@ -433,6 +433,17 @@ channel_summary (struct hv *hv, uint64_t t_work)
   trace_summary_num (TL_CHANNEL, "window_acks", c->acks);
   trace_summary_num (TL_CHANNEL, "window_waits", c->window_waits);
   trace_summary_num (TL_CHANNEL, "window_wait_ms", c->wait_ack_ns / 1e6);
+  /* UML's vhost-user virtio-console (0 elsewhere): the device thread's
+   * counters, read once it has stopped or relaxed while it runs.
+   */
+  trace_summary_num (TL_CHANNEL, "vu_msgs", __atomic_load_n (&c->vu_msgs, __ATOMIC_RELAXED));
+  trace_summary_num (TL_CHANNEL, "vu_kicks", __atomic_load_n (&c->vu_kicks, __ATOMIC_RELAXED));
+  trace_summary_num (TL_CHANNEL, "vu_calls", __atomic_load_n (&c->vu_calls, __ATOMIC_RELAXED));
+  trace_summary_num (TL_CHANNEL, "vu_descs", __atomic_load_n (&c->vu_descs, __ATOMIC_RELAXED));
+  trace_summary_num (TL_CHANNEL, "vu_bytes_to_guest", __atomic_load_n (&c->vu_bytes_to_guest, __ATOMIC_RELAXED));
+  trace_summary_num (TL_CHANNEL, "vu_bytes_from_guest", __atomic_load_n (&c->vu_bytes_from_guest, __ATOMIC_RELAXED));
+  trace_summary_num (TL_CHANNEL, "vu_wait_guest_ms", __atomic_load_n (&c->vu_wait_guest_ns, __ATOMIC_RELAXED) / 1e6);
+  trace_summary_num (TL_CHANNEL, "vu_wait_host_ms", __atomic_load_n (&c->vu_wait_host_ns, __ATOMIC_RELAXED) / 1e6);
   snprintf (buf, sizeof buf, "[%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
             c->read_sizes[0], c->read_sizes[1], c->read_sizes[2],
             c->read_sizes[3], c->read_sizes[4]);

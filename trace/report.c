@@ -206,6 +206,16 @@ report_channel (const struct json *o, const struct json *events)
     printf ("  %-34s %.0f acks, full %.0f times, %.1f ms waiting for acks\n",
             "serial-line window", num (o, "window_acks"),
             num (o, "window_waits"), num (o, "window_wait_ms"));
+  if (num (o, "vu_msgs") > 0) {
+    printf ("  %-34s %.0f messages, %.0f kicks, %.0f calls, %.0f descriptors\n",
+            "vhost-user console", num (o, "vu_msgs"), num (o, "vu_kicks"),
+            num (o, "vu_calls"), num (o, "vu_descs"));
+    printf ("  %-34s %s to the guest, %s from it; %.1f ms host data waited "
+            "for guest buffers, %.1f ms guest data for the host\n", "",
+            human_bytes (num (o, "vu_bytes_to_guest"), b1, sizeof b1),
+            human_bytes (num (o, "vu_bytes_from_guest"), b2, sizeof b2),
+            num (o, "vu_wait_guest_ms"), num (o, "vu_wait_host_ms"));
+  }
   sizes_row ("read sizes", json_get (o, "read_sizes"), json_get (o, "size_classes"));
   sizes_row ("write sizes", json_get (o, "write_sizes"), json_get (o, "size_classes"));
   report_transfers (events, "channel");

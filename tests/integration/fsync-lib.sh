@@ -66,6 +66,9 @@ fsync_host_check () {
   local out=$1 backing=$2 b c img which lost want n=0
   while read -r b c; do
     img=$backing/disk-$b-$c.img
+    # Since fsync-test --kernel the harness names images per guest kernel
+    # (-k<index>); these tests run one kernel.
+    [ -f "$img" ] || img=$backing/disk-$b-$c-k0.img
     [ -f "$img" ] || fail "$b/$c: no backing image $img"
     for which in synced unsynced; do
       rm -f "$tmp/dump"

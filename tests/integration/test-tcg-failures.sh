@@ -62,6 +62,6 @@ interrupt_when "launch flag received" "$work/e3" \
 # guest relay's acks: once the daemon has reported progress.
 if [ "$b" = uml ]; then
   head -c $((16 * 1024 * 1024)) /dev/zero > "$work/big"
-  interrupt_when "progress upload" "$work/e4" --backend uml -a "$work/d.img" -- \
+  interrupt_when "progress upload" "$work/e4" --backend uml --uml-channel serial -a "$work/d.img" -- \
     mkfs ext2 /dev/sda : mount /dev/sda / : upload "$work/big" /big
 fi

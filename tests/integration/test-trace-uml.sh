@@ -1,5 +1,6 @@
 #!/bin/bash
-# The traced run of test-trace-tcg.sh under User-Mode Linux: every layer
+# The traced run of test-trace-tcg.sh under User-Mode Linux, on the
+# serial line (--uml-channel serial; test-uml-virtio.sh traces virtio): every layer
 # present, the same I/O counter library in linux.uml (no QMP there), a
 # 4 MiB upload host to guest through the serial line's acknowledged window
 # (its acks and waits in the channel summary), and a guest-to-host
@@ -12,7 +13,7 @@ command -v python3 >/dev/null || fail "python3 not installed (make deps)"
 img=$work/disk.img
 truncate -s 96M "$img"
 head -c $((4 * 1024 * 1024)) /dev/urandom > "$work/payload"
-timeout 900 "$GUESTDRV" --backend uml --timeout 300 --trace "$work/t.json" -a "$img" -- \
+timeout 900 "$GUESTDRV" --backend uml --uml-channel serial --timeout 300 --trace "$work/t.json" -a "$img" -- \
   part-disk /dev/sda mbr : mkfs ext2 /dev/sda1 : mount /dev/sda1 / : \
   upload "$work/payload" /f : sync : download-zeroes 16M
 GUESTDRV_TRACE_NO_QMP=1 GUESTDRV_TRACE_WINDOW=1 \

@@ -1,0 +1,42 @@
+/* The UML virtio transport: a socketpair whose far end is served by the
+ * vhost-user virtio-console thread (virtio-console.c), so the rest of
+ * the channel layer reads and writes a plain stream.
+ */
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "channel-internal.h"
+#include "virtio-console.h"
+#include "../common/error.h"
+
+/* Big socket buffers let one readv() fill many 4 KiB guest buffers. */
+#define VCON_SOCKBUF (1024 * 1024)
+
+struct channel *
+channel_vhost_user_console (int listen_fd, int watch_fd, int accept_timeout_ms,
+                            const char *name)
+{
+  struct channel *ch;
+  int sv[2], sz = VCON_SOCKBUF;
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+    gd_set_error_errno ("socketpair");
+    return NULL;
+  }
+  for (int i = 0; i < 2; i++) {
+    setsockopt (sv[i], SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+    setsockopt (sv[i], SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+  }
+  ch = channel_new_fds (sv[0], sv[0], name);
+  if (!ch) {
+    close (sv[1]);
+    return NULL;
+  }
+  ch->vcon = vcon_start (listen_fd, watch_fd, accept_timeout_ms, sv[1],
+                         &ch->stats);
+  if (!ch->vcon) {
+    channel_close (ch);
+    return NULL;
+  }
+  return ch;
+}
