@@ -22,6 +22,8 @@
 
 #include "appliance.h"
 #include "cache-safety.h"
+#include "initrd.h"
+#include "vmlinux.h"
 #include "kernel.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
@@ -299,6 +301,9 @@ build (enum appliance_kind kind, const char *root, const char *final,
     goto out;
   }
   snprintf (path, sizeof path, "%s/init/init", tmpl);
+  if (write_file (path, appliance_init_bin, appliance_init_bin_len, 0755) == -1)
+    goto out;
+  snprintf (path, sizeof path, "%s/init/init.sh", tmpl);
   if (write_file (path, appliance_init_sh, appliance_init_sh_len, 0755) == -1)
     goto out;
   snprintf (path, sizeof path, "%s/init/usr/bin", tmpl);
@@ -308,6 +313,14 @@ build (enum appliance_kind kind, const char *root, const char *final,
   }
   snprintf (path, sizeof path, "%s/init/usr/bin/guestdrv-relay", tmpl);
   if (write_file (path, appliance_relay_bin, appliance_relay_bin_len, 0755) == -1)
+    goto out;
+  snprintf (path, sizeof path, "%s/init/usr/sbin", tmpl);
+  if (mkdir_p (path) == -1) {
+    gd_set_error_errno ("mkdir %s", path);
+    goto out;
+  }
+  snprintf (path, sizeof path, "%s/init/usr/sbin/udevadm", tmpl);
+  if (write_file (path, appliance_udevadm_bin, appliance_udevadm_bin_len, 0755) == -1)
     goto out;
 
   if (!modules) {
@@ -347,8 +360,9 @@ build (enum appliance_kind kind, const char *root, const char *final,
   snprintf (path, sizeof path, "%s/init.tar.gz", d_dir);
   {
     const char *tar[] = { "tar", "-C", NULL, "-czf", path, "--owner=0",
-                          "--group=0", "./init", "./usr/bin/guestdrv-relay",
-                          NULL };
+                          "--group=0", "./init", "./init.sh",
+                          "./usr/bin/guestdrv-relay",
+                          "./usr/sbin/udevadm", NULL };
     char init_dir[4096];
     snprintf (init_dir, sizeof init_dir, "%s/init", tmpl);
     tar[2] = init_dir;
@@ -370,6 +384,11 @@ build (enum appliance_kind kind, const char *root, const char *final,
   argv[n] = NULL;
   if (run_step ((char *const *) argv, env) == -1)
     goto out;
+
+  /* Fewer modules to insmod at boot; supermin's own initrd otherwise. */
+  snprintf (path, sizeof path, "%s/initrd", out_dir);
+  if (kind == APPLIANCE_QEMU && initrd_trim (path, tmpl) == -1)
+    gd_debug ("appliance", "%s (keeping supermin's initrd)", gd_get_error ());
 
   /* The root is only ever opened read-only or as a snapshot base. */
   snprintf (path, sizeof path, "%s/root", out_dir);
@@ -394,7 +413,6 @@ build (enum appliance_kind kind, const char *root, const char *final,
     const char *rm[] = { "rm", "-rf", tmpl, NULL };
     gd_run ((char *const *) rm, NULL, 60000, NULL);
   }
-  (void) kind;
   return r;
 }
 
@@ -506,12 +524,14 @@ appliance_get_kernel (enum appliance_kind kind, bool force,
   if (cache_check_root (root) == -1)
     goto out;
 
-  fnv_str (&f, "guestdrv-appliance-1");
+  fnv_str (&f, "guestdrv-appliance-2");   /* 2: trimmed initrd */
   fnv_str (&f, kind_name);
   for (size_t i = 0; packages[i]; i++)
     fnv_str (&f, packages[i]);
   fnv_add (&f, appliance_init_sh, appliance_init_sh_len);
+  fnv_add (&f, appliance_init_bin, appliance_init_bin_len);
   fnv_add (&f, appliance_relay_bin, appliance_relay_bin_len);
+  fnv_add (&f, appliance_udevadm_bin, appliance_udevadm_bin_len);
   fnv_str (&f, supermin_v);
   fnv_str (&f, kernel);
   fnv_str (&f, modules ? modules : "");
@@ -564,6 +584,21 @@ appliance_get_kernel (enum appliance_kind kind, bool force,
     gd_set_error_errno ("malloc");
     appliance_files_free (files);
     goto out;
+  }
+  /* qemu boots the ELF inside the bzImage through its PVH entry;
+   * GUESTDRV_PVH=0 keeps the bzImage (for comparisons).
+   */
+  if (kind == APPLIANCE_QEMU && !(getenv ("GUESTDRV_PVH") &&
+                                  strcmp (getenv ("GUESTDRV_PVH"), "0") == 0)) {
+    char *elf;
+    if (vmlinux_get (files->kernel, dir, &elf) == -1) {
+      appliance_files_free (files);
+      goto out;
+    }
+    if (elf) {
+      free (files->kernel);
+      files->kernel = elf;
+    }
   }
   if (info) {
     info->dir = strdup (dir);

@@ -46,5 +46,11 @@ extern const unsigned char appliance_init_sh[];
 extern const unsigned appliance_init_sh_len;
 extern const unsigned char appliance_relay_bin[];
 extern const unsigned appliance_relay_bin_len;
+/* The C /init (appliance/init.c); init.sh goes beside it as /init.sh. */
+extern const unsigned char appliance_init_bin[];
+extern const unsigned appliance_init_bin_len;
+/* The udevadm shim (appliance/udevadm-shim.c, /usr/sbin/udevadm). */
+extern const unsigned char appliance_udevadm_bin[];
+extern const unsigned appliance_udevadm_bin_len;
 
 #endif

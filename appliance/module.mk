@@ -1,5 +1,7 @@
 LIB_SRCS += appliance/appliance.c
 LIB_SRCS += appliance/cache-safety.c
+LIB_SRCS += appliance/vmlinux.c
+LIB_SRCS += appliance/initrd.c
 LIB_SRCS += appliance/kernel.c
 LIB_SRCS += appliance/init-embed.c
 LIB_SRCS += appliance/relay-embed.c
@@ -25,3 +27,24 @@ appliance/init-embed.c: appliance/init.sh
 # /usr/bin/guestdrv-relay.
 appliance/relay-embed.c: channel/guestdrv-relay
 	$(call E,GEN,$@)$(call EMBED,appliance_relay_bin,$<)
+
+# The appliance's udevadm shim (appliance/udevadm-shim.c), installed as
+# /usr/sbin/udevadm: "settle" is free when no udevd runs.  A guest
+# program like the relay: plain libc, stripped, embedded.
+LIB_SRCS += appliance/udevadm-embed.c
+GEN_SRCS += appliance/udevadm-embed.c
+TOOLS += appliance/guestdrv-udevadm
+appliance/guestdrv-udevadm: appliance/udevadm-shim.c
+	$(call E,LINK,$@)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -s -o $@ $<
+appliance/udevadm-embed.c: appliance/guestdrv-udevadm
+	$(call E,GEN,$@)$(call EMBED,appliance_udevadm_bin,$<)
+
+# The appliance's /init (appliance/init.c); init.sh stays beside it as
+# /init.sh, run instead with guestdrv.init=sh on the kernel command line.
+LIB_SRCS += appliance/init-bin-embed.c
+GEN_SRCS += appliance/init-bin-embed.c
+TOOLS += appliance/guestdrv-init
+appliance/guestdrv-init: appliance/init.c
+	$(call E,LINK,$@)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -s -o $@ $<
+appliance/init-bin-embed.c: appliance/guestdrv-init
+	$(call E,GEN,$@)$(call EMBED,appliance_init_bin,$<)

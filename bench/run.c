@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "run.h"
+#include "startup-ref.h"
 #include "../appliance/appliance.h"
 #include "../cli/cli.h"
 #include "../common/clock.h"
@@ -70,7 +71,12 @@ struct group {
   /* Per-run figures (all runs, warm-up first), for medians. */
   double *launch, *shutdown, *channel, *disk;  /* self */
   double *plaunch, *pshutdown;          /* peer */
+  /* startup: the whole-process rows (startup-ref.h), NULL if not run. */
+  struct bench_case *ref[STARTUP_REF_NTOOLS];
 };
+
+/* The qemu appliance's kernel version, for the bare-boot reference. */
+static char *qemu_kernel_version;
 
 static void
 on_signal (int sig)
@@ -354,6 +360,16 @@ record (struct bench_results *r, struct cost_model *m,
   return 0;
 }
 
+/* Whether a whole-process row of G is still running. */
+static int
+refs_ok (const struct group *g)
+{
+  for (size_t t = 0; t < STARTUP_REF_NTOOLS; t++)
+    if (g->ref[t] && g->ref[t]->status == BENCH_OK)
+      return 1;
+  return 0;
+}
+
 static int
 run_group (struct bench_results *r, struct cost_model *m,
            struct bench_progress *pg, const struct options *o,
@@ -386,7 +402,8 @@ run_group (struct bench_results *r, struct cost_model *m,
     gd_set_error_errno ("calloc");
     return -1;
   }
-  for (i = 0; i < o->runs && (self_ok || peer_ok) && !bench_interrupted;
+  for (i = 0; i < o->runs && (self_ok || peer_ok || refs_ok (g)) &&
+         !bench_interrupted;
        i++) {
     struct bench_sample smp;
     int rc;
@@ -413,6 +430,17 @@ run_group (struct bench_results *r, struct cost_model *m,
       }
       else
         peer_ok = 0;
+    }
+    for (size_t t = 0; t < STARTUP_REF_NTOOLS && !bench_interrupted; t++) {
+      struct bench_key kr = ks;
+      if (g->ref[t] == NULL || g->ref[t]->status != BENCH_OK)
+        continue;
+      kr.tool = startup_ref_tools[t];
+      memset (&smp, 0, sizeof smp);
+      rc = startup_ref_run (kr.tool, &run, qemu_kernel_version
+                            ? qemu_kernel_version : "", &smp.seconds);
+      smp.wall_s = smp.seconds;
+      record (r, m, &kr, g->ref[t], rc, &smp, i + 1);
     }
   }
   finish_group (g, o->warmup);
@@ -619,13 +647,18 @@ prepare_appliances (const struct options *o)
     need[strcmp (o->backends[i], "uml") == 0] = 1;
   for (i = 0; i < 2; i++) {
     struct appliance_files f = { 0 };
+    struct appliance_info info = { 0 };
 
     if (!need[i])
       continue;
     if (appliance_get (i ? APPLIANCE_UML : APPLIANCE_QEMU, false, &f,
-                       NULL) == -1)
+                       &info) == -1)
       return -1;
+    if (i == 0 && !qemu_kernel_version)
+      qemu_kernel_version = info.kernel_version ? strdup (info.kernel_version)
+                                                : NULL;
     appliance_files_free (&f);
+    appliance_info_free (&info);
   }
   return 0;
 }
@@ -647,6 +680,9 @@ write_notes (FILE *fp, const struct options *o, int peer_used)
           1 + BENCH_API_ROUNDS * BENCH_API_CALLS_PER_ROUND);
   if (peer_used)
     fprintf (fp, "%s.\n", peer_method_note);
+  for (size_t i = 0; i < o->nscenarios; i++)
+    if (strcmp (o->scenarios[i], "startup") == 0)
+      fprintf (fp, "%s.\n", startup_ref_note);
   fprintf (fp, "host side (guestdrv rows): channel MB/s = host->guest "
            "channel bytes / timed seconds; disk MB/s = bytes the hypervisor "
            "wrote to the image (the disk layer's LD_PRELOAD counter) during "
@@ -654,7 +690,8 @@ write_notes (FILE *fp, const struct options *o, int peer_used)
 }
 
 static int
-append_notes (const char *outdir, const struct options *o, int peer_used)
+append_notes (const struct bench_results *r, const char *outdir,
+              const struct options *o, int peer_used)
 {
   char path[4096];
   FILE *fp;
@@ -665,6 +702,7 @@ append_notes (const char *outdir, const struct options *o, int peer_used)
     gd_set_error_errno ("%s", path);
     return -1;
   }
+  startup_ref_write_ratios (r, fp);
   fputc ('\n', fp);
   write_notes (fp, o, peer_used);
   return fclose (fp) == 0 ? 0 : -1;
@@ -783,6 +821,17 @@ bench_main (int argc, char **argv)
         if ((g->self = results_add_case (r, &key)) == NULL)
           goto out_err;
         keys[nk++] = key;
+        /* startup: the whole-process rows, once per backend. */
+        if (strcmp (g->scenario, "startup") == 0 && j == 0)
+          for (size_t t = 0; t < STARTUP_REF_NTOOLS; t++) {
+            struct bench_key kr = key;
+            if (strcmp (startup_ref_tools[t], STARTUP_REF_PEER) == 0 &&
+                (!o.peer || strcmp (g->backend, "uml") == 0))
+              continue;
+            kr.tool = startup_ref_tools[t];
+            if ((g->ref[t] = results_add_case (r, &kr)) == NULL)
+              goto out_err;
+          }
         if (!o.peer)
           continue;
         key.tool = BENCH_TOOL_PEER;
@@ -862,9 +911,10 @@ bench_main (int argc, char **argv)
   results_write_table (r, stdout, RESULTS_TABLE_RANGE);
   printf ("\n");
   results_write_decomposition (r, stdout);
+  startup_ref_write_ratios (r, stdout);
   fflush (stdout);
   if (results_write_all (r, o.out) == -1 ||
-      append_notes (o.out, &o, peer_used) == -1) {
+      append_notes (r, o.out, &o, peer_used) == -1) {
     fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
     goto out;
   }
@@ -899,5 +949,7 @@ bench_main (int argc, char **argv)
   free (o.scenarios);
   free (o.backends);
   free (o.caches);
+  free (qemu_kernel_version);
+  qemu_kernel_version = NULL;
   return rc;
 }

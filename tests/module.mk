@@ -47,3 +47,7 @@ tests/unit/test-cli-args: tests/unit/test-cli-args.c cli/parse.c cli/print.c lib
 UNIT_TESTS += tests/unit/test-kernel-check
 tests/unit/test-kernel-check: tests/unit/test-kernel-check.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+# appliance/ unit tests (owner: appliance)
+UNIT_TESTS += tests/unit/test-appliance-vmlinux
+tests/unit/test-appliance-vmlinux: tests/unit/test-appliance-vmlinux.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)

@@ -26,6 +26,16 @@ esac
 root=$(echo "$GUESTDRV_CACHE"/qemu-*/root)
 [ -f "$GUESTDRV_CACHE"/qemu-*/complete ] || fail "no completion stamp"
 
+# qemu booted the ELF extracted from the bzImage (PVH entry), once: its
+# PVH note (Xen type 0x12, PHYS32_ENTRY) is checked with readelf.
+vmlinux=$(echo "$GUESTDRV_CACHE"/qemu-*/vmlinux)
+[ -f "$vmlinux" ] || fail "no vmlinux extracted in the cache"
+grep -q -- "-kernel $vmlinux " "$work/log1" || fail "qemu was not given $vmlinux"
+[ "$(cat "$work/log1" "$work/log2" | grep -c "appliance: extracted .*/vmlinux (PVH entry)")" = 1 ] || fail "vmlinux not extracted exactly once"
+if command -v readelf >/dev/null; then
+  readelf -n "$vmlinux" | grep -q "Xen .*0x00000012" || fail "$vmlinux has no PVH note"
+fi
+
 # A run does not touch the root image.
 before=$(stat -c '%s %Y %Z' "$root"); sum=$(md5sum < "$root")
 "$GUESTDRV" --backend tcg -a "$work/a.img" -- mkfs ext2 /dev/sda : mount /dev/sda / : touch /x : sync

@@ -3,7 +3,8 @@
 # 8 MiB payload, 2 runs, on tcg and uml (1 MiB: its serial line takes
 # about 0.5 MB/s host to guest).
 # results.csv and results.json must parse, every figure be positive, and
-# MB/s x median seconds give back the payload bytes.
+# MB/s x median seconds give back the payload bytes.  startup also has
+# the whole-process rows (guestdrv-process, bare-boot) and their ratios.
 source "$(dirname "$0")/lib.sh"
 require_qemu
 command -v python3 >/dev/null || skip "python3 not installed (make deps)"
@@ -17,6 +18,10 @@ timeout 900 "$GUESTDRV" bench --scenario startup,upload-no-write --size tcg=8M,u
   --out "$work/out" > "$work/bench.log" 2>&1 ||
   { cat "$work/bench.log"; fail "guestdrv bench failed"; }
 cat "$work/bench.log"
+for b in ${backends//,/ }; do
+  grep -Eq "^startup \($b\), whole process, medians: guestdrv [0-9.]+ s, bare boot [0-9.]+ s; guestdrv/bare boot [0-9.]+x" "$work/bench.log" ||
+    fail "no whole-process ratio line for $b"
+done
 
 for f in results.txt results.csv results.json; do
   [ -s "$work/out/$f" ] || fail "$f missing"
@@ -31,8 +36,15 @@ payloads = {"tcg": 8 * 1024 * 1024, "uml": 1024 * 1024}
 
 def check(rows, where):
     seen = set()
+    tools = {}
     for r in rows:
         key = (r["scenario"], r["backend"])
+        tools.setdefault(key, set()).add(r["tool"])
+        if r["tool"] in ("guestdrv-process", "bare-boot"):
+            assert r["scenario"] == "startup", (where, r)
+            assert r["status"] == "ok", (where, key, r["status"], r["reason"])
+            assert 0 < r["min"] <= r["median"] <= r["max"], (where, r)
+            continue
         seen.add(key)
         assert r["tool"] == "guestdrv", (where, r)
         assert r["status"] == "ok", (where, key, r["status"], r["reason"])
@@ -53,6 +65,9 @@ def check(rows, where):
             assert r["launch_s"] > 0 and r["shutdown_s"] > 0
             assert abs(r["launch_s"] + r["shutdown_s"] - med) < 0.5 * med
     assert seen == want, (where, seen, want)
+    for b in backends:
+        assert tools[("startup", b)] == {"guestdrv", "guestdrv-process",
+                                         "bare-boot"}, (where, tools)
 
 rows = []
 with open(out + "/results.csv", newline="") as f:

@@ -1,0 +1,316 @@
+/* The startup scenario's whole-process rows (see startup-ref.h): what a
+ * user waits for, and the physical limit beside it.
+ *
+ *   guestdrv-process    guestdrv --backend B -a IMAGE -- ping-daemon
+ *   libguestfs-process  guestfish -a IMAGE run : ping-daemon (direct
+ *                       backend, force_tcg on tcg); not on uml
+ *   bare-boot           the same kernel and hypervisor booted bare to its
+ *                       panic (root=/dev/nonexist): qemu with the bzImage
+ *                       and its default firmware, or linux.uml
+ *
+ * Each is one child process timed from fork to exit, in its own process
+ * group (killed on Ctrl-C or after REF_TIMEOUT_S).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "startup-ref.h"
+#include "../common/clock.h"
+#include "../common/error.h"
+
+#define REF_TIMEOUT_S 600
+#define REF_OUTPUT_MAX (64 * 1024)      /* the tail is kept */
+
+const char *const startup_ref_tools[STARTUP_REF_NTOOLS] = {
+  STARTUP_REF_SELF, STARTUP_REF_PEER, STARTUP_REF_BARE,
+};
+
+const char *const startup_ref_note =
+  "startup whole-process rows: guestdrv-process = `guestdrv --backend B "
+  "-a IMAGE -- ping-daemon`, libguestfs-process = `guestfish -a IMAGE "
+  "run : ping-daemon` (direct backend, force_tcg on tcg), bare-boot = "
+  "the same kernel booted bare to its panic (qemu: `-machine accel=B -m "
+  "512 -nodefaults -nographic -serial stdio -kernel /boot/vmlinuz-V "
+  "-append 'console=ttyS0 panic=-1 root=/dev/nonexist' -no-reboot`, "
+  "default firmware; uml: `linux.uml mem=256M root=/dev/nonexist "
+  "panic=-1 con=null con0=fd:0,fd:1`, plus uml_dir= in the scratch dir); each timed from fork to exit, "
+  "interleaved with the other rows run by run";
+
+/* Run ARGV with ENV_ADD set, stdin on /dev/null, stdout+stderr captured
+ * into *OUT (malloc'd tail).  *SECONDS gets fork-to-exit time, *STATUS
+ * the wait status.  0, or -1 (error set: could not start, interrupted,
+ * timed out).
+ */
+static int
+ref_spawn (char *const argv[], char *const env_add[], char **out,
+           double *seconds, int *status)
+{
+  char *buf = malloc (REF_OUTPUT_MAX + 1);
+  size_t len = 0;
+  uint64_t t0 = gd_now_ns (), deadline = t0 + REF_TIMEOUT_S * 1000000000ULL;
+  int pfd[2], killed = 0;
+  pid_t pid;
+
+  *out = NULL;
+  if (buf == NULL || pipe2 (pfd, O_CLOEXEC) == -1) {
+    gd_set_error_errno ("%s: pipe", argv[0]);
+    free (buf);
+    return -1;
+  }
+  pid = fork ();
+  if (pid == -1) {
+    gd_set_error_errno ("%s: fork", argv[0]);
+    close (pfd[0]);
+    close (pfd[1]);
+    free (buf);
+    return -1;
+  }
+  if (pid == 0) {
+    int nullfd = open ("/dev/null", O_RDONLY);
+
+    setpgid (0, 0);
+    prctl (PR_SET_PDEATHSIG, SIGKILL);
+    signal (SIGINT, SIG_DFL);
+    signal (SIGTERM, SIG_DFL);
+    signal (SIGHUP, SIG_DFL);
+    signal (SIGPIPE, SIG_DFL);
+    if (nullfd >= 0)
+      dup2 (nullfd, 0);
+    dup2 (pfd[1], 1);
+    dup2 (pfd[1], 2);
+    for (size_t i = 0; env_add && env_add[i]; i++)
+      putenv (env_add[i]);
+    execvp (argv[0], argv);
+    fprintf (stderr, "%s: %m\n", argv[0]);
+    _exit (127);
+  }
+  setpgid (pid, pid);
+  bench_peer_pgid = pid;
+  close (pfd[1]);
+  for (;;) {
+    struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+    char chunk[8192];
+    ssize_t r;
+
+    if (bench_interrupted || gd_now_ns () > deadline) {
+      kill (-pid, SIGKILL);
+      killed = bench_interrupted ? 1 : 2;
+      break;
+    }
+    if (poll (&p, 1, 200) <= 0)
+      continue;
+    r = read (pfd[0], chunk, sizeof chunk);
+    if (r == -1 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    if (len + r > REF_OUTPUT_MAX) {     /* keep the tail */
+      size_t drop = len + r - REF_OUTPUT_MAX;
+      if (drop > len)
+        drop = len;
+      memmove (buf, buf + drop, len - drop);
+      len -= drop;
+    }
+    memcpy (buf + len, chunk, r);
+    len += r;
+  }
+  close (pfd[0]);
+  while (waitpid (pid, status, 0) == -1 && errno == EINTR)
+    ;
+  *seconds = (gd_now_ns () - t0) / 1e9;
+  kill (-pid, SIGKILL);                 /* the rest of its group */
+  bench_peer_pgid = 0;
+  buf[len] = '\0';
+  *out = buf;
+  if (killed) {
+    if (killed == 1)
+      gd_set_error ("interrupted");
+    else
+      gd_set_error ("%s: timed out after %d s", argv[0], REF_TIMEOUT_S);
+    return -1;
+  }
+  return 0;
+}
+
+/* The last line of OUT, for an error message. */
+static const char *
+last_line (const char *out, int *len)
+{
+  const char *end = out + strlen (out), *p;
+
+  while (end > out && (end[-1] == '\n' || end[-1] == '\r'))
+    end--;
+  p = end;
+  while (p > out && p[-1] != '\n')
+    p--;
+  *len = (int) (end - p);
+  return p;
+}
+
+int
+startup_ref_run (const char *tool, const struct bench_run *run,
+                 const char *kernel_version, double *seconds)
+{
+  char *argv[32], *env[4] = { NULL }, *out = NULL;
+  char accel[64], kernel[512], tmpenv[4200], umldir[4200];
+  const char *fmt;
+  int kvm = strcmp (run->backend, "kvm") == 0;
+  int uml = strcmp (run->backend, "uml") == 0;
+  int bare = strcmp (tool, STARTUP_REF_BARE) == 0;
+  int n = 0, status = 0, r = -1, len;
+
+  *seconds = -1;
+  if (!bare && workdir_make_image (run->scenario, run->image,
+                                   run->image_size, &fmt) == -1)
+    return -1;
+  if (strcmp (tool, STARTUP_REF_SELF) == 0) {
+    argv[n++] = (char *) "/proc/self/exe";
+    argv[n++] = (char *) "--backend";
+    argv[n++] = (char *) run->backend;
+    argv[n++] = (char *) "--format";
+    argv[n++] = (char *) fmt;
+    argv[n++] = (char *) "-a";
+    argv[n++] = (char *) run->image;
+    argv[n++] = (char *) "--";
+    argv[n++] = (char *) "ping-daemon";
+  }
+  else if (strcmp (tool, STARTUP_REF_PEER) == 0) {
+    static char be[] = "LIBGUESTFS_BACKEND=direct";
+    static char tcg[] = "LIBGUESTFS_BACKEND_SETTINGS=force_tcg";
+    static char cachedir[] = "LIBGUESTFS_CACHEDIR=/var/tmp";
+    int e = 0;
+
+    env[e++] = be;
+    if (!kvm)
+      env[e++] = tcg;
+    if (getenv ("LIBGUESTFS_CACHEDIR") == NULL)
+      env[e++] = cachedir;
+    argv[n++] = (char *) "guestfish";
+    argv[n++] = (char *) (strcmp (fmt, "raw") == 0 ? "--format=raw"
+                          : "--format=qcow2");
+    argv[n++] = (char *) "-a";
+    argv[n++] = (char *) run->image;
+    argv[n++] = (char *) "run";
+    argv[n++] = (char *) ":";
+    argv[n++] = (char *) "ping-daemon";
+  }
+  else if (uml) {
+    argv[n++] = (char *) "/usr/bin/linux.uml";
+    argv[n++] = (char *) "mem=256M";
+    argv[n++] = (char *) "root=/dev/nonexist";
+    argv[n++] = (char *) "panic=-1";
+    argv[n++] = (char *) "con=null";
+    argv[n++] = (char *) "con0=fd:0,fd:1";
+    /* A panicking UML leaves its umid directory behind (default under
+     * ~/.uml): keep it in the bench's scratch dir, removed at the end.
+     */
+    snprintf (umldir, sizeof umldir, "uml_dir=%s", run->tmpdir);
+    argv[n++] = umldir;
+    snprintf (tmpenv, sizeof tmpenv, "TMPDIR=%s", run->tmpdir);
+    env[0] = tmpenv;
+  }
+  else {
+    snprintf (accel, sizeof accel, "accel=%s", kvm ? "kvm" : "tcg");
+    snprintf (kernel, sizeof kernel, "/boot/vmlinuz-%s", kernel_version);
+    /* The qemu guestdrv runs (launcher: $GUESTDRV_QEMU or the default). */
+    argv[n++] = (char *) (getenv ("GUESTDRV_QEMU") && *getenv ("GUESTDRV_QEMU")
+                          ? getenv ("GUESTDRV_QEMU") : "qemu-system-x86_64");
+    argv[n++] = (char *) "-machine";
+    argv[n++] = accel;
+    argv[n++] = (char *) "-m";
+    argv[n++] = (char *) "512";
+    argv[n++] = (char *) "-nodefaults";
+    argv[n++] = (char *) "-nographic";
+    argv[n++] = (char *) "-serial";
+    argv[n++] = (char *) "stdio";
+    argv[n++] = (char *) "-kernel";
+    argv[n++] = kernel;
+    argv[n++] = (char *) "-append";
+    argv[n++] = (char *) "console=ttyS0 panic=-1 root=/dev/nonexist";
+    argv[n++] = (char *) "-no-reboot";
+  }
+  argv[n] = NULL;
+
+  if (ref_spawn (argv, env, &out, seconds, &status) == -1)
+    goto out;
+  if (bare) {
+    /* The reference ends at the kernel's panic (qemu exits, UML aborts);
+     * anything else did not measure a boot.
+     */
+    if (strstr (out, "Kernel panic") == NULL) {
+      const char *l = last_line (out, &len);
+      gd_set_error ("%s: no kernel panic in its output (status 0x%x): %.*s",
+                    argv[0], status, len, l);
+      goto out;
+    }
+  }
+  else if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
+    const char *l = last_line (out, &len);
+    gd_set_error ("%s: failed (status 0x%x): %.*s", tool, status, len, l);
+    goto out;
+  }
+  r = 0;
+ out:
+  if (r == -1)
+    *seconds = -1;
+  if (!bare)
+    unlink (run->image);
+  free (out);
+  return r;
+}
+
+/* Median of case C, or -1. */
+static double
+ref_median (const struct bench_results *r, const struct bench_case *c)
+{
+  struct stats_summary s;
+
+  if (c == NULL || c->status != BENCH_OK ||
+      results_case_summary (r, c, &s) == -1)
+    return -1;
+  return s.median;
+}
+
+int
+startup_ref_write_ratios (const struct bench_results *r, FILE *fp)
+{
+  for (size_t i = 0; i < r->ncases; i++) {
+    const struct bench_case *c = r->cases[i];
+    double self, peer, bare;
+
+    if (strcmp (c->scenario, "startup") != 0 ||
+        strcmp (c->tool, STARTUP_REF_SELF) != 0)
+      continue;
+    self = ref_median (r, c);
+    peer = ref_median (r, results_find_case (r, c->scenario, c->backend,
+                                             c->cache, STARTUP_REF_PEER));
+    bare = ref_median (r, results_find_case (r, c->scenario, c->backend,
+                                             c->cache, STARTUP_REF_BARE));
+    fprintf (fp, "startup (%s), whole process, medians:", c->backend);
+    if (self < 0) {
+      fprintf (fp, " guestdrv: no result\n");
+      continue;
+    }
+    fprintf (fp, " guestdrv %.2f s", self);
+    if (peer > 0)
+      fprintf (fp, ", libguestfs %.2f s", peer);
+    if (bare > 0)
+      fprintf (fp, ", bare boot %.2f s", bare);
+    if (peer > 0)
+      fprintf (fp, "; guestdrv/libguestfs %.2fx (target <= 0.35x)",
+               self / peer);
+    if (bare > 0)
+      fprintf (fp, "; guestdrv/bare boot %.2fx (target <= %.2fx)",
+               self / bare, strcmp (c->backend, "uml") == 0 ? 1.25 : 1.0);
+    fputc ('\n', fp);
+  }
+  return ferror (fp) ? -1 : 0;
+}
