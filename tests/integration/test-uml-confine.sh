@@ -23,14 +23,18 @@ done
 [ $found = 1 ] || { kill -9 $pid; fail "no confined UML within 60 s"; }
 sleep 2                           # UML opens its disks while it boots
 for p in $(pgrep -f "$TMPDIR"); do
-  {
+  # UML's helper processes come and go: keep only a complete reading.
+  block=$(
     echo "proc $p"
     for n in net pid user mnt ipc; do echo "$n $(readlink /proc/$p/ns/$n)"; done
     grep -E "^(NSpid|NoNewPrivs):" /proc/$p/status
     grep "Max core file size" /proc/$p/limits
     echo "uidmap $(tr -s ' ' < /proc/$p/uid_map | sed 's/^ //')"
     nsenter -t $p -n ip -o link 2>/dev/null | sed 's/^/link /'
-  } >> "$work/ns.txt" 2>/dev/null || true
+  ) 2>/dev/null || true
+  if [ -e /proc/$p ] && ! grep -qE "^(net|pid|user|mnt|ipc|uidmap) ?$" <<< "$block"; then
+    echo "$block" >> "$work/ns.txt"
+  fi
 done
 kill -9 $pid
 wait $pid 2>/dev/null || true
