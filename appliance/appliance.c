@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "appliance.h"
+#include "cache-safety.h"
 #include "initrd.h"
 #include "vmlinux.h"
 #include "kernel.h"
@@ -213,9 +214,8 @@ lock_cache (const char *root)
 
   if (asprintf (&path, "%s/lock", root) == -1)
     return -1;
-  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  fd = cache_open_lock (path);
   if (fd == -1) {
-    gd_set_error_errno ("%s", path);
     free (path);
     return -1;
   }
@@ -396,10 +396,17 @@ build (enum appliance_kind kind, const char *root, const char *final,
   snprintf (path, sizeof path, "%s/complete", out_dir);
   if (write_file (path, version, strlen (version), 0644) == -1)
     goto out;
+  /* On disk before it is visible: a crash after the rename must not
+   * publish an appliance with empty or partial files.
+   */
+  if (cache_sync_tree (out_dir) == -1)
+    goto out;
   if (rename (out_dir, final) == -1) {
     gd_set_error_errno ("rename %s %s", out_dir, final);
     goto out;
   }
+  if (cache_sync_dir (root) == -1)
+    goto out;
   r = 0;
  out:
   {
@@ -440,6 +447,10 @@ prune_old (const char *root, const char *prefix, const char *keep)
         strcmp (e->d_name, keep) == 0)
       continue;
     snprintf (path, sizeof path, "%s/%s", root, e->d_name);
+    if (cache_in_use (path)) {
+      gd_debug ("appliance", "keeping old appliance %s: a run uses it", path);
+      continue;
+    }
     const char *rm[] = { "rm", "-rf", path, NULL };
     gd_debug ("appliance", "removing old appliance %s", path);
     gd_run ((char *const *) rm, NULL, 60000, NULL);
@@ -510,6 +521,8 @@ appliance_get_kernel (enum appliance_kind kind, bool force,
     gd_set_error_errno ("mkdir %s", root);
     goto out;
   }
+  if (cache_check_root (root) == -1)
+    goto out;
 
   fnv_str (&f, "guestdrv-appliance-2");   /* 2: trimmed initrd */
   fnv_str (&f, kind_name);
@@ -539,6 +552,12 @@ appliance_get_kernel (enum appliance_kind kind, bool force,
   if (force || access (path, R_OK) == -1) {
     if (access (dir, F_OK) == 0) {
       const char *rm[] = { "rm", "-rf", dir, NULL };
+      if (cache_in_use (dir)) {
+        errno = EBUSY;
+        gd_set_error ("%s: cannot rebuild the appliance while another run "
+                      "uses it", dir);
+        goto out;
+      }
       gd_run ((char *const *) rm, NULL, 60000, NULL);
     }
     gd_debug ("appliance", "building %s appliance in %s", kind_name, dir);
@@ -553,6 +572,11 @@ appliance_get_kernel (enum appliance_kind kind, bool force,
   }
   else
     gd_debug ("appliance", "using cached %s appliance %s", kind_name, dir);
+  /* Taken before the cache lock is released, so no pruner can get in
+   * between.
+   */
+  if (cache_hold (dir) == -1)
+    goto out;
 
   if (asprintf (&files->kernel, "%s/kernel", dir) == -1 ||
       asprintf (&files->initrd, "%s/initrd", dir) == -1 ||

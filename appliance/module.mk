@@ -1,4 +1,5 @@
 LIB_SRCS += appliance/appliance.c
+LIB_SRCS += appliance/cache-safety.c
 LIB_SRCS += appliance/vmlinux.c
 LIB_SRCS += appliance/initrd.c
 LIB_SRCS += appliance/kernel.c

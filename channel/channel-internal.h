@@ -26,6 +26,7 @@ struct channel {
   bool eof;                     /* read() returned 0: report on the next read */
   int watch_fd;                 /* not owned, -1 if none */
   int timeout_ms;               /* idle timeout, < 0 = none */
+  uint64_t deadline_ns;         /* absolute (gd_now_ns), 0 = none */
   size_t rpos, rlen;            /* unread bytes are rbuf[rpos .. rlen) */
   int ack_fd;                   /* acknowledged window, -1 if none */
   size_t win_unit, win_bytes;

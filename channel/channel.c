@@ -86,6 +86,12 @@ channel_set_timeout (struct channel *ch, int idle_timeout_ms)
   ch->timeout_ms = idle_timeout_ms;
 }
 
+void
+channel_set_deadline (struct channel *ch, uint64_t deadline_ns)
+{
+  ch->deadline_ns = deadline_ns;
+}
+
 int
 channel_get_timeout (const struct channel *ch)
 {
@@ -101,6 +107,7 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
 {
   int remaining = -1;
   uint64_t t0 = 0;
+  bool by_deadline = false;
   int r;
 
   if (ch->timeout_ms >= 0) {
@@ -113,6 +120,22 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
     if (elapsed_ms >= (uint64_t) ch->timeout_ms)
       goto timeout;
     remaining = ch->timeout_ms - (int) elapsed_ms;
+  }
+  if (ch->deadline_ns) {
+    uint64_t now = gd_now_ns ();
+    uint64_t left_ms;
+
+    if (now >= ch->deadline_ns) {
+      errno = ETIMEDOUT;
+      gd_set_error ("%s: %s: the call's deadline has passed (--call-timeout)",
+                    ch->name, what);
+      return -1;
+    }
+    left_ms = (ch->deadline_ns - now + 999999) / 1000000;
+    if (remaining < 0 || left_ms < (uint64_t) remaining) {
+      remaining = (int) (left_ms < INT32_MAX ? left_ms : INT32_MAX);
+      by_deadline = true;
+    }
   }
 
   if (trace_on (TL_CHANNEL))
@@ -132,6 +155,14 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
 
  timeout:
   errno = ETIMEDOUT;
+  /* poll's clock and ours may differ by a tick: trust which limit the
+   * wait was given.
+   */
+  if (by_deadline || (ch->deadline_ns && gd_now_ns () >= ch->deadline_ns)) {
+    gd_set_error ("%s: %s: the call's deadline has passed (--call-timeout)",
+                  ch->name, what);
+    return -1;
+  }
   gd_set_error ("%s: %s: no progress for %d ms (idle timeout); "
                 "the appliance may be hung",
                 ch->name, what, ch->timeout_ms);

@@ -79,6 +79,11 @@ int channel_set_window (struct channel *ch, int ack_fd, size_t unit,
 /* Common operations (channel.c). */
 void channel_set_watch_fd (struct channel *ch, int watch_fd); /* not owned */
 void channel_set_timeout (struct channel *ch, int idle_timeout_ms);
+/* An absolute end for every wait (a gd_now_ns() value, 0 = none), on top
+ * of the idle timeout: the protocol layer sets one per call.  A wait
+ * that reaches it fails with ETIMEDOUT.
+ */
+void channel_set_deadline (struct channel *ch, uint64_t deadline_ns);
 int channel_get_timeout (const struct channel *ch);
 
 /* Read exactly N bytes.  Returns 0, or -1 with the error set: EOF is

@@ -143,6 +143,6 @@ cli_run_command (struct cli *c, int argc, char **argv)
     return -1;
   }
   if (r == -1)
-    fprintf (stderr, "%s: error: %s: %s\n", c->progname, argv[0], gd_get_error ());
+    fprintf (stderr, "%s: error: %s: %s\n", c->progname, argv[0], gd_get_error_printable ());
   return r;
 }

@@ -64,6 +64,7 @@ usage (FILE *f, const char *prog)
 "      --scan LIST          opt-in start-up scans: udev,lvm,md\n"
 "      --timeout SECS       longest wait for the daemon during a command (600)\n"
 "      --launch-timeout S   longest wait for the appliance to start (120)\n"
+"      --call-timeout S     longest any one command may take (3600)\n"
 "      --trace FILE         write a Trace Event Format timeline\n"
 "      --record FILE        write the channel's bytes both ways (GFSCAP1)\n"
 "      --trace-layers LIST  launcher,kernel,init,daemon,channel,protocol,disk\n"
@@ -118,7 +119,7 @@ build_appliance_main (int argc, char **argv)
 
 enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
-  OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
+  OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_CALL_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
   OPT_UML_CHANNEL,
   OPT_UML_DISK,
   OPT_UML_WINDOW, OPT_MODULES, OPT_GDB, OPT_RW, OPT_MEMSIZE, OPT_RECORD,
@@ -143,6 +144,7 @@ static const struct option long_options[] = {
   { "scan", required_argument, NULL, OPT_SCAN },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
   { "launch-timeout", required_argument, NULL, OPT_LAUNCH_TIMEOUT },
+  { "call-timeout", required_argument, NULL, OPT_CALL_TIMEOUT },
   { "trace", required_argument, NULL, OPT_TRACE },
   { "record", required_argument, NULL, OPT_RECORD },
   { "trace-layers", required_argument, NULL, OPT_TRACE_LAYERS },
@@ -211,7 +213,7 @@ main (int argc, char **argv)
 
   c.s = session_new ();
   if (!c.s) {
-    fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+    fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
     return 1;
   }
   while ((opt = getopt_long (argc, argv, "+a:f:m:N:vxVh", long_options, NULL)) != -1) {
@@ -317,6 +319,13 @@ main (int argc, char **argv)
       if (parse_seconds ("--launch-timeout", optarg, &launch_ms) == -1)
         goto fail;
       break;
+    case OPT_CALL_TIMEOUT: {
+      int call_ms;
+      if (parse_seconds ("--call-timeout", optarg, &call_ms) == -1)
+        goto fail;
+      session_set_call_timeout (c.s, call_ms);
+      break;
+    }
     case OPT_TRACE: trace_file = optarg; break;
     case OPT_RECORD:
       if (channel_record_fp) {
@@ -383,11 +392,11 @@ main (int argc, char **argv)
     r = cli_run_script (&c, stdin, "stdin");
 
   if (session_is_launched (c.s) && session_shutdown (c.s) == -1 && r == 0) {
-    fprintf (stderr, "guestdrv: error: shutdown: %s\n", gd_get_error ());
+    fprintf (stderr, "guestdrv: error: shutdown: %s\n", gd_get_error_printable ());
     r = -1;
   }
   if (trace_file && trace_write (trace_file) == -1) {
-    fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+    fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
     r = -1;
   }
   session_free (c.s);
@@ -404,7 +413,7 @@ main (int argc, char **argv)
   return r == 0 ? 0 : 1;
 
  fail_msg:
-  fprintf (stderr, "guestdrv: %s\n", gd_get_error ());
+  fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
  fail:
   session_free (c.s);
   cli_cmdline_free ();

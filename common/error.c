@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "guest-text.h"
 
 static __thread char err_msg[4096];
 static __thread int err_errno;
@@ -56,6 +57,17 @@ const char *
 gd_get_error (void)
 {
   return err_msg[0] ? err_msg : "unknown error";
+}
+
+const char *
+gd_get_error_printable (void)
+{
+  /* Every byte may need four: \xNN. */
+  static __thread char safe[sizeof err_msg * 4];
+
+  guest_escape (safe, sizeof safe, gd_get_error (),
+                strlen (gd_get_error ()), true);
+  return safe;
 }
 
 int

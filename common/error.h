@@ -17,6 +17,10 @@ void gd_set_error_errno (const char *fmt, ...)
 void gd_error_prefix (const char *fmt, ...)
   __attribute__((format (printf, 1, 2)));
 const char *gd_get_error (void);
+/* The message with control characters escaped (guest-text.h), for the
+ * terminal: it may quote the daemon or the console.
+ */
+const char *gd_get_error_printable (void);
 int gd_get_errno (void);
 void gd_clear_error (void);
 

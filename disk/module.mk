@@ -2,6 +2,7 @@
 # into the hypervisor), QMP block statistics, guest /sys/block stats.
 LIB_SRCS += disk/disk.c
 LIB_SRCS += disk/qmp.c
+LIB_SRCS += disk/guest-stat.c
 TOOLS    += disk/libguestdrv-iocount.so
 
 disk/libguestdrv-iocount.so: disk/iocount.c disk/iocount-format.h

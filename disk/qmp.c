@@ -167,7 +167,11 @@ static uint64_t
 u64 (const struct json *stats, const char *key)
 {
   double v = json_number (json_get (stats, key), 0);
-  return v > 0 ? (uint64_t) v : 0;
+
+  /* qemu's numbers are untrusted too: no cast of a value out of range
+   * (a NaN fails both tests).
+   */
+  return v > 0 && v < 18446744073709551616.0 ? (uint64_t) v : 0;
 }
 
 int

@@ -96,19 +96,42 @@ group_members (pid_t pgid, pid_t *out, size_t max)
 {
   DIR *d = opendir ("/proc");
   struct dirent *e;
-  size_t n = 0;
+  pid_t all[4096], parent[4096];
+  size_t nall = 0, n = 0;
+  bool grew = true;
 
   if (!d)
     return 0;
-  while ((e = readdir (d)) != NULL && n < max) {
+  /* The hypervisor's group, and every process descended from its
+   * leader: a confined UML runs in a PID namespace under a supervisor
+   * and makes itself the leader of a group of its own.
+   */
+  while ((e = readdir (d)) != NULL && nall < sizeof all / sizeof all[0]) {
     pid_t pid;
     if (!isdigit ((unsigned char) e->d_name[0]))
       continue;
     pid = atoi (e->d_name);
-    if (getpgid (pid) == pgid)
-      out[n++] = pid;
+    all[nall] = pid;
+    parent[nall++] = status_field (pid, "PPid");
   }
   closedir (d);
+  for (size_t i = 0; i < nall && n < max; i++)
+    if (all[i] == pgid || getpgid (all[i]) == pgid)
+      out[n++] = all[i];
+  while (grew) {
+    grew = false;
+    for (size_t i = 0; i < nall && n < max; i++) {
+      bool have = false, child = false;
+      for (size_t j = 0; j < n; j++) {
+        have |= out[j] == all[i];
+        child |= out[j] == parent[i];
+      }
+      if (child && !have) {
+        out[n++] = all[i];
+        grew = true;
+      }
+    }
+  }
   return n;
 }
 

@@ -1,7 +1,7 @@
 # sources of fsync/, one per line
 # guestdrv-lazyfs links only what it uses, so a broken layer elsewhere in
 # libguestdrv.a cannot stop the fsync harness from building.
-FSYNC_MODEL_OBJS := fsync/model.o common/error.o
+FSYNC_MODEL_OBJS := fsync/model.o common/error.o common/guest-text.o
 LAZYFS_OBJS := fsync/lazyfs.o $(FSYNC_MODEL_OBJS) common/debug.o common/clock.o
 
 TOOLS += fsync/guestdrv-lazyfs

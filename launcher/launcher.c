@@ -17,9 +17,12 @@
 
 #include "launcher-internal.h"
 #include "uml-vhost-blk.h"
+#include "confine.h"
+#include "reaper.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/guest-text.h"
 #include "../common/run.h"
 #include "../disk/disk.h"
 #include "../trace/probe.h"
@@ -123,6 +126,7 @@ hv_alloc (enum backend_kind backend, const struct backend_ops *ops)
   hv->listen_fd = -1;
   hv->extra_fd = -1;
   hv->helper_pid = -1;
+  hv->reaper_fd = -1;
   pthread_mutex_init (&hv->lock, NULL);
   return hv;
 }
@@ -190,7 +194,7 @@ console_line (struct hv *hv, char *line, uint64_t now)
       hv->t_life_ns = now;
     pthread_mutex_unlock (&hv->lock);
   }
-  if (sscanf (line, "guestdrv-mark %lf %47s", &up, stage) == 2) {
+  if (guest_parse_mark (line, &up, stage, sizeof stage) == 0) {
     pthread_mutex_lock (&hv->lock);
     if (hv->nmarks < HV_MARKS_MAX) {
       struct hv_mark *m = &hv->marks[hv->nmarks++];
@@ -267,6 +271,7 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
 {
   int cfd[2];
   pid_t pid;
+  unsigned confine_flags;
 
   char **iocount_env = NULL, **merged = NULL;
 
@@ -291,6 +296,10 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
       env_add = merged;
     }
   }
+  confine_flags = confine_default_flags ();
+  /* --gdb attaches to the hypervisor by its pid: no supervisor between. */
+  if (launching && launching->gdb)
+    confine_flags &= ~CONFINE_PIDNS;
   if (pipe2 (cfd, O_CLOEXEC) == -1) {
     gd_set_error_errno ("pipe");
     free (merged);
@@ -327,6 +336,9 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
     }
     for (size_t i = 0; env_add && env_add[i]; i++)
       putenv (env_add[i]);
+    /* qemu confines itself (-sandbox); UML is an ordinary process. */
+    if (hv->backend == BACKEND_UML)
+      confine_child (confine_flags, gd_verbose);
     if (hv->child_setup)
       hv->child_setup ();
     execvp (argv[0], argv);
@@ -335,6 +347,10 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
   }
   setpgid (pid, pid);
   close (cfd[1]);
+  hv->reaper_fd = reaper_start (pid, hv->tmpdir);
+  if (hv->reaper_fd == -1)
+    gd_debug ("launcher", "no reaper (nothing cleans up if guestdrv is "
+              "killed): %s", gd_get_error ());
   free (merged);
   disk_env_free (iocount_env);
   hv->pid = pid;
@@ -412,6 +428,7 @@ hv_free (struct hv *hv)
   if (hv->console_log)
     fclose (hv->console_log);
   remove_tmpdir (hv->tmpdir);
+  reaper_stop (hv->reaper_fd);
   pthread_mutex_destroy (&hv->lock);
   free (hv->cmdline);
   free (hv);

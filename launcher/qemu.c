@@ -118,6 +118,14 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
   err |= args_add (&a, "%s", qemu_binary ());
   err |= args_add (&a, "-name");
   err |= args_add (&a, "guestdrv");
+  /* Confinement (README, "What each backend protects against"): no
+   * config files from the host, and a seccomp filter that denies
+   * obsolete syscalls, set*uid, fork/exec and scheduler/affinity changes
+   * to a qemu that a hostile guest may have taken over.
+   */
+  err |= args_add (&a, "-no-user-config");
+  err |= args_add (&a, "-sandbox");
+  err |= args_add (&a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
   err |= args_add (&a, "-machine");
   err |= args_add (&a, "q35,accel=%s", kvm ? "kvm" : "tcg");
   err |= args_add (&a, "-cpu");

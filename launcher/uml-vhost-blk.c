@@ -9,7 +9,10 @@
  * killed and reaped with the hv (hv_free).  Its output goes to qsd.log in
  * the temp dir, whose last line becomes the error if it fails.  The
  * daemon, not UML, does the images' I/O: it gets the disk layer's
- * counter (LD_PRELOAD) when that is wanted.
+ * counter (LD_PRELOAD) when that is wanted.  It is confined like UML
+ * (confine.c: user, mount, network and IPC namespaces, no new privileges,
+ * rlimits) but without the PID namespace: its process is then the one we
+ * started, which fsync-test's flush accounting follows with its threads.
  *
  * Cache modes, mapped explicitly (file driver cache.direct / cache.no-flush,
  * export writethrough; "guest" = the init's /sys/block/vdX/cache_type):
@@ -32,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "launcher-internal.h"
 #include "uml-vhost-blk.h"
 #include "../common/clock.h"
@@ -157,6 +161,7 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
   struct args a = { 0 };
   char **env = NULL;
   char log[300], why[512];
+  unsigned confine_flags = confine_default_flags () & ~CONFINE_PIDNS;
   uint64_t deadline;
   int logfd, status;
   pid_t pid;
@@ -208,6 +213,7 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
     dup2 (logfd, 2);
     for (size_t i = 0; env && env[i]; i++)
       putenv (env[i]);
+    confine_child (confine_flags, gd_verbose);
     execvp (a.v[0], a.v);
     dprintf (2, "exec %s: %m\n", a.v[0]);
     _exit (127);

@@ -31,6 +31,32 @@ proto_new (struct channel *ch)
 }
 
 void
+proto_set_call_timeout (struct proto *p, int timeout_ms)
+{
+  p->call_timeout_ns = timeout_ms > 0 ? (uint64_t) timeout_ms * 1000000 : 0;
+}
+
+void
+proto_set_fileout_limit (struct proto *p, uint64_t max_bytes)
+{
+  p->fileout_limit = max_bytes;
+}
+
+int
+proto_check_deadline (struct proto *p)
+{
+  if (p->deadline_ns && gd_now_ns () >= p->deadline_ns) {
+    errno = ETIMEDOUT;
+    gd_set_error ("the call did not end within its deadline of %g s "
+                  "(the daemon kept sending progress or data): use "
+                  "--call-timeout to allow more", p->call_timeout_ns / 1e9);
+    proto_fail (p);
+    return -1;
+  }
+  return 0;
+}
+
+void
 proto_free (struct proto *p)
 {
   if (p == NULL)
@@ -71,6 +97,10 @@ proto_begin (struct proto *p)
     return -1;
   }
   p->busy = true;
+  if (p->call_timeout_ns) {
+    p->deadline_ns = gd_now_ns () + p->call_timeout_ns;
+    channel_set_deadline (p->ch, p->deadline_ns);
+  }
   return 0;
 }
 
@@ -78,6 +108,11 @@ void
 proto_end (struct proto *p)
 {
   p->busy = false;
+  p->fileout_limit = 0;
+  if (p->deadline_ns) {
+    p->deadline_ns = 0;
+    channel_set_deadline (p->ch, 0);
+  }
 }
 
 void
@@ -148,6 +183,8 @@ proto_read_word (struct proto *p, unsigned flags, uint32_t *w)
   unsigned char b[4];
 
   for (;;) {
+    if (p->deadline_ns && proto_check_deadline (p) == -1)
+      return -1;
     if (channel_read_full (p->ch, b, sizeof b) == -1)
       goto fail;
     *w = proto_word (b);

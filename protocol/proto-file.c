@@ -302,6 +302,7 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
 {
   static const unsigned char cancel_word[4] = { 0xff, 0xff, 0xee, 0xee };
   uint64_t t0, t_sent, t_reply, decode_ns = 0, chunks = 0, bytes = 0;
+  uint64_t limit, drained = 0;
   struct channel_stats ch0;
   size_t req_bytes = 0, reply_bytes = 0;
   bool user_cancel = false;
@@ -314,6 +315,7 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
                       0, optargs_bitmask, args, r,
                       &serial, &t0, &req_bytes) == -1)
     return -1;
+  limit = p->fileout_limit;
   t_sent = gd_now_ns ();
   if (proto_read_reply (p, proc, serial, r, &reply_bytes, &decode_ns) == -1)
     goto out;
@@ -348,6 +350,16 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
     }
     chunks++;
     bytes += n;
+    if (limit && bytes > limit) {
+      proto_desync (p, "the daemon sent more than the %" PRIu64 " bytes "
+                    "asked for", limit);
+      goto out;
+    }
+    if (user_cancel && (drained += n) > PROTO_DRAIN_MAX) {
+      proto_desync (p, "the daemon kept sending data %u MiB past our "
+                    "cancel", PROTO_DRAIN_MAX >> 20);
+      goto out;
+    }
     if (cancel) {
       errno = user_cancel ? sink_errno : EIO;
       if (user_cancel)

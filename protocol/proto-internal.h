@@ -40,6 +40,9 @@ struct proto {
   bool busy;                    /* a call is running (callbacks may not nest) */
   bool broken;                  /* a fatal desync happened */
   char *broken_msg;
+  uint64_t call_timeout_ns;     /* 0 = none */
+  uint64_t deadline_ns;         /* of the running call, 0 = none */
+  uint64_t fileout_limit;       /* next FileOut call's byte cap, 0 = none */
   proto_progress_fn progress_fn;
   void *progress_opaque;
 
@@ -101,6 +104,16 @@ void proto_stats_free (struct proto *p);
 /* Fail if the session is broken or busy; else mark it busy. */
 int proto_begin (struct proto *p);
 void proto_end (struct proto *p);
+/* -1 (fatal, error set) once the running call's deadline has passed:
+ * checked wherever the daemon's bytes can keep a loop going without
+ * ever blocking (progress records, chunks, cancel words).
+ */
+int proto_check_deadline (struct proto *p);
+/* After we cancel a download, at most this many bytes of chunks already
+ * on their way are read and dropped; more is a daemon that ignores the
+ * cancel.
+ */
+#define PROTO_DRAIN_MAX (64u * 1024 * 1024)
 /* Record a fatal desync: the error stays set and later calls fail. */
 void proto_fail (struct proto *p);
 /* Set "protocol error: ..." (errno EPROTO), proto_fail, return -1. */

@@ -76,6 +76,16 @@ typedef ssize_t (*proto_source_fn) (void *opaque, void *buf, size_t n);
 typedef int (*proto_sink_fn) (void *opaque, const void *buf, size_t n);
 
 struct proto *proto_new (struct channel *ch); /* does not own ch */
+/* An absolute deadline for each call, from its start to its end (0 =
+ * none, the default): separate from the channel's idle timeout, which a
+ * daemon sending progress records or data forever would keep resetting.
+ * A call past it fails with ETIMEDOUT and the session is unusable.
+ */
+void proto_set_call_timeout (struct proto *p, int timeout_ms);
+/* Cap the data of the next FileOut call at MAX_BYTES (0 = no cap), for
+ * callers that know how much they asked for: more is a protocol error.
+ */
+void proto_set_fileout_limit (struct proto *p, uint64_t max_bytes);
 void proto_free (struct proto *p);
 void proto_set_progress (struct proto *p, proto_progress_fn fn, void *opaque);
 struct channel *proto_channel (struct proto *p);

@@ -23,6 +23,7 @@ struct session {
   char *cache_root;               /* where the launcher keeps its verdicts */
   struct appliance_files app;
   struct hv *hv;
+  int call_timeout_ms;            /* proto_set_call_timeout */
   struct proto *proto;
   uint64_t t_launch0, t_ready;
 };
@@ -45,6 +46,10 @@ session_new (void)
   s->cfg.vcpus = 1;
   s->cfg.launch_timeout_ms = 120000;
   s->cfg.idle_timeout_ms = 600000;
+  /* Long enough for any transfer this tool has been measured doing; a
+   * bound on a daemon that keeps a call alive with progress records.
+   */
+  s->call_timeout_ms = 3600000;
   return s;
 }
 
@@ -120,6 +125,7 @@ session_set_timeouts (struct session *s, int launch_ms, int idle_ms)
   if (launch_ms > 0) s->cfg.launch_timeout_ms = launch_ms;
   if (idle_ms > 0) s->cfg.idle_timeout_ms = idle_ms;
 }
+void session_set_call_timeout (struct session *s, int ms) { if (ms > 0) s->call_timeout_ms = ms; }
 size_t session_ndisks (const struct session *s) { return s->cfg.ndisks; }
 const struct disk *session_disk (const struct session *s, size_t i) { return i < s->cfg.ndisks ? &s->cfg.disks[i] : NULL; }
 enum backend_kind session_backend (const struct session *s) { return s->cfg.backend; }
@@ -193,6 +199,7 @@ session_launch (struct session *s)
     s->hv = NULL;
     return -1;
   }
+  proto_set_call_timeout (s->proto, s->call_timeout_ms);
   s->t_ready = gd_now_ns ();
   if (trace_on (TL_LAUNCHER))
     trace_complete (TL_LAUNCHER, "launch", s->t_launch0, s->t_ready, NULL);

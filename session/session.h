@@ -42,6 +42,8 @@ void session_set_uml_channel (struct session *s, enum uml_channel c);
 /* UML: ubd or vhost-user-blk disks (--uml-disk). */
 void session_set_uml_disk (struct session *s, enum uml_disk d);
 void session_set_timeouts (struct session *s, int launch_ms, int idle_ms);
+/* The absolute deadline of each call (default 3600 s). */
+void session_set_call_timeout (struct session *s, int ms);
 size_t session_ndisks (const struct session *s);
 const struct disk *session_disk (const struct session *s, size_t i);
 enum backend_kind session_backend (const struct session *s);

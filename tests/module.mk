@@ -16,13 +16,14 @@ UNIT_TESTS += tests/unit/test-channel
 UNIT_TESTS += tests/unit/test-vhost-user
 UNIT_TESTS += tests/unit/test-proto-captures
 UNIT_TESTS += tests/unit/test-proto-fake-daemon
+UNIT_TESTS += tests/unit/test-proto-hostile
 tests/unit/test-channel: tests/unit/test-channel.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-vhost-user: tests/unit/test-vhost-user.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-proto-captures: tests/unit/test-proto-captures.c tests/unit/test-proto-sigs.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
-tests/unit/test-proto-fake-daemon: tests/unit/test-proto-fake-daemon.c tests/unit/fake-daemon.c libguestdrv.a
+tests/unit/test-proto-fake-daemon tests/unit/test-proto-hostile: tests/unit/test-proto-%: tests/unit/test-proto-%.c tests/unit/fake-daemon.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # trace/ and disk/ unit tests (owner: trace)
 UNIT_TESTS += tests/unit/test-trace-json
@@ -34,6 +35,10 @@ tests/unit/test-trace-disk: disk/libguestdrv-iocount.so
 TOOLS += trace/hotpath-bench
 trace/hotpath-bench: trace/hotpath-bench.c tests/unit/fake-daemon.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(LDLIBS)
+# common/ unit tests (owner: issue 17, guest text)
+UNIT_TESTS += tests/unit/test-guest-text
+tests/unit/test-guest-text: tests/unit/test-guest-text.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # cli/ unit tests: guestfish's argument syntax and reply printing
 UNIT_TESTS += tests/unit/test-cli-args
 tests/unit/test-cli-args: tests/unit/test-cli-args.c cli/parse.c cli/print.c libguestdrv.a

@@ -8,6 +8,7 @@ packages=(
   gcc make pkg-config libc6-dev
   libtirpc-dev rpcsvc-proto            # XDR routines and rpcgen
   check                                # unit tests
+  clang libclang-rt-14-dev             # make fuzz (libFuzzer's runtime)
   libfuse3-dev fuse3                   # the fsync harness's FUSE disk model
   # hypervisors and kernels
   qemu-system-x86 qemu-utils

@@ -22,6 +22,7 @@
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/guest-text.h"
 #include "../disk/disk.h"
 #include "../session/session.h"
 
@@ -52,18 +53,7 @@ ms_since_origin (uint64_t t)
 int
 trace_probe_dmesg_time (const char *line, double *t, const char **text)
 {
-  char *end;
-
-  if (line[0] != '[')
-    return -1;
-  *t = strtod (line + 1, &end);
-  if (end == line + 1 || *end != ']')
-    return -1;
-  end++;
-  while (*end == ' ')
-    end++;
-  *text = end;
-  return 0;
+  return guest_parse_dmesg_time (line, t, text);
 }
 
 /* Run a shell command in the guest through guestfsd's debug sh. */
@@ -202,7 +192,7 @@ kernel_marks (const char *dmesg, const struct hv_mark_info *m, unsigned n)
     snprintf (line, sizeof line, "%.*s", (int) (l < sizeof line ? l : sizeof line - 1), p);
     if (trace_probe_dmesg_time (line, &t, &text) == -1)
       continue;
-    if (sscanf (text, "guestdrv-mark %lf %47s", &up, stage) == 2) {
+    if (guest_parse_mark (text, &up, stage, sizeof stage) == 0) {
       for (unsigned i = 0; i < n; i++)
         if (strcmp (m[i].stage, stage) == 0 &&
             m[i].guest_uptime > up - 0.005 && m[i].guest_uptime < up + 0.005) {

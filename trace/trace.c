@@ -1,6 +1,8 @@
 /* The trace recorder: an in-memory list of events, written once as Trace
  * Event Format JSON.  One "thread" (track) per layer inside one process.
  */
+#include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 
 #include "trace.h"
 #include "../common/error.h"
+#include "../common/guest-text.h"
 
 unsigned trace_mask;
 
@@ -26,6 +29,16 @@ struct event {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct event *events;
 static size_t nevents, cap;
+
+/* Instants and counters can be driven by the guest (progress records,
+ * console marks, channel reads), so each layer keeps at most this many
+ * of each; the rest are counted in summary.<layer>.dropped_events.
+ * Complete events come from host calls and are not capped.
+ */
+#define TRACE_INSTANTS_MAX 10000
+#define TRACE_COUNTERS_MAX 200000
+static size_t ninstants[TL_NLAYERS], ncounters[TL_NLAYERS];
+static uint64_t dropped[TL_NLAYERS];
 
 const char *
 trace_layer_name (enum trace_layer l)
@@ -72,6 +85,13 @@ add (char ph, enum trace_layer l, const char *name, uint64_t t0, uint64_t t1,
   struct event *e;
 
   pthread_mutex_lock (&lock);
+  if ((ph == 'i' && ninstants[l]++ >= TRACE_INSTANTS_MAX) ||
+      (ph == 'C' && ncounters[l]++ >= TRACE_COUNTERS_MAX)) {
+    dropped[l]++;
+    pthread_mutex_unlock (&lock);
+    free (args);
+    return;
+  }
   if (nevents == cap) {
     size_t ncap = cap ? cap * 2 : 1024;
     struct event *n = realloc (events, ncap * sizeof *n);
@@ -112,6 +132,10 @@ trace_counter (enum trace_layer l, const char *name, uint64_t t_ns,
                const char *series, double value)
 {
   char *args = NULL;
+
+  /* JSON has no NaN or infinity. */
+  if (!isfinite (value))
+    return;
   if (asprintf (&args, "\"%s\":%.17g", series, value) == -1)
     args = NULL;
   add ('C', l, name, t_ns, t_ns, args);
@@ -194,15 +218,28 @@ trace_summary_str (enum trace_layer l, const char *key, const char *s)
 void
 trace_json_string (FILE *f, const char *s)
 {
+  const unsigned char *p = (const unsigned char *) s;
+  size_t n = strlen (s);
+
   fputc ('"', f);
-  for (; *s; s++) {
-    unsigned char c = *s;
-    if (c == '"' || c == '\\')
+  while (n > 0) {
+    unsigned char c = *p;
+    /* The trace is JSON, which must be valid UTF-8: a byte that does not
+     * start a valid sequence becomes U+FFFD.
+     */
+    size_t u = guest_utf8_len (p, n);
+    if (u == 0) {
+      fputs ("\\ufffd", f);
+      u = 1;
+    }
+    else if (c == '"' || c == '\\')
       fprintf (f, "\\%c", c);
-    else if (c < 0x20)
+    else if (c < 0x20 || c == 0x7f)
       fprintf (f, "\\u%04x", c);
     else
-      fputc (c, f);
+      fwrite (p, 1, u, f);
+    p += u;
+    n -= u;
   }
   fputc ('"', f);
 }
@@ -225,6 +262,10 @@ trace_write (const char *path)
   for (l = 0; l < TL_NLAYERS; l++) {
     int first = 1;
     fprintf (f, "%s\n \"%s\":{", l ? "," : "", layer_names[l]);
+    if (dropped[l]) {
+      fprintf (f, "\n  \"dropped_events\":%" PRIu64, dropped[l]);
+      first = 0;
+    }
     for (i = 0; i < nsummary; i++) {
       if (summary[i].layer != (enum trace_layer) l)
         continue;
@@ -276,6 +317,9 @@ trace_reset (void)
   free (events);
   events = NULL;
   nevents = cap = 0;
+  memset (ninstants, 0, sizeof ninstants);
+  memset (ncounters, 0, sizeof ncounters);
+  memset (dropped, 0, sizeof dropped);
   for (i = 0; i < nsummary; i++) {
     free (summary[i].key);
     free (summary[i].value);

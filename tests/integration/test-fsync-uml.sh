@@ -39,6 +39,18 @@ jq -e -s 'all(.[] | select(.verdict == "not-honoured" and .power_cut != "n/a");
             .fsynced_bytes_lost > 0)' "$tmp/out.json" >/dev/null ||
   fail "not-honoured although the fsynced data survived"
 
+# The two methods agree on every case, and UBD does what launcher/UML.md
+# says: O_SYNC for writethrough (honoured), flushes dropped under
+# writeback on the packaged 6.1 kernel (kernel/patches fixes that), none
+# sent under unsafe.
+jq -e -s 'all(.[]; .verdict != "inconsistent")' "$tmp/out.json" >/dev/null ||
+  fail "flush accounting and the power cut disagree"
+jq -e -s 'any(.[]; .cache == "writethrough" and .verdict == "honoured" and .open_o_sync == true)' \
+  "$tmp/out.json" >/dev/null || fail "writethrough is not an O_SYNC image honouring fsync"
+jq -e -s 'any(.[]; .cache == "writeback" and .verdict == "not-honoured" and .host_flushes == 0)' \
+  "$tmp/out.json" >/dev/null || fail "writeback on the packaged kernel changed: see launcher/UML.md"
+jq -e -s 'any(.[]; .cache == "unsafe" and .verdict == "not-honoured")' \
+  "$tmp/out.json" >/dev/null || fail "unsafe honoured fsync"
 jq -e -s 'all(.[]; .disk == "ubd" and .channel == "virtio")' "$tmp/out.json" >/dev/null ||
   fail "the default UML case is not virtio/ubd"
 

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,27 @@ run (int fd, const struct fake_step *s)
       nanosleep (&ts, NULL);
       break;
     }
+    case FK_FLOOD:
+      signal (SIGPIPE, SIG_IGN);
+      for (;;) {
+        const unsigned char *p = s->data;
+        size_t left = s->len;
+
+        while (left > 0) {
+          ssize_t r = write (fd, p, left);
+          if (r == -1 && errno == EAGAIN) {
+            struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+            poll (&pfd, 1, -1);
+            continue;
+          }
+          if (r == -1 && errno == EINTR)
+            continue;
+          if (r <= 0)
+            _exit (0);
+          p += r;
+          left -= r;
+        }
+      }
     case FK_WAIT_EOF:
       for (;;) {
         ssize_t r = read (fd, buf, sizeof buf);

@@ -19,6 +19,9 @@ enum fake_op {
                     * (SIZE_MAX = any) and the last cancel flag ARG */
   FK_SLEEP,        /* sleep ARG ms */
   FK_WAIT_EOF,     /* read until the client closes */
+  FK_FLOOD,        /* write DATA (LEN bytes) again and again until the
+                    * client closes, then exit 0: a daemon that never
+                    * stops (progress, chunks) */
 };
 
 struct fake_step {

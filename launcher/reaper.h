@@ -1,0 +1,21 @@
+/* A process that outlives guestdrv to clean up after it: when guestdrv
+ * dies in any way (kill -9 included), the hypervisor's process group is
+ * killed and the run's temp dir removed.
+ */
+#ifndef GUESTDRV_REAPER_H
+#define GUESTDRV_REAPER_H
+
+#include <sys/types.h>
+
+/* Start a reaper for process group PGID and directory TMPDIR (absolute,
+ * ours, flat files and sockets).  Returns the fd whose closing (by
+ * reaper_stop, or by the kernel when we die) triggers it, close-on-exec;
+ * -1 with the error set.
+ */
+int reaper_start (pid_t pgid, const char *tmpdir);
+/* Normal end: the caller has reaped the group and removed TMPDIR itself;
+ * the reaper then finds nothing left to do and exits.
+ */
+void reaper_stop (int fd);
+
+#endif
