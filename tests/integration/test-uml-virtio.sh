@@ -11,7 +11,8 @@ command -v debugfs >/dev/null || skip "debugfs not installed (e2fsprogs)"
 
 size=${UML_VIRTIO_TEST_SIZE:-67108864}
 img=$work/disk.img
-truncate -s 512M "$img"
+# Sparse: large enough for the cut-short uploads below.
+truncate -s 2G "$img"
 head -c "$size" /dev/urandom > "$work/rand"
 uml=(--backend uml --uml-channel virtio)
 
@@ -81,8 +82,9 @@ break_when () {
   assert_no_leftovers
 }
 
-# Big enough that the daemon reports progress before the end.
-truncate -s 256M "$work/big"
+# Big enough that the daemon reports progress before the end: on a
+# quiet host 256 MiB went through before the first progress message.
+truncate -s 1500M "$work/big"
 up=("${uml[@]}" -a "$img" -- mount /dev/sda1 / : upload "$work/big" /g)
 # 2. UML killed in the middle of an upload.
 break_when uml-kill "progress upload" "$work/e2" "${up[@]}"
