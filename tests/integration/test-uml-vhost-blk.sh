@@ -75,7 +75,7 @@ break_when () {
   pid=$!
   for i in $(seq 600); do
     grep -q "$pattern" "$log" && break
-    kill -0 $pid 2>/dev/null || fail "guestdrv ended before '$pattern': $(tail -3 "$log")"
+    kill -0 $pid 2>/dev/null || fail "guestdrv ended before '$pattern': $(grep -v console "$log" | grep -iE "error|upload" | tail -4)"
     sleep 0.1
   done
   grep -q "$pattern" "$log" || { kill -INT $pid; wait $pid || :; fail "no '$pattern' within 60 s"; }
