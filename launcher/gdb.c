@@ -18,7 +18,8 @@
   "handle SIGSEGV SIGBUS SIGIO SIGALRM SIGUSR1 SIGWINCH SIGCHLD nostop noprint pass"
 
 int
-gdb_qemu_args (const struct launch_config *cfg, struct hv *hv, struct args *a)
+gdb_qemu_args (const struct launch_config *cfg, const char *tmpdir,
+               struct args *a)
 {
   int err = 0;
 
@@ -26,7 +27,7 @@ gdb_qemu_args (const struct launch_config *cfg, struct hv *hv, struct args *a)
     return 0;
   err |= args_add (a, "-chardev");
   err |= args_add (a, "socket,id=gdb0,path=%s/gdb.sock,server=on,wait=off",
-                   hv->tmpdir);
+                   tmpdir);
   err |= args_add (a, "-gdb");
   err |= args_add (a, "chardev:gdb0");
   err |= args_add (a, "-S");

@@ -4,8 +4,10 @@
 
 #include "launcher-internal.h"
 
-/* qemu: the gdbstub socket and -S when --gdb.  0, or -1 (out of memory). */
-int gdb_qemu_args (const struct launch_config *cfg, struct hv *hv,
+/* qemu: the gdbstub socket in TMPDIR and -S when --gdb.  0, or -1 (out
+ * of memory).
+ */
+int gdb_qemu_args (const struct launch_config *cfg, const char *tmpdir,
                    struct args *a);
 /* After the hypervisor started: how to attach (stderr with --gdb, the
  * debug log under -v).  KERNEL: the UML binary, for its symbols.

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "launcher-internal.h"
+#include "cmdline.h"
 #include "gdb.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
@@ -79,22 +80,6 @@ root_uuid (const char *root, char *out, size_t outlen)
   return 0;
 }
 
-/* qemu's -drive file= takes commas doubled. */
-static char *
-qemu_escape (const char *s)
-{
-  char *r = malloc (strlen (s) * 2 + 1), *p = r;
-  if (!r)
-    return NULL;
-  for (; *s; s++) {
-    *p++ = *s;
-    if (*s == ',')
-      *p++ = ',';
-  }
-  *p = '\0';
-  return r;
-}
-
 static struct hv *
 qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
 {
@@ -102,8 +87,7 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
   struct args a = { 0 };
   char sock[300], uuid[40];
   uint64_t t0 = gd_now_ns ();
-  int kvm = cfg->backend == BACKEND_KVM, err = 0;
-  size_t i;
+  int err = 0;
 
   if (!hv)
     return NULL;
@@ -115,83 +99,13 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
   if (hv->listen_fd == -1)
     goto fail;
 
-  err |= args_add (&a, "%s", qemu_binary ());
-  err |= args_add (&a, "-name");
-  err |= args_add (&a, "guestdrv");
-  /* Confinement (README, "What each backend protects against"): no
-   * config files from the host, and a seccomp filter that denies
-   * obsolete syscalls, set*uid, fork/exec and scheduler/affinity changes
-   * to a qemu that a hostile guest may have taken over.
-   */
-  err |= args_add (&a, "-no-user-config");
-  err |= args_add (&a, "-sandbox");
-  err |= args_add (&a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
-  err |= args_add (&a, "-machine");
-  err |= args_add (&a, "q35,accel=%s", kvm ? "kvm" : "tcg");
-  err |= args_add (&a, "-cpu");
-  err |= args_add (&a, kvm ? "host" : "max");
-  err |= args_add (&a, "-m");
-  err |= args_add (&a, "%d", cfg->memory_mb);
-  err |= args_add (&a, "-smp");
-  err |= args_add (&a, "%d", cfg->vcpus);
-  err |= args_add (&a, "-nodefaults");
-  err |= args_add (&a, "-display");
-  err |= args_add (&a, "none");
-  err |= args_add (&a, "-no-reboot");
-  err |= args_add (&a, "-serial");
-  err |= args_add (&a, "stdio");
-  err |= args_add (&a, "-kernel");
-  err |= args_add (&a, "%s", cfg->kernel_override ? cfg->kernel_override : app->kernel);
-  err |= args_add (&a, "-initrd");
-  err |= args_add (&a, "%s", app->initrd);
-  err |= args_add (&a, "-append");
-  err |= args_add (&a, "panic=1 console=ttyS0 quiet edd=off 8250.nr_uarts=1 "
-                   "cryptomgr.notests no_timer_check tsc=reliable "
-                   "root=UUID=%s guestdrv.backend=%s%s%s%s%s",
-                   uuid, kvm ? "kvm" : "tcg",
-                   gd_verbose ? " guestdrv.verbose=1" : "",
-                   cfg->init_flags ? " " : "", cfg->init_flags ? cfg->init_flags : "",
-                   cfg->append ? " " : "");
-  if (cfg->append) {
-    char *last = a.v[a.n - 1], *joined;
-    if (asprintf (&joined, "%s%s", last, cfg->append) == -1)
-      goto fail_oom;
-    free (last);
-    a.v[a.n - 1] = joined;
-  }
-  err |= args_add (&a, "-device");
-  err |= args_add (&a, "virtio-scsi-pci,id=scsi");
-  for (i = 0; i < cfg->ndisks; i++) {
-    const struct disk *d = &cfg->disks[i];
-    char *esc = qemu_escape (d->path);
-    if (!esc)
-      goto fail_oom;
-    err |= args_add (&a, "-drive");
-    err |= args_add (&a, "file=%s,format=%s,cache=%s,if=none,id=hd%zu%s",
-                     esc, d->format, d->cache, i, d->readonly ? ",readonly=on" : "");
-    err |= args_add (&a, "-device");
-    err |= args_add (&a, "scsi-hd,drive=hd%zu,bus=scsi.0", i);
-    free (esc);
-  }
   {
-    char *esc = qemu_escape (app->root);
-    if (!esc)
-      goto fail_oom;
-    err |= args_add (&a, "-drive");
-    err |= args_add (&a, "file=%s,format=raw,snapshot=on,cache=unsafe,if=none,id=appliance", esc);
-    err |= args_add (&a, "-device");
-    err |= args_add (&a, "scsi-hd,drive=appliance,bus=scsi.0");
-    free (esc);
+    const struct qemu_paths paths = {
+      .binary = qemu_binary (), .tmpdir = hv->tmpdir, .channel_sock = sock,
+      .qmp_sock = hv->qmp_path, .root_uuid = uuid, .verbose = gd_verbose,
+    };
+    err = qemu_build_argv (cfg, app, &paths, &a);
   }
-  err |= args_add (&a, "-device");
-  err |= args_add (&a, "virtio-serial-pci");
-  err |= args_add (&a, "-chardev");
-  err |= args_add (&a, "socket,path=%s,id=channel0", sock);
-  err |= args_add (&a, "-device");
-  err |= args_add (&a, "virtserialport,chardev=channel0,name=org.libguestfs.channel.0");
-  err |= args_add (&a, "-qmp");
-  err |= args_add (&a, "unix:%s,server=on,wait=off", hv->qmp_path);
-  err |= gdb_qemu_args (cfg, hv, &a);
   if (err)
     goto fail_oom;
 

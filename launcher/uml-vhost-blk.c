@@ -91,9 +91,9 @@ uml_vblk_guest_flushes (const struct disk *d)
 }
 
 void
-uml_vblk_socket (const struct hv *hv, size_t i, char *out, size_t outlen)
+uml_vblk_socket (const char *tmpdir, size_t i, char *out, size_t outlen)
 {
-  snprintf (out, outlen, "%s/blk%zu.sock", hv->tmpdir, i);
+  snprintf (out, outlen, "%s/blk%zu.sock", tmpdir, i);
 }
 
 /* The last non-empty line of the daemon's log, for the error. */
@@ -135,7 +135,7 @@ vblk_build_args (const struct launch_config *cfg, const struct hv *hv,
     const struct vblk_cache *c = vblk_cache_lookup (d->cache);
     char sock[300];
 
-    uml_vblk_socket (hv, i, sock, sizeof sock);
+    uml_vblk_socket (hv->tmpdir, i, sock, sizeof sock);
     err |= args_add (a, "--blockdev");
     err |= args_add (a, "driver=file,node-name=file%zu,filename=%s,"
                      "cache.direct=%s,cache.no-flush=%s,read-only=%s",
@@ -234,7 +234,7 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
     for (size_t i = 0; i < cfg->ndisks; i++) {
       char sock[300];
       struct stat st;
-      uml_vblk_socket (hv, i, sock, sizeof sock);
+      uml_vblk_socket (hv->tmpdir, i, sock, sizeof sock);
       if (stat (sock, &st) == 0 && S_ISSOCK (st.st_mode))
         ready++;
     }

@@ -13,8 +13,8 @@
 int uml_vblk_check_disk (const struct disk *d);
 /* Whether the guest must send flushes (its queue in "write back"). */
 bool uml_vblk_guest_flushes (const struct disk *d);
-/* The socket of disk I in the run's temp dir. */
-void uml_vblk_socket (const struct hv *hv, size_t i, char *out, size_t outlen);
+/* The socket of disk I in the run's temp dir TMPDIR. */
+void uml_vblk_socket (const char *tmpdir, size_t i, char *out, size_t outlen);
 /* Start qemu-storage-daemon for every disk of CFG and wait (at most
  * TIMEOUT_MS) for its sockets.  0, or -1 with a one-line error.
  */

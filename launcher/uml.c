@@ -64,6 +64,7 @@
 #include <unistd.h>
 
 #include "launcher-internal.h"
+#include "cmdline.h"
 #include "uml-xstate.h"
 #include "uml-vhost-blk.h"
 #include "gdb.h"
@@ -74,39 +75,14 @@
 #include "../common/run.h"
 #include "../trace/trace.h"
 
-#define UML_BINARY "/usr/bin/linux.uml"
 /* UML's ubd driver has 16 units; the appliance root takes one. */
 #define UML_MAX_DISKS 15
 #define TMPFS_MAGIC_NR 0x01021994
-/* virtio_uml.device=SOCKET:ID; 3 is VIRTIO_ID_CONSOLE. */
-#define VIRTIO_ID_CONSOLE 3
-#define VIRTIO_ID_BLOCK 2
 /* The virtio channel passed every UML test (tests/integration/test-uml-*,
  * test-trace-uml, test-fsync-uml), so it is the default; the serial line
  * stays for the study (--uml-channel serial).
  */
 #define UML_CHANNEL_DEFAULT_KIND UML_CHANNEL_VIRTIO
-
-/* What each --cache value becomes: the ubd flag letters, and whether the
- * guest must stop sending flushes.  NULL flags = refused (with why).
- */
-struct uml_cache {
-  const char *mode, *flags;
-  int noflush;
-  const char *why;
-};
-
-static const struct uml_cache uml_caches[] = {
-  { "writeback", "", 0, NULL },
-  { "writethrough", "s", 0, NULL },
-  { "unsafe", "", 1, NULL },
-  { "none", NULL, 0,
-    "UML's ubd cannot bypass the host page cache (no O_DIRECT); "
-    "use --cache writethrough (O_SYNC; writeback sends the host no flushes)" },
-  { "directsync", NULL, 0,
-    "UML's ubd cannot bypass the host page cache (no O_DIRECT); "
-    "use --cache writethrough (every write durable, through the page cache)" },
-};
 
 /* --uml-channel, else $GUESTDRV_UML_CHANNEL (for the commands that do
  * not take the option yet: bench, fsync-test), else the default.
@@ -136,15 +112,6 @@ uml_disk_kind (const struct launch_config *cfg)
   if (e && strcmp (e, "vhost-user") == 0)
     return UML_DISK_VHOST_USER;
   return UML_DISK_UBD;
-}
-
-static const struct uml_cache *
-uml_cache_lookup (const char *mode)
-{
-  for (size_t i = 0; i < sizeof uml_caches / sizeof uml_caches[0]; i++)
-    if (strcmp (uml_caches[i].mode, mode) == 0)
-      return &uml_caches[i];
-  return NULL;
 }
 
 /* UML splits a ubd spec at ',' and ':' and the kernel command line at
@@ -286,7 +253,6 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
 {
   struct hv *hv = hv_alloc (cfg->backend, &uml_backend_ops);
   struct args a = { 0 };
-  char noflush[256] = "", wback[256] = "";
   char env_tmp[300];
   char *env[] = { env_tmp, NULL };
   /* Two lines: [0] data (ttyS1, both ways), [1] acks (ttyS2, guest to
@@ -298,7 +264,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   size_t nlines = virtio ? 0 : cfg->uml_raw_line ? 1 : 2;
   char vsock[300];
   uint64_t t0 = gd_now_ns ();
-  size_t i, nf = 0;
+  size_t i;
   const char *kernel = cfg->kernel_override ? cfg->kernel_override : UML_BINARY;
 
   if (!hv)
@@ -334,77 +300,21 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
     }
   }
 
-  err |= args_add (&a, "%s", kernel);
-  err |= args_add (&a, "mem=%dM", cfg->memory_mb);
-  err |= args_add (&a, "umid=guestdrv-%d", (int) getpid ());
-  err |= args_add (&a, "uml_dir=%s", hv->tmpdir);
-  err |= args_add (&a, "con=null");
-  err |= args_add (&a, "con0=null,fd:1");
-  err |= args_add (&a, "ssl=null");
-  if (virtio)
-    err |= args_add (&a, "virtio_uml.device=%s:%d", vsock, VIRTIO_ID_CONSOLE);
-  else
-    err |= args_add (&a, "ssl1=fd:%d", guest[0]);
-  if (nlines == 2)
-    err |= args_add (&a, "ssl2=fd:%d", guest[1]);
-  for (i = 0; vblk && i < cfg->ndisks; i++) {
-    char sock[300];
-    size_t wb = strlen (wback);
-
-    uml_vblk_socket (hv, i, sock, sizeof sock);
-    err |= args_add (&a, "virtio_uml.device=%s:%d", sock, VIRTIO_ID_BLOCK);
-    if (uml_vblk_guest_flushes (&cfg->disks[i]))
-      snprintf (wback + wb, sizeof wback - wb, "%svd%c", wb ? "," : "",
-                (char) ('a' + i));
-    else
-      nf += snprintf (noflush + nf, sizeof noflush - nf, "%svd%c",
-                      nf ? "," : "", (char) ('a' + i));
+  {
+    /* Debian's kernel only: a --kernel of our own handles the host's
+     * xstate itself (kernel/README.md) and may not keep the FXSAVE path.
+     */
+    bool fxsr = strcmp (kernel, UML_BINARY) == 0 && uml_xstate_needs_fxsr ();
+    const struct uml_paths paths = {
+      .kernel = kernel, .umid_pid = (int) getpid (), .tmpdir = hv->tmpdir,
+      .virtio = virtio, .vcon_sock = vsock, .nlines = nlines,
+      .guest_fd = { guest[0], guest[1] }, .vblk = vblk,
+      .xstate_tunables = fxsr, .verbose = gd_verbose,
+    };
+    if (fxsr)
+      hv->child_setup = uml_xstate_child_filter;
+    err = uml_build_argv (cfg, app, &paths, &a);
   }
-  for (i = 0; !vblk && i < cfg->ndisks; i++) {
-    const struct disk *d = &cfg->disks[i];
-    const struct uml_cache *c = uml_cache_lookup (d->cache);
-    err |= args_add (&a, "ubd%zu%s%s=%s", i, d->readonly ? "r" : "",
-                     c->flags, d->path);
-    if (c->noflush && !d->readonly)
-      nf += snprintf (noflush + nf, sizeof noflush - nf, "%subd%c",
-                      nf ? "," : "", (char) ('a' + i));
-  }
-  if (vblk)
-    i = 0;                      /* the root is the only ubd */
-  /* The root's COW file is scratch: flushing it would only cost time. */
-  err |= args_add (&a, "ubd%zu=%s/root.cow,%s", i, hv->tmpdir, app->root);
-  nf += snprintf (noflush + nf, sizeof noflush - nf, "%subd%c",
-                  nf ? "," : "", (char) ('a' + i));
-  err |= args_add (&a, "root=/dev/ubd%c", (char) ('a' + i));
-  err |= args_add (&a, "rw");
-  err |= args_add (&a, "init=/init");
-  err |= args_add (&a, "quiet");
-  err |= args_add (&a, "panic=1");
-  /* With virtio, guestfsd opens its default port, as under qemu. */
-  if (!virtio)
-    err |= args_add (&a, "guestfs_channel=/dev/ttyS1");
-  if (nlines == 2)
-    err |= args_add (&a, "guestdrv.ack=/dev/ttyS2");
-  err |= args_add (&a, "guestdrv.backend=uml");
-  err |= args_add (&a, "guestdrv.noflush=%s", noflush);
-  if (vblk)
-    err |= args_add (&a, "guestdrv.vblk=%zu", cfg->ndisks);
-  if (vblk)
-    err |= args_add (&a, "guestdrv.writeback=%s", wback);
-  if (gd_verbose)
-    err |= args_add (&a, "guestdrv.verbose=1");
-  if (cfg->init_flags)
-    err |= args_add (&a, "%s", cfg->init_flags);
-  /* Debian's kernel only: a --kernel of our own handles the host's
-   * xstate itself (kernel/README.md) and may not keep the FXSAVE path.
-   */
-  if (strcmp (kernel, UML_BINARY) == 0 && uml_xstate_needs_fxsr ()) {
-    hv->child_setup = uml_xstate_child_filter;
-    err |= args_add (&a, "%s", UML_XSTATE_GLIBC_TUNABLES);
-  }
-  /* UML joins its arguments into the kernel command line. */
-  if (cfg->append)
-    err |= args_add (&a, "%s", cfg->append);
   if (err) {
     gd_set_error_errno ("UML command line");
     goto fail;

@@ -1,0 +1,64 @@
+/* The qemu and UML command lines as pure functions (qemu-cmdline.c,
+ * uml-cmdline.c): everything the start functions decide from the
+ * environment, the host or the run's temp dir is passed in, so the same
+ * inputs always give the same argv (tests/unit/test-launcher-cmdline.c
+ * checks them, the KVM one included).  Internal to the launcher.
+ */
+#ifndef GUESTDRV_LAUNCHER_CMDLINE_H
+#define GUESTDRV_LAUNCHER_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "launcher-internal.h"
+
+/* What qemu_start decided before building the command line. */
+struct qemu_paths {
+  const char *binary;           /* qemu_binary () */
+  const char *tmpdir;           /* the run's temp dir (gdb socket) */
+  const char *channel_sock;     /* virtio-serial channel socket */
+  const char *qmp_sock;         /* QMP socket */
+  const char *root_uuid;        /* ext2 UUID of app->root */
+  bool verbose;                 /* gd_verbose */
+};
+
+/* Append the qemu command line for CFG (backend KVM or TCG) and APP to
+ * OUT.  0, or -1 (out of memory; OUT then holds a partial argv the
+ * caller frees).
+ */
+int qemu_build_argv (const struct launch_config *cfg,
+                     const struct appliance_files *app,
+                     const struct qemu_paths *paths, struct args *out);
+
+/* What each --cache value becomes on a ubd: the flag letters, and whether
+ * the guest must stop sending flushes.  NULL flags = refused (with why).
+ */
+struct uml_cache {
+  const char *mode, *flags;
+  int noflush;
+  const char *why;
+};
+const struct uml_cache *uml_cache_lookup (const char *mode);
+
+#define UML_BINARY "/usr/bin/linux.uml"
+
+/* What uml_start decided before building the command line. */
+struct uml_paths {
+  const char *kernel;           /* --kernel, or UML_BINARY */
+  int umid_pid;                 /* getpid (), for umid= */
+  const char *tmpdir;           /* the run's temp dir */
+  bool virtio;                  /* channel: vhost-user virtio-console */
+  const char *vcon_sock;        /* its socket (when virtio) */
+  size_t nlines;                /* serial lines: 0 (virtio), 1 or 2 */
+  int guest_fd[2];              /* the guest ends of the lines */
+  bool vblk;                    /* disks over vhost-user-blk */
+  bool xstate_tunables;         /* add UML_XSTATE_GLIBC_TUNABLES */
+  bool verbose;                 /* gd_verbose */
+};
+
+/* Append the UML command line for CFG and APP to OUT.  0 or -1 as above. */
+int uml_build_argv (const struct launch_config *cfg,
+                    const struct appliance_files *app,
+                    const struct uml_paths *paths, struct args *out);
+
+#endif
