@@ -48,6 +48,7 @@ struct hv {
   char qmp_path[300];             /* qemu: QMP socket, for disk counters */
   int extra_fd;                   /* uml: our end of the serial line */
   int reaper_fd;                  /* launcher/reaper.h, or -1 */
+  int reaper_gone_fd;             /* EOF once the reaper has exited */
   void (*child_setup) (void);     /* run in the child before exec, or NULL */
   pid_t helper_pid;               /* uml: qemu-storage-daemon, or -1 */
 };

@@ -127,6 +127,7 @@ hv_alloc (enum backend_kind backend, const struct backend_ops *ops)
   hv->extra_fd = -1;
   hv->helper_pid = -1;
   hv->reaper_fd = -1;
+  hv->reaper_gone_fd = -1;
   pthread_mutex_init (&hv->lock, NULL);
   return hv;
 }
@@ -347,7 +348,7 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
   }
   setpgid (pid, pid);
   close (cfd[1]);
-  hv->reaper_fd = reaper_start (pid, hv->tmpdir);
+  hv->reaper_fd = reaper_start (pid, hv->tmpdir, &hv->reaper_gone_fd);
   if (hv->reaper_fd == -1)
     gd_debug ("launcher", "no reaper (nothing cleans up if guestdrv is "
               "killed): %s", gd_get_error ());
@@ -428,7 +429,7 @@ hv_free (struct hv *hv)
   if (hv->console_log)
     fclose (hv->console_log);
   remove_tmpdir (hv->tmpdir);
-  reaper_stop (hv->reaper_fd);
+  reaper_stop (hv->reaper_fd, hv->reaper_gone_fd);
   pthread_mutex_destroy (&hv->lock);
   free (hv->cmdline);
   free (hv);

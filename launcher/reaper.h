@@ -8,14 +8,14 @@
 #include <sys/types.h>
 
 /* Start a reaper for process group PGID and directory TMPDIR (absolute,
- * ours, flat files and sockets).  Returns the fd whose closing (by
- * reaper_stop, or by the kernel when we die) triggers it, close-on-exec;
- * -1 with the error set.
+ * ours, flat files and sockets).  Returns the fd whose closing by the
+ * kernel when we die triggers it, close-on-exec, and in *GONE_FD one that
+ * reads EOF once the reaper has exited; -1 with the error set.
  */
-int reaper_start (pid_t pgid, const char *tmpdir);
+int reaper_start (pid_t pgid, const char *tmpdir, int *gone_fd);
 /* Normal end: the caller has reaped the group and removed TMPDIR itself;
- * the reaper then finds nothing left to do and exits.
+ * tell the reaper so, and wait (bounded) until it has exited.
  */
-void reaper_stop (int fd);
+void reaper_stop (int fd, int gone_fd);
 
 #endif

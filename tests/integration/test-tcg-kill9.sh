@@ -8,6 +8,19 @@ source "$(dirname "$0")/lib.sh"
 require_qemu
 
 truncate -s 16M "$work/d.img"
+
+# A normal exit leaves nothing behind at once: the reaper (a fork of
+# guestdrv that carries this run's environment) has exited before
+# guestdrv does, and its sweeper never runs rm.
+"$GUESTDRV" --backend tcg -a "$work/d.img" -- ping-daemon
+for p in /proc/[0-9]*; do
+  exe=$(readlink "$p/exe" 2>/dev/null) || continue
+  case $exe in "$GUESTDRV"|/usr/bin/rm|/bin/rm) ;; *) continue ;; esac
+  if tr '\0' '\n' < "$p/environ" 2>/dev/null | grep -qx "TMPDIR=$TMPDIR"; then
+    fail "process ${p#/proc/} ($exe) of the run still there after guestdrv exited"
+  fi
+done
+assert_no_leftovers
 "$GUESTDRV" -v --backend tcg -a "$work/d.img" -- debug sh "sleep 120" 2>"$work/log" &
 pid=$!
 seen=0
