@@ -6,10 +6,11 @@
  *
  * Stages, each announced as "guestdrv-mark <uptime> <stage>" on the
  * console and in /dev/kmsg (the host maps the kernel's clock with them):
- * init-start, mounts, modules (without guestfs_channel=: virtio_console
- * and the /dev/virtio-ports links), udev-settle or by-path, md-scan, lvm-scan,
- * daemon-exec, daemon-exit <status>; then sync and power-off (UML) or
- * reboot (qemu, which -no-reboot turns into an exit) via sysrq.
+ * init-start, mounts, modules (without guestfs_channel=: virtio_console,
+ * by finit_module (init-module.c), and the /dev/virtio-ports links),
+ * udev-settle or by-path, md-scan, lvm-scan, daemon-exec, daemon-exit
+ * <status>; then sync and power-off (UML) or reboot (qemu, which
+ * -no-reboot turns into an exit) via sysrq.
  *
  * A guest program: plain libc, no sanitizers, nothing from libguestdrv.
  */
@@ -26,6 +27,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include "init-module.h"
 
 #define PATH_ENV "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 #define CHANNEL_PORT "/dev/virtio-ports/org.libguestfs.channel.0"
@@ -210,16 +213,28 @@ link_virtio_ports (void)
   closedir (d);
 }
 
+/* NAME unless already there: finit_module from modules.dep, else (built
+ * in, compressed for an old kernel, not listed) modprobe.
+ */
+static void
+load_module (const char *name)
+{
+  char path[128];
+
+  snprintf (path, sizeof path, "/sys/module/%s", name);
+  if (!exists (path) && init_module_load (name) == -1) {
+    char *const argv[] = { (char *) "modprobe", (char *) name, NULL };
+    run (argv);
+  }
+}
+
 /* The virtio-serial port needs virtio_console (a module in Debian's
  * kernel, maybe already loaded by the initrd, maybe built in).
  */
 static void
 do_modules (void)
 {
-  if (!exists ("/sys/module/virtio_console")) {
-    char *const argv[] = { (char *) "modprobe", (char *) "virtio_console", NULL };
-    run (argv);
-  }
+  load_module ("virtio_console");
   for (int ms = 0; ms < PORT_WAIT_MS; ms += 10) {
     link_virtio_ports ();
     if (exists (CHANNEL_PORT))
@@ -336,10 +351,7 @@ do_noflush (const char *list)
 static void
 do_vblk (int n)
 {
-  char *const argv[] = { (char *) "modprobe", (char *) "virtio_blk", NULL };
-
-  if (!exists ("/sys/module/virtio_blk"))
-    run (argv);
+  load_module ("virtio_blk");
   for (int ms = 0; ms < PORT_WAIT_MS; ms += 10) {
     int have = 0;
     char path[32];
