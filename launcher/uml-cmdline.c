@@ -108,8 +108,14 @@ uml_build_argv (const struct launch_config *cfg,
   err |= args_add (a, "init=/init");
   err |= args_add (a, "quiet");
   err |= args_add (a, "panic=1");
-  /* No BSD ptys: registering Debian's 256 pairs is 0.1-0.3 s of UML's boot. */
+  /* No BSD ptys: registering Debian's 256 pairs is 0.1-0.3 s of UML's
+   * boot.  No delay-loop calibration (40-160 ms, and on a loaded host it
+   * comes out low): the loop runs at most one iteration per cycle, so
+   * this preset is not too short below 6.7 GHz; only busy-wait delays
+   * use it, and they can only last longer than asked.
+   */
   err |= args_add (a, "pty.legacy_count=0");
+  err |= args_add (a, "lpj=67108864");
   /* With virtio, guestfsd opens its default port, as under qemu. */
   if (!p->virtio)
     err |= args_add (a, "guestfs_channel=/dev/ttyS1");

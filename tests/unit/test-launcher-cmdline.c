@@ -263,7 +263,7 @@ START_TEST (test_uml_virtio_exact)
     UML_BINARY, "mem=1024M", "umid=guestdrv-42", "uml_dir=" T, "con=null",
     "con0=null,fd:1", "ssl=null", "virtio_uml.device=" T "/vcon.sock:3",
     "ubd0=/d/a.img", "ubd1=" T "/root.cow,/c/root", "root=/dev/ubdb", "rw",
-    "init=/init", "quiet", "panic=1", "pty.legacy_count=0",
+    "init=/init", "quiet", "panic=1", "pty.legacy_count=0", "lpj=67108864",
     "guestdrv.backend=uml", "guestdrv.noflush=ubdb", NULL
   };
   argv_eq (&a, want);
@@ -318,9 +318,9 @@ START_TEST (test_uml_serial)
   ck_assert_str_eq (a.v[7], "ssl1=fd:5");
   ck_assert_str_eq (a.v[8], "ssl2=fd:7");
   ck_assert_str_eq (a.v[9], "ubd0=/d/a.img");
-  ck_assert_int_eq (find (&a, "guestfs_channel=/dev/ttyS1", 0), 17);
-  ck_assert_int_eq (find (&a, "guestdrv.ack=/dev/ttyS2", 0), 18);
-  ck_assert_str_eq (a.v[20], "guestdrv.noflush=ubda,ubdb");
+  ck_assert_int_eq (find (&a, "guestfs_channel=/dev/ttyS1", 0), 18);
+  ck_assert_int_eq (find (&a, "guestdrv.ack=/dev/ttyS2", 0), 19);
+  ck_assert_str_eq (a.v[21], "guestdrv.noflush=ubda,ubdb");
   ck_assert_int_eq (find (&a, "virtio_uml.device=" T "/vcon.sock:3", 0), -1);
   args_free (&a);
 
@@ -355,8 +355,8 @@ START_TEST (test_uml_vhost_user)
     "virtio_uml.device=" T "/blk2.sock:2", "virtio_uml.device=" T "/blk3.sock:2",
     "virtio_uml.device=" T "/blk4.sock:2",
     "ubd0=" T "/root.cow,/c/root", "root=/dev/ubda", "rw", "init=/init",
-    "quiet", "panic=1", "pty.legacy_count=0", "guestdrv.backend=uml",
-    "guestdrv.noflush=vdb,vdd,vde,ubda", "guestdrv.vblk=5",
+    "quiet", "panic=1", "pty.legacy_count=0", "lpj=67108864",
+    "guestdrv.backend=uml", "guestdrv.noflush=vdb,vdd,vde,ubda", "guestdrv.vblk=5",
     "guestdrv.writeback=vda,vdc", NULL
   };
 
