@@ -8,6 +8,7 @@ LIB_SRCS += launcher/uml-cmdline.c
 LIB_SRCS += launcher/confine.c
 LIB_SRCS += launcher/reaper.c
 LIB_SRCS += launcher/uml-xstate.c
+LIB_SRCS += launcher/uml-cpu.c
 LIB_SRCS += launcher/uml-vhost-blk.c
 LIB_SRCS += launcher/gdb.c
 LIB_SRCS += launcher/kvm-verdict.c

@@ -66,6 +66,7 @@
 #include "launcher-internal.h"
 #include "cmdline.h"
 #include "uml-xstate.h"
+#include "uml-cpu.h"
 #include "uml-vhost-blk.h"
 #include "gdb.h"
 #include "../channel/serial-window.h"
@@ -311,8 +312,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
       .guest_fd = { guest[0], guest[1] }, .vblk = vblk,
       .xstate_tunables = fxsr, .verbose = gd_verbose,
     };
-    if (fxsr)
-      hv->child_setup = uml_xstate_child_filter;
+    hv->child_setup = fxsr ? uml_cpu_child_pin_fxsr : uml_cpu_child_pin;
     err = uml_build_argv (cfg, app, &paths, &a);
   }
   if (err) {
