@@ -59,7 +59,7 @@ main_opts=$(sed -n '/^Options:/,/^$/p' <<<"$help" | help_items | sort -u)
 # Usage lines: "  PROG [OPTIONS] ..." for guestdrv itself, "  PROG SUB ..."
 # for each subcommand.
 subs=()
-while read -r prog sub rest; do
+while read -r _ sub rest; do
   case $sub in
     -*|\[*) main_opts+=$'\n'$(usage_items <<<"$sub $rest") ;;
     *) subs+=("$sub")
