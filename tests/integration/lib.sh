@@ -77,7 +77,8 @@ break_when_check=
 break_when () {
   local action=$1 pattern=$2 log=$3 pid i rc=0 umlpid
   shift 3
-  "$GUESTDRV" -v "$@" 2> "$log" &
+  : > "$log"                    # so that the first grep finds it
+  "$GUESTDRV" -v "$@" 2>> "$log" &
   pid=$!
   for i in $(seq 600); do
     grep -q "$pattern" "$log" && break
