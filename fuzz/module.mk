@@ -22,6 +22,7 @@ FUZZ_TARGETS := fuzz/fuzz-reply
 FUZZ_TARGETS += fuzz/fuzz-stack
 FUZZ_TARGETS += fuzz/fuzz-qmp
 FUZZ_TARGETS += fuzz/fuzz-console
+FUZZ_TARGETS += fuzz/fuzz-vhost-user
 
 FUZZ_LIB_OBJS := $(patsubst %.c,fuzz/build/%.o,$(FUZZ_LIB_SRCS))
 
