@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/guest-text.h"
+#include "check-run.h"
 
 START_TEST (seconds_plain)
 {
@@ -104,8 +105,6 @@ main (void)
 {
   Suite *s = suite_create ("guest-text");
   TCase *tc = tcase_create ("all");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test (tc, seconds_plain);
   tcase_add_test (tc, seconds_refused);
@@ -113,9 +112,5 @@ main (void)
   tcase_add_test (tc, dmesg);
   tcase_add_test (tc, escape);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run (s);
 }

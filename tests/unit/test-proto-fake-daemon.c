@@ -19,6 +19,7 @@
 #include "common/error.h"
 #include "protocol/proto.h"
 #include "fake-session.h"
+#include "check-run.h"
 
 /* Daemon scripts read best as positional tables with trailing fields
  * left out.
@@ -873,11 +874,5 @@ fake_daemon_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (fake_daemon_suite ());
-  int failed;
-
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return check_run (fake_daemon_suite ());
 }

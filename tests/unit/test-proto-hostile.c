@@ -29,6 +29,7 @@
 #include "trace/json.h"
 #include "trace/trace.h"
 #include "fake-session.h"
+#include "check-run.h"
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -438,8 +439,6 @@ main (void)
 {
   Suite *s = suite_create ("proto-hostile");
   TCase *tc = tcase_create ("hostile");
-  SRunner *sr;
-  int failed;
 
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_wrong_version);
@@ -458,9 +457,5 @@ main (void)
   tcase_add_test (tc, test_trace_caps_and_strings);
   tcase_add_test (tc, test_qmp_line_over_limit);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run (s);
 }

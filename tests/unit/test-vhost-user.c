@@ -23,6 +23,7 @@
 
 #include "channel/channel.h"
 #include "common/error.h"
+#include "check-run.h"
 
 #define MEM_SIZE (1024 * 1024)
 #define GPA 0x100000ULL         /* where the test's "guest memory" starts */
@@ -543,11 +544,5 @@ vhost_user_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (vhost_user_suite ());
-  int failed;
-
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run (vhost_user_suite ());
 }
