@@ -3,7 +3,8 @@
 # option that `guestdrv --help` lists, and every option of each
 # subcommand (its usage line there, and its own --help where it has one),
 # is the heading of an item in the matching part of the page (OPTIONS for
-# guestdrv itself, the subsection "guestdrv SUB" for a subcommand); the
+# guestdrv itself, the subsection "guestdrv SUB" for a subcommand); every
+# GUESTDRV_* variable the sources read is an item of ENVIRONMENT; the
 # page's version is the binary's; groff reports no warning.
 . "$(dirname "$0")/lib.sh"
 page=${GUESTDRV_MAN_PAGE:-$top/man/guestdrv.1}
@@ -75,4 +76,16 @@ done < <(sed -n '/^Usage:/,/^$/p' <<<"$help" | sed '1d; /^$/d')
 [ ${#subs[@]} -ge 4 ] || fail "guestdrv --help: expected the subcommands' usage lines, found: ${subs[*]}"
 # shellcheck disable=SC2046
 check OPTIONS $(grep -v '^$' <<<"$main_opts" | sort -u)
-echo "man page: $checked options checked (guestdrv and ${subs[*]}), groff clean"
+
+# The environment: getenv ("GUESTDRV_...") outside the tests.
+vars=$(cd "$top" && grep -rhoE --include='*.c' --exclude-dir=tests --exclude-dir=fuzz \
+         'getenv \("GUESTDRV_[A-Z0-9_]+"' . | sed 's/.*"\(.*\)"/\1/' | sort -u)
+[ "$(wc -l <<<"$vars")" -ge 5 ] || fail "too few GUESTDRV_ variables found in the sources: $vars"
+have=$(awk '/^\.SH / { part = $2 } /^\.TP/ { item = 1; next }
+            item { item = 0; if (part == "ENVIRONMENT") print }' "$page" |
+       sed 's/\\-/-/g; s/\\f[BIRP]//g' | grep -oE 'GUESTDRV_[A-Z0-9_]+' | sort -u)
+for v in $vars; do
+  grep -qxF "$v" <<<"$have" || fail "$page: ENVIRONMENT has no item for $v (read by the sources)"
+  checked=$((checked + 1))
+done
+echo "man page: $checked options and variables checked (guestdrv and ${subs[*]}), groff clean"
