@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "appliance/vmlinux.h"
-#include "check-run.h"
+#include "unit-main.h"
 
 static char dir[] = "/tmp/guestdrv-vmlinux-test.XXXXXX";
 
@@ -213,13 +213,11 @@ teardown (void)
 int
 main (void)
 {
-  Suite *s = suite_create ("appliance-vmlinux");
   TCase *tc = tcase_create ("vmlinux");
 
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_note);
   tcase_add_test (tc, test_extract);
   tcase_set_timeout (tc, 60);
-  suite_add_tcase (s, tc);
-  return check_run (s);
+  return unit_run ("appliance-vmlinux", tc);
 }

@@ -14,7 +14,7 @@
 
 #include "cli/cli.h"
 #include "common/error.h"
-#include "check-run.h"
+#include "unit-main.h"
 
 /* cli/print.c and cli/parse.c use cli_free_words from script.c. */
 void
@@ -224,7 +224,6 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("cli-args");
   TCase *tc = tcase_create ("args");
 
   tcase_add_test (tc, test_table);
@@ -234,6 +233,5 @@ main (void)
   tcase_add_test (tc, test_print_scalars);
   tcase_add_test (tc, test_print_lists);
   tcase_add_test (tc, test_print_lying_bodies);
-  suite_add_tcase (s, tc);
-  return check_run (s);
+  return unit_run ("cli-args", tc);
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/guest-text.h"
-#include "check-run.h"
+#include "unit-main.h"
 
 START_TEST (seconds_plain)
 {
@@ -103,7 +103,6 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("guest-text");
   TCase *tc = tcase_create ("all");
 
   tcase_add_test (tc, seconds_plain);
@@ -111,6 +110,5 @@ main (void)
   tcase_add_test (tc, marks);
   tcase_add_test (tc, dmesg);
   tcase_add_test (tc, escape);
-  suite_add_tcase (s, tc);
-  return check_run (s);
+  return unit_run ("guest-text", tc);
 }

@@ -19,7 +19,7 @@
 #include "common/error.h"
 #include "protocol/proto.h"
 #include "fake-session.h"
-#include "check-run.h"
+#include "unit-main.h"
 
 /* Daemon scripts read best as positional tables with trailing fields
  * left out.
@@ -874,5 +874,5 @@ fake_daemon_suite (void)
 int
 main (void)
 {
-  return check_run (fake_daemon_suite ());
+  return unit_run_suite (fake_daemon_suite ());
 }

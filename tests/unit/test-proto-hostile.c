@@ -29,7 +29,7 @@
 #include "common/json.h"
 #include "trace/trace.h"
 #include "fake-session.h"
-#include "check-run.h"
+#include "unit-main.h"
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -437,7 +437,6 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("proto-hostile");
   TCase *tc = tcase_create ("hostile");
 
   tcase_set_timeout (tc, 60);
@@ -456,6 +455,5 @@ main (void)
   tcase_add_test (tc, test_truncated_progress);
   tcase_add_test (tc, test_trace_caps_and_strings);
   tcase_add_test (tc, test_qmp_line_over_limit);
-  suite_add_tcase (s, tc);
-  return check_run (s);
+  return unit_run ("proto-hostile", tc);
 }

@@ -23,7 +23,7 @@
 
 #include "channel/channel.h"
 #include "common/error.h"
-#include "check-run.h"
+#include "unit-main.h"
 
 #define MEM_SIZE (1024 * 1024)
 #define GPA 0x100000ULL         /* where the test's "guest memory" starts */
@@ -544,5 +544,5 @@ vhost_user_suite (void)
 int
 main (void)
 {
-  return check_run (vhost_user_suite ());
+  return unit_run_suite (vhost_user_suite ());
 }
