@@ -26,7 +26,7 @@
  * kernel; a bound keeps a corrupt root from costing more than that.
  */
 #define MODULES_DEP_MAX (4 << 20)
-#define MODULE_DEPS_MAX 64
+#define MODULE_FILES_MAX 64
 
 #ifndef MODULE_INIT_COMPRESSED_FILE
 #define MODULE_INIT_COMPRESSED_FILE 4
@@ -108,13 +108,56 @@ load_file (const char *dir, const char *rel, size_t len)
 }
 
 int
+init_module_plan (const char *dep, const char *name,
+                  const char **path, size_t *len, size_t max)
+{
+  for (const char *line = dep; *line; ) {
+    size_t n = strcspn (line, "\n"), colon = strcspn (line, ":\n");
+
+    if (colon < n && path_names (line, colon, name)) {
+      const char *p = line + colon + 1, *end = line + n;
+      size_t k = 0, w;
+
+      /* modules.dep lists a module's dependencies before theirs: they
+       * load from the end, the module itself last.
+       */
+      for (;;) {
+        p += strspn (p, " \t");
+        if (p >= end || (w = strcspn (p, " \t\n")) == 0)
+          break;
+        if (k == max)
+          return -1;
+        path[k] = p;
+        len[k++] = w;
+        p += w;
+      }
+      if (k == max)
+        return -1;
+      for (size_t i = 0; i < k / 2; i++) {
+        const char *tp = path[i];
+        size_t tl = len[i];
+        path[i] = path[k - 1 - i];
+        len[i] = len[k - 1 - i];
+        path[k - 1 - i] = tp;
+        len[k - 1 - i] = tl;
+      }
+      path[k] = line;
+      len[k++] = colon;
+      return (int) k;
+    }
+    line += n + (line[n] == '\n');
+  }
+  return -1;
+}
+
+int
 init_module_load (const char *name)
 {
   struct utsname u;
-  char dir[300], dep[340], *buf, *line;
-  const char *deps[MODULE_DEPS_MAX];
-  size_t deplen[MODULE_DEPS_MAX], ndeps = 0;
-  int r = -1;
+  char dir[300], dep[340], *buf;
+  const char *path[MODULE_FILES_MAX];
+  size_t len[MODULE_FILES_MAX];
+  int n, r = -1;
 
   if (uname (&u) == -1)
     return -1;
@@ -123,35 +166,10 @@ init_module_load (const char *name)
   buf = read_bounded (dep, MODULES_DEP_MAX);
   if (!buf)
     return -1;
-  for (line = buf; *line; ) {
-    size_t len = strcspn (line, "\n"), colon = strcspn (line, ":\n");
-
-    if (colon < len && path_names (line, colon, name)) {
-      const char *p = line + colon + 1, *end = line + len;
-      while (p < end && ndeps < MODULE_DEPS_MAX) {
-        size_t w;
-        p += strspn (p, " \t");
-        w = strcspn (p, " \t\n");
-        if (w == 0)
-          break;
-        deps[ndeps] = p;
-        deplen[ndeps++] = w;
-        p += w;
-      }
-      /* modules.dep lists a module's dependencies before theirs:
-       * load from the end.
-       */
-      r = 0;
-      while (r == 0 && ndeps > 0) {
-        ndeps--;
-        r = load_file (dir, deps[ndeps], deplen[ndeps]);
-      }
-      if (r == 0)
-        r = load_file (dir, line, colon);
+  n = init_module_plan (buf, name, path, len, MODULE_FILES_MAX);
+  for (int i = 0; i < n; i++)
+    if ((r = load_file (dir, path[i], len[i])) == -1)
       break;
-    }
-    line += len + (line[len] == '\n');
-  }
   free (buf);
   return r;
 }

@@ -48,3 +48,9 @@ appliance/guestdrv-init: appliance/init.c appliance/init-module.c appliance/init
 	$(call E,LINK,$@)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -s -o $@ $(filter %.c,$^)
 appliance/init-bin-embed.c: appliance/guestdrv-init
 	$(call E,GEN,$@)$(call EMBED,appliance_init_bin,$<)
+
+# The init's module plan from modules.dep (a guest source, built for the
+# host here).
+UNIT_TESTS += tests/unit/test-init-module
+tests/unit/test-init-module: tests/unit/test-init-module.c appliance/init-module.c appliance/init-module.h
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(CHECK_LIBS)
