@@ -11,7 +11,9 @@
  * -> 1.0 s (medians of 9 interleaved pairs), a 256 MiB upload 7.9 s ->
  * 4.8 s.  The CPU is the one the child happens to run on, inside the
  * affinity mask it inherited; UML's helper threads and the guest's
- * processes inherit the pin.
+ * processes inherit the pin.  The price: the host cannot move UML away
+ * from a CPU that another busy process shares (those runs had a load of
+ * 3-6 on 2 CPUs and still gained); GUESTDRV_UML_PIN=0 turns it off.
  */
 #include <sched.h>
 #include <stdlib.h>
