@@ -2,8 +2,8 @@
 # UML's confinement (launcher/confine.c), read from the host in
 # /proc/PID of every UML process: its own user, mount, network, IPC and
 # PID namespaces (the main process is PID 1 there; the network has only a
-# down loopback), no_new_privs, no core dumps; as root, every id mapped
-# to itself and an image of another user still opened by UML; -v says
+# down loopback), no_new_privs, no core dumps, one CPU; as root, every id
+# mapped to itself and an image of another user still opened by UML; -v says
 # what was made.  Then kill -9 of guestdrv: nothing is left.  Then a file
 # written through the confined UML is on the image (debugfs).
 source "$(dirname "$0")/lib.sh"
@@ -31,6 +31,8 @@ for p in $(pgrep -f "$TMPDIR"); do
     grep "Max core file size" /proc/$p/limits
     echo "uidmap $(tr -s ' ' < /proc/$p/uid_map | sed 's/^ //')"
     nsenter -t $p -n ip -o link 2>/dev/null | sed 's/^/link /'
+    echo "cpus $(tr '\0' ' ' < /proc/$p/cmdline | cut -d' ' -f1)" \
+      "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/$p/status)"
   ) 2>/dev/null || true
   if [ -e /proc/$p ] && ! grep -qE "^(net|pid|user|mnt|ipc|uidmap) ?$" <<< "$block"; then
     echo "$block" >> "$work/ns.txt"
@@ -60,6 +62,12 @@ elif [ "$(id -u)" = 0 ]; then
     fail "root's ids are not all mapped to themselves"
 fi
 grep -qP "^NoNewPrivs:\t0" "$work/ns.txt" && fail "no_new_privs not set"
+# UML and its processes on one CPU (launcher/uml-cpu.c), the same for all.
+if [ "$(nproc)" -gt 1 ]; then
+  cpus=$(awk '$1 == "cpus" && $2 ~ /linux/ && $3 != "" {print $3}' "$work/ns.txt" | sort -u)
+  [ -n "$cpus" ] || fail "no UML process's CPU list could be read"
+  [[ $cpus =~ ^[0-9]+$ ]] || fail "UML not on one CPU: $(echo $cpus)"
+fi
 grep -E "Max core file size" "$work/ns.txt" | grep -qvE "size +0 +0" && fail "core dumps allowed"
 if command -v nsenter >/dev/null; then
   grep "^link " "$work/ns.txt" | grep -qv ": lo:" && fail "interfaces besides lo in UML's network namespace"
