@@ -8,6 +8,7 @@ LIB_SRCS += common/json-write.c
 LIB_SRCS += common/fdio.c
 LIB_SRCS += common/tmpdir.c
 LIB_SRCS += common/text.c
+LIB_SRCS += common/signals.c
 
 # common/ unit tests, one per helper (the JSON reader's is test-trace-json)
 UNIT_TESTS += tests/unit/test-common-run

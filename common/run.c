@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,6 +381,31 @@ gd_run (char *const argv[], char *const env_add[], int timeout_ms,
     return -1;
   }
   return WEXITSTATUS (r.status);
+}
+
+int
+gd_run_step (char *const argv[], char *const env_add[], int timeout_ms,
+              const char *fmt, ...)
+{
+  char *out = NULL, *context = NULL;
+  int r = gd_run (argv, env_add, timeout_ms, &out);
+  size_t n;
+  va_list ap;
+
+  if (r > 0) {
+    n = out ? strlen (out) : 0;
+    while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+      n--;
+    va_start (ap, fmt);
+    if (vasprintf (&context, fmt, ap) == -1)
+      context = NULL;
+    va_end (ap);
+    gd_set_error ("%s: exit %d: %.*s", context ? context : argv[0], r,
+                  (int) n, out ? out : "");
+    free (context);
+  }
+  free (out);
+  return r == 0 ? 0 : -1;
 }
 
 char *

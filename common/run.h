@@ -88,7 +88,7 @@ struct gd_run_opts {
   /* Set to the child's process group while it runs, 0 after: for a
    * signal handler that must kill it.  May be NULL.
    */
-  volatile pid_t *pgid;
+  volatile sig_atomic_t *pgid;
   size_t output_max;            /* bytes of the tail kept; 0: 1 MiB */
 };
 
@@ -119,6 +119,15 @@ int gd_run_ex (const struct gd_run_opts *o, struct gd_run_result *r);
  */
 int gd_run (char *const argv[], char *const env_add[], int timeout_ms,
             char **output);
+
+/* A step that must succeed: gd_run with the output kept only for the
+ * error.  0 if ARGV exited 0; else -1 with the error set: "CONTEXT: exit
+ * N: OUTPUT" (CONTEXT from the printf-style FMT; OUTPUT without its
+ * trailing newlines), or gd_run's own error (timed out, killed).
+ */
+int gd_run_step (char *const argv[], char *const env_add[], int timeout_ms,
+                 const char *fmt, ...)
+  __attribute__((format (printf, 4, 5)));
 
 /* Join ARGV into one shell-quoted line (for -v and error messages). */
 char *gd_argv_to_string (char *const argv[]);

@@ -141,7 +141,7 @@ START_TEST (run_deadline_kills_group)
 END_TEST
 
 static volatile sig_atomic_t stop_flag;
-static volatile pid_t running_pgid;
+static volatile sig_atomic_t running_pgid;
 
 static void
 on_alarm (int sig)
@@ -275,6 +275,18 @@ START_TEST (spawn_long_lived)
 }
 END_TEST
 
+START_TEST (run_step)
+{
+  char *ok[] = { "true", NULL };
+  char *bad[] = { "sh", "-c", "echo first; echo why >&2; exit 4", NULL };
+
+  ck_assert_int_eq (gd_run_step (ok, NULL, 10000, "never %s", "shown"), 0);
+  ck_assert_int_eq (gd_run_step (bad, NULL, 10000, "step %d", 7), -1);
+  ck_assert_str_eq (gd_get_error (), "step 7: exit 4: first\nwhy");
+  assert_no_children ();
+}
+END_TEST
+
 START_TEST (argv_to_string)
 {
   char *argv[] = { "qemu", "-append", "a b", "it's", "", NULL };
@@ -300,6 +312,7 @@ main (void)
   tcase_add_test (tc, run_env_stdin_cwd);
   tcase_add_test (tc, spawn_fn_and_wait);
   tcase_add_test (tc, spawn_long_lived);
+  tcase_add_test (tc, run_step);
   tcase_add_test (tc, argv_to_string);
   return unit_run ("common-run", tc);
 }
