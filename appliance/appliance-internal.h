@@ -2,6 +2,9 @@
 #ifndef GUESTDRV_APPLIANCE_INTERNAL_H
 #define GUESTDRV_APPLIANCE_INTERNAL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "appliance.h"
 
 /* The Debian packages the appliance is made of (NULL-terminated); part
@@ -23,6 +26,16 @@ int appliance_build (enum appliance_kind kind, const char *root,
  */
 int appliance_find_kernel (enum appliance_kind kind, char **kernel,
                            char **modules, char **version);
+
+/* FNV-1a (fnv.c): H extended by N bytes of DATA; the basis is
+ * APPLIANCE_FNV_BASIS.
+ */
+#define APPLIANCE_FNV_BASIS 0xcbf29ce484222325ULL
+uint64_t appliance_fnv (uint64_t h, const void *data, size_t n);
+/* *H extended by the contents of PATH.  0, or -1 with errno set (*H then
+ * covers what was read).
+ */
+int appliance_fnv_file (uint64_t *h, const char *path);
 
 /* mkdir -p with mode 0755.  0, or -1 with errno set. */
 int appliance_mkdir_p (const char *path);

@@ -36,32 +36,14 @@ struct fnv { uint64_t h; };
 static void
 fnv_add (struct fnv *f, const void *data, size_t n)
 {
-  const unsigned char *p = data;
-  for (size_t i = 0; i < n; i++) {
-    f->h ^= p[i];
-    f->h *= 0x100000001b3ULL;
-  }
+  f->h = appliance_fnv (f->h, data, n);
 }
 
+/* With its NUL, so that ("ab", "c") and ("a", "bc") differ. */
 static void
 fnv_str (struct fnv *f, const char *s)
 {
   fnv_add (f, s, strlen (s) + 1);
-}
-
-static int
-fnv_file (struct fnv *f, const char *path)
-{
-  char buf[65536];
-  ssize_t r;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-
-  if (fd == -1)
-    return -1;
-  while ((r = read (fd, buf, sizeof buf)) > 0)
-    fnv_add (f, buf, r);
-  close (fd);
-  return r < 0 ? -1 : 0;
 }
 
 char *
@@ -173,7 +155,7 @@ appliance_get_kernel (enum appliance_kind kind, bool force,
   char name[64], dir[4096], path[4096];
   const char *kind_name = kind == APPLIANCE_UML ? "uml" : "qemu";
   char kind_tag[64];
-  struct fnv f = { 0xcbf29ce484222325ULL };
+  struct fnv f = { APPLIANCE_FNV_BASIS };
   struct stat st;
   uint64_t t0 = gd_now_ns ();
   bool built = false;
@@ -236,7 +218,7 @@ appliance_get_kernel (enum appliance_kind kind, bool force,
     fnv_add (&f, &st.st_size, sizeof st.st_size);
     fnv_add (&f, &st.st_mtime, sizeof st.st_mtime);
   }
-  if (fnv_file (&f, "/var/lib/dpkg/status") == -1) {
+  if (appliance_fnv_file (&f.h, "/var/lib/dpkg/status") == -1) {
     gd_set_error_errno ("/var/lib/dpkg/status");
     goto out;
   }

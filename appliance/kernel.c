@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kernel.h"
+#include "appliance-internal.h"
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/run.h"
@@ -129,32 +130,10 @@ module_present (const char *modules, const char *name)
 }
 
 static uint64_t
-fnv_file_hash (uint64_t h, const char *path)
-{
-  unsigned char buf[65536];
-  ssize_t r;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-
-  if (fd == -1)
-    return h;
-  while ((r = read (fd, buf, sizeof buf)) > 0)
-    for (ssize_t i = 0; i < r; i++) {
-      h ^= buf[i];
-      h *= 0x100000001b3ULL;
-    }
-  close (fd);
-  return h;
-}
-
-static uint64_t
 fnv_str_hash (uint64_t h, const char *s)
 {
-  for (; s && *s; s++) {
-    h ^= (unsigned char) *s;
-    h *= 0x100000001b3ULL;
-  }
-  h ^= 0xff;
-  return h * 0x100000001b3ULL;
+  h = appliance_fnv (h, s, s ? strlen (s) : 0);
+  return appliance_fnv (h, "\xff", 1);
 }
 
 static char *
@@ -345,12 +324,13 @@ guest_kernel_open (enum appliance_kind kind, const char *path,
   if (kind == APPLIANCE_QEMU)
     bzimage_find_config (k);
 
-  k->id = fnv_file_hash (0xcbf29ce484222325ULL, k->path);
+  k->id = APPLIANCE_FNV_BASIS;
+  appliance_fnv_file (&k->id, k->path);
   k->id = fnv_str_hash (k->id, k->version);
   k->id = fnv_str_hash (k->id, k->modules ? k->modules : "");
   if (k->modules) {
     snprintf (mdep, sizeof mdep, "%s/modules.dep", k->modules);
-    k->id = fnv_file_hash (k->id, mdep);
+    appliance_fnv_file (&k->id, mdep);
   }
   gd_debug ("appliance", "kernel %s: version %s, modules %s, config %s",
             k->path, k->version, k->modules ? k->modules : "(none: built in)",

@@ -63,7 +63,10 @@ child_start (const struct gd_spawn *s, int out_w, int errfd, pid_t parent)
     out_w = nullfd;
   if (out_w >= 0) {
     child_dup (out_w, 1);
-    child_dup (out_w, 2);
+    if (s->flags & GD_SPAWN_STDERR_NULL)
+      child_dup (nullfd, 2);
+    else if (!(s->flags & GD_SPAWN_STDERR_INHERIT) || out_w == nullfd)
+      child_dup (out_w, 2);
   }
   for (size_t i = 0; i < s->nkeep; i++)
     fcntl (s->keep_fds[i], F_SETFD,

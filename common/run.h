@@ -27,6 +27,8 @@
 #define GD_SPAWN_OUT_FD         0x04    /* stdout+stderr to out_fd */
 #define GD_SPAWN_OUT_INHERIT    0x08    /* stdout+stderr are ours */
 #define GD_SPAWN_IGNORE_SIGINT  0x10    /* Ctrl-C is the parent's to handle */
+#define GD_SPAWN_STDERR_INHERIT 0x20    /* with OUT_PIPE/OUT_FD: stdout only */
+#define GD_SPAWN_STDERR_NULL    0x40    /* with OUT_PIPE/OUT_FD: stdout only */
 
 /* What to start.  Zero-initialised fields mean: no environment change,
  * stdin and output on /dev/null, no fds kept, no working directory

@@ -275,6 +275,43 @@ START_TEST (spawn_long_lived)
 }
 END_TEST
 
+/* stderr apart from stdout: to /dev/null, or left as ours. */
+START_TEST (spawn_stderr)
+{
+  char *argv[] = { "sh", "-c", "echo out; echo err >&2", NULL };
+  struct gd_spawn s = { .argv = argv,
+                        .flags = GD_SPAWN_OUT_PIPE | GD_SPAWN_STDERR_NULL };
+  struct gd_child c;
+  char buf[64];
+  int p[2], saved;
+  ssize_t n;
+
+  ck_assert_int_eq (gd_child_spawn (&s, &c), 0);
+  n = read (c.out_fd, buf, sizeof buf);
+  ck_assert_int_eq (n, 4);
+  ck_assert_int_eq (read (c.out_fd, buf, sizeof buf), 0);
+  ck_assert_int_eq (gd_child_wait (&c, 10000, NULL), 0);
+  gd_child_kill (&c, 0);
+
+  /* STDERR_INHERIT: err reaches our stderr (a pipe here). */
+  ck_assert_int_eq (pipe (p), 0);
+  saved = dup (2);
+  dup2 (p[1], 2);
+  close (p[1]);
+  s.flags = GD_SPAWN_OUT_PIPE | GD_SPAWN_STDERR_INHERIT;
+  ck_assert_int_eq (gd_child_spawn (&s, &c), 0);
+  dup2 (saved, 2);
+  close (saved);
+  ck_assert_int_eq (read (c.out_fd, buf, sizeof buf), 4);
+  ck_assert_int_eq (gd_child_wait (&c, 10000, NULL), 0);
+  gd_child_kill (&c, 0);
+  ck_assert_int_eq (read (p[0], buf, sizeof buf), 4);
+  ck_assert_int_eq (memcmp (buf, "err\n", 4), 0);
+  close (p[0]);
+  assert_no_children ();
+}
+END_TEST
+
 START_TEST (run_step)
 {
   char *ok[] = { "true", NULL };
@@ -312,6 +349,7 @@ main (void)
   tcase_add_test (tc, run_env_stdin_cwd);
   tcase_add_test (tc, spawn_fn_and_wait);
   tcase_add_test (tc, spawn_long_lived);
+  tcase_add_test (tc, spawn_stderr);
   tcase_add_test (tc, run_step);
   tcase_add_test (tc, argv_to_string);
   return unit_run ("common-run", tc);
