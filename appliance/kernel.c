@@ -20,6 +20,7 @@
 #include "appliance-internal.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/fdio.h"
 #include "../common/run.h"
 
 #define KERNEL_RUN_TIMEOUT_MS 10000
@@ -57,28 +58,6 @@ static const struct kernel_need qemu_needs[] = {
   { NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
-static char *
-read_text (const char *path, size_t max)
-{
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  char *buf;
-  size_t n = 0;
-  ssize_t r;
-
-  if (fd == -1)
-    return NULL;
-  buf = malloc (max + 1);
-  if (!buf) {
-    close (fd);
-    return NULL;
-  }
-  while (n < max && (r = read (fd, buf + n, max - n)) > 0)
-    n += r;
-  close (fd);
-  buf[n] = '\0';
-  return buf;
-}
-
 char
 guest_kernel_config_value (const char *config, const char *name)
 {
@@ -111,7 +90,7 @@ module_present (const char *modules, const char *name)
   for (size_t i = 0; i < 2 && !found; i++) {
     char *text;
     snprintf (path, sizeof path, "%s/%s", modules, lists[i]);
-    if ((text = read_text (path, 16 * 1024 * 1024)) == NULL)
+    if ((text = gd_read_file (path, 16 * 1024 * 1024, NULL)) == NULL)
       continue;
     /* Module file names use '_' or '-' interchangeably. */
     found = strstr (text, pat) != NULL;
@@ -246,7 +225,7 @@ bzimage_find_config (struct guest_kernel *k)
   snprintf (cand[2], sizeof cand[2], "/boot/config-%s", k->version);
   snprintf (cand[3], sizeof cand[3], "%s/build/.config", k->modules ? k->modules : "/nonexistent");
   for (int i = 0; i < 4; i++) {
-    char *text = read_text (cand[i], CONFIG_MAX);
+    char *text = gd_read_file (cand[i], CONFIG_MAX, NULL);
     if (text && strstr (text, "CONFIG_")) {
       k->config = text;
       k->config_source = strdup (cand[i]);
