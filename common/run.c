@@ -38,7 +38,7 @@ static void __attribute__((noreturn))
 child_start (const struct gd_spawn *s, int out_w, int errfd, pid_t parent)
 {
   static const int dfl[] = { SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD };
-  int nullfd = open ("/dev/null", O_RDWR);
+  int nullfd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   sigset_t none;
   int e;
 

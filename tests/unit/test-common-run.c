@@ -42,6 +42,12 @@ assert_no_children (void)
   ck_assert_int_eq (errno, ECHILD);
 }
 
+static int
+cmp_names (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
 /* PID exists and is not a zombie. */
 static bool
 alive (pid_t pid)
@@ -312,6 +318,47 @@ START_TEST (spawn_stderr)
 }
 END_TEST
 
+/* The program gets fds 0, 1, 2 and what we had open without CLOEXEC:
+ * nothing of the set-up (its /dev/null, the exec-error pipe).
+ */
+START_TEST (spawn_no_stray_fds)
+{
+  char *argv[] = { "sh", "-c", "for f in /proc/self/fd/*; do n=${f##*/}; "
+                   "[ \"$n\" -gt 2 ] && [ -e \"$f\" ] && printf '%s ' \"$n\"; "
+                   "done; echo", NULL };
+  struct gd_run_opts o = { .spawn = { .argv = argv }, .timeout_ms = 10000 };
+  struct gd_run_result r;
+  char want[4096] = "", *got;
+  size_t n = 0;
+  DIR *d = opendir ("/proc/self/fd");
+  struct dirent *e;
+
+  /* Ours, in the order the shell's glob sorts them (as strings). */
+  {
+    char *names[256];
+    size_t k = 0;
+    while ((e = readdir (d)) != NULL && k < 256) {
+      int fd = atoi (e->d_name);
+      if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd (d) ||
+          (fcntl (fd, F_GETFD) & FD_CLOEXEC))
+        continue;
+      names[k++] = strdup (e->d_name);
+    }
+    closedir (d);
+    qsort (names, k, sizeof names[0], cmp_names);
+    for (size_t i = 0; i < k; i++) {
+      n += (size_t) snprintf (want + n, sizeof want - n, "%s ", names[i]);
+      free (names[i]);
+    }
+    snprintf (want + n, sizeof want - n, "\n");
+  }
+  ck_assert_int_eq (gd_run_ex (&o, &r), 0);
+  got = r.output;
+  ck_assert_str_eq (got, want);
+  free (r.output);
+}
+END_TEST
+
 START_TEST (run_step)
 {
   char *ok[] = { "true", NULL };
@@ -350,6 +397,7 @@ main (void)
   tcase_add_test (tc, spawn_fn_and_wait);
   tcase_add_test (tc, spawn_long_lived);
   tcase_add_test (tc, spawn_stderr);
+  tcase_add_test (tc, spawn_no_stray_fds);
   tcase_add_test (tc, run_step);
   tcase_add_test (tc, argv_to_string);
   return unit_run ("common-run", tc);
