@@ -16,5 +16,6 @@ UNIT_TESTS += tests/unit/test-common-fdio
 UNIT_TESTS += tests/unit/test-common-json-write
 UNIT_TESTS += tests/unit/test-common-tmpdir
 UNIT_TESTS += tests/unit/test-common-text
+UNIT_TESTS += tests/unit/test-common-signals
 tests/unit/test-common-%: tests/unit/test-common-%.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)

@@ -1,4 +1,4 @@
-/* Signal set-up (see signals.h). */
+/* The stop signals of a long-running command (see signals.h). */
 #include <signal.h>
 #include <string.h>
 
@@ -7,12 +7,12 @@
 void
 gd_signals_catch (void (*handler) (int))
 {
+  static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
   struct sigaction sa;
 
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = handler;
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
+  for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++)
+    sigaction (stop[i], &sa, NULL);
   signal (SIGPIPE, SIG_IGN);
 }

@@ -1,10 +1,12 @@
-/* The signals of a guestdrv command that runs children and appliances. */
+/* The signals of a long-running command (fsync-test, bench, the CLI):
+ * the ones that ask it to stop, and SIGPIPE.
+ */
 #ifndef GUESTDRV_SIGNALS_H
 #define GUESTDRV_SIGNALS_H
 
-/* SIGINT, SIGTERM and SIGHUP go to HANDLER, without SA_RESTART so that a
- * blocking call returns EINTR and the caller can check its flag; SIGPIPE
- * is ignored (a write to an appliance that died fails with EPIPE).
+/* HANDLER catches SIGINT, SIGTERM and SIGHUP (without SA_RESTART, so a
+ * blocked call returns EINTR); SIGPIPE is ignored, because a write to an
+ * appliance that was killed must fail with EPIPE, not end guestdrv.
  */
 void gd_signals_catch (void (*handler) (int));
 
