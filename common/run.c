@@ -163,7 +163,8 @@ int
 gd_child_wait (struct gd_child *c, int timeout_ms,
                volatile sig_atomic_t *interrupt)
 {
-  uint64_t deadline = gd_now_ns () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0) * 1000000;
+  uint64_t deadline = gd_now_ns () +
+                      (uint64_t) (timeout_ms > 0 ? timeout_ms : 0) * 1000000;
 
   if (c->pid <= 0 || c->reaped)
     return 0;

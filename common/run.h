@@ -73,8 +73,11 @@ struct gd_child {
  */
 int gd_child_spawn (const struct gd_spawn *s, struct gd_child *c);
 /* Wait for the child to exit, at most TIMEOUT_MS, stopping early when
- * *INTERRUPT becomes non-zero (INTERRUPT may be NULL).  0 once reaped;
- * -1 with errno ETIMEDOUT or EINTR (the child still runs), error set.
+ * *INTERRUPT becomes non-zero (INTERRUPT may be NULL).  0 once reaped
+ * (what is left of its process group is then killed: helpers it
+ * started); -1 with errno ETIMEDOUT or EINTR (the child still runs),
+ * error set.  With GD_SPAWN_OUT_PIPE the caller must read the pipe, or a
+ * chatty child blocks on it.
  */
 int gd_child_wait (struct gd_child *c, int timeout_ms,
                    volatile sig_atomic_t *interrupt);
