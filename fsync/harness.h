@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -79,6 +80,34 @@ int flushcount_parse (const char *path, const char *image,
                       const double marks[FC_NPHASES], struct fc_result *res);
 /* After the hypervisor is dead: wait for the tracer, parse, free. */
 void flushcount_finish (struct flushcount *fc, struct fc_result *out);
+
+/* --- The image seen from the host (harness-image.c) -------------------- */
+#define BLOCK_SIZE 4096
+#define PATTERN_BLOCKS 256
+#define PATTERN_SIZE (BLOCK_SIZE * PATTERN_BLOCKS)
+
+/* The bytes `yes LINE | head -c SIZE` produces (malloc'd), NULL if out of
+ * memory.
+ */
+char *harness_pattern_make (const char *line, size_t size);
+/* gd_run with the tools' deadline; errors name argv[0]. */
+int harness_run_tool (char *const argv[], char **out);
+/* The ext2 image IMG with the two old-pattern files, durable from the
+ * start; DIR holds the seed files.
+ */
+int harness_image_make (const char *dir, const char *img);
+/* MAP gets the physical block of each 4 KiB block of FILE in IMG. */
+int harness_image_block_map (const char *dir, const char *img,
+                             const char *file, uint64_t *map);
+/* debugfs dumps NAME of IMG to OUT; *DIFF gets the bytes of the blocks
+ * that are not WANT's.
+ */
+int harness_image_dump_compare (const char *img, const char *name,
+                                const char *out, const char *want,
+                                uint64_t *diff);
+/* The same, reading the blocks of MAP straight from IMG. */
+int harness_image_read_compare (const char *img, const uint64_t *map,
+                                const char *want, uint64_t *diff);
 
 /* --- One case (harness-case.c) ------------------------------------------ */
 struct harness_env {

@@ -19,5 +19,6 @@ fsync/guestdrv-lazyfs: $(LAZYFS_OBJS)
 # The fsync-test harness (guestdrv fsync-test), in libguestdrv.a.
 LIB_SRCS += fsync/harness.c
 LIB_SRCS += fsync/harness-case.c
+LIB_SRCS += fsync/harness-image.c
 LIB_SRCS += fsync/harness-lazyfs.c
 LIB_SRCS += fsync/harness-flushcount.c
