@@ -12,3 +12,6 @@ LIB_SRCS += bench/startup-ref.c
 LIB_SRCS += bench/self.c
 LIB_SRCS += bench/peer.c
 LIB_SRCS += bench/run.c
+LIB_SRCS += bench/run-options.c
+LIB_SRCS += bench/run-matrix.c
+LIB_SRCS += bench/run-group.c
