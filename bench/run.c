@@ -137,268 +137,231 @@ append_notes (const struct bench_results *r, const char *outdir,
   return fclose (fp) == 0 ? 0 : -1;
 }
 
-int
-bench_main (int argc, char **argv)
+static void
+install_signal_handlers (void)
 {
-  struct options o = { 0 };
-  struct bench_results *r = NULL;
-  struct cost_model *m = NULL;
-  struct bench_progress *pg = NULL;
-  struct bench_key *keys = NULL;
-  struct group *gs = NULL;
-  double *est = NULL;
-  char dir[4096] = "", why[512], loc[4200];
-  const char **usable = NULL;
-  size_t nusable = 0, ng = 0, nk = 0, nvariants, i, j, k;
-  int rc = 1, peer_used = 0;
   struct sigaction sa;
 
-  gd_clock_init ();
-  if (bench_parse_options (argc, argv, &o) == -1) {
-    fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
-    goto out;
-  }
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
   sigaction (SIGHUP, &sa, NULL);
   signal (SIGPIPE, SIG_IGN);
+}
 
-  snprintf (dir, sizeof dir, "%s/guestdrv-bench.XXXXXX", o.dir);
-  if (mkdtemp (dir) == NULL) {
-    fprintf (stderr, "guestdrv: bench: --dir %s: %m\n", o.dir);
-    dir[0] = '\0';
-    goto out;
+/* Each group's expected seconds, from the cost model, for the progress
+ * line.  KEYS of a group are contiguous and in group order.
+ */
+static double *
+group_estimates (const struct bench_plan *p, const struct cost_model *m,
+                 unsigned runs)
+{
+  double *est = calloc (p->ng ? p->ng : 1, sizeof *est);
+  size_t i, k;
+
+  if (est == NULL) {
+    gd_set_error_errno ("calloc");
+    return NULL;
   }
-
-  /* Backends: keep the usable ones.  One asked for explicitly but not
-   * usable is an error; from the default list it is dropped with a note.
-   */
-  usable = calloc (o.nbackends + 1, sizeof *usable);
-  if (usable == NULL)
-    goto out;
-  for (i = 0; i < o.nbackends; i++) {
-    why[0] = '\0';
-    if (bench_backend_usable (o.backends[i], dir, why, sizeof why))
-      usable[nusable++] = o.backends[i];
-    else
-      fprintf (stderr, "guestdrv: bench: backend %s is not usable: %s%s\n",
-               o.backends[i], why, o.backends_given ? "" : " (skipped)");
-  }
-  if (nusable == 0 || (o.backends_given && nusable < o.nbackends)) {
-    fprintf (stderr, "guestdrv: bench: no usable backend to run\n");
-    goto out;
-  }
-  free (o.backends);
-  o.backends = usable;
-  o.nbackends = nusable;
-  usable = NULL;
-
-  if (o.peer && !peer_available ()) {
-    fprintf (stderr, "guestdrv: bench: --peer: guestfish is not installed "
-             "(GUESTDRV_PEER=1 bash tools/install-deps.sh)\n");
-    goto out;
-  }
-
-  r = results_new (o.runs, o.warmup);
-  m = cost_model_new ();
-  nvariants = o.nwindows * o.nchannels * o.ndisks;
-  gs = calloc (o.nscenarios * o.nbackends * o.ncaches * o.nkernels * nvariants,
-               sizeof *gs);
-  keys = calloc (2 * o.nscenarios * o.nbackends * o.ncaches * o.nkernels *
-                 nvariants, sizeof *keys);
-  if (!r || !m || !gs || !keys) {
-    fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
-    goto out;
-  }
-  results_set_peer (r, o.peer);
-  snprintf (loc, sizeof loc, "%s%s, fresh per run", o.dir,
-            strncmp (o.dir, "/dev/shm", 8) == 0 ? " (tmpfs)" : "");
-  results_set_image (r, loc);
-  results_probe_machine (r);
-
-  for (i = 0; i < o.nbackends; i++)
-   for (size_t q = 0; q < o.nkernels; q++)
-    for (size_t v = 0; v < nvariants; v++) {
-     int uml = strcmp (o.backends[i], "uml") == 0;
-     size_t w = v % o.nwindows, chi = v / o.nwindows % o.nchannels;
-     size_t dki = v / o.nwindows / o.nchannels;
-     char name[64];
-     /* The window, channel and disk are UML's: other backends run once
-      * per kernel.
-      */
-     if (!uml && v > 0)
-       continue;
-     snprintf (name, sizeof name, "%s%s%s%s%s", o.backends[i],
-               uml && o.channels_given ? "-" : "",
-               uml && o.channels_given ? o.channels[chi] : "",
-               uml && o.disks_given ? "-" : "",
-               uml && o.disks_given ? o.disks[dki] : "");
-     for (j = 0; j < o.ncaches; j++)
-      for (k = 0; k < o.nscenarios; k++) {
-        struct group *g = &gs[ng++];
-        struct bench_key key = { o.scenarios[k], NULL,
-                                 o.caches[j], BENCH_TOOL_SELF, 0 };
-        int variant;
-
-        g->scenario = o.scenarios[k];
-        g->backend = o.backends[i];
-        g->cache = o.caches[j];
-        g->kernel_path = o.kernels[q].path;
-        g->bare = uml && !o.windows[w];
-        g->uml_channel = uml ? o.channels[chi] : NULL;
-        g->uml_disk = uml ? o.disks[dki] : NULL;
-        variant = g->kernel_path || g->bare;
-        if (asprintf (&g->label, "%s%s%s%s", name,
-                      g->kernel_path ? ":" : "",
-                      g->kernel_path ? o.kernels[q].label : "",
-                      g->bare ? ":bare" : "") == -1) {
-          g->label = NULL;
-          gd_set_error_errno ("malloc");
-          goto out_err;
-        }
-        key.backend = g->label;
-        g->bytes = key.bytes = bench_size_for (&o, g->scenario, g->backend);
-        if ((g->self = results_add_case (r, &key)) == NULL ||
-            (uml && results_case_set_uml (g->self, g->uml_channel,
-                                          g->uml_disk) == -1))
-          goto out_err;
-        keys[nk++] = key;
-        /* startup: the whole-process rows, once per backend. */
-        if (strcmp (g->scenario, "startup") == 0 && j == 0)
-          for (size_t t = 0; t < STARTUP_REF_NTOOLS; t++) {
-            struct bench_key kr = key;
-            if (strcmp (startup_ref_tools[t], STARTUP_REF_PEER) == 0 &&
-                (!o.peer || strcmp (g->backend, "uml") == 0))
-              continue;
-            kr.tool = startup_ref_tools[t];
-            if ((g->ref[t] = results_add_case (r, &kr)) == NULL)
-              goto out_err;
-          }
-        if (!o.peer)
-          continue;
-        key.tool = BENCH_TOOL_PEER;
-        if ((g->peer = results_add_case (r, &key)) == NULL)
-          goto out_err;
-        if (uml)
-          results_case_skip (g->peer, "no UML backend in libguestfs");
-        else if (variant)
-          results_case_skip (g->peer, "runs the packaged kernel only");
-        else if (strcmp (g->cache, "writeback") != 0 &&
-                 strcmp (g->cache, "unsafe") != 0)
-          results_case_skip (g->peer, "libguestfs cachemode is writeback "
-                             "or unsafe only");
-        else {
-          keys[nk++] = key;
-          peer_used = 1;
-        }
-      }
-    }
-
-  printf ("guestdrv bench: %zu scenario%s on %zu backend%s%s\n",
-          o.nscenarios, o.nscenarios == 1 ? "" : "s", o.nbackends,
-          o.nbackends == 1 ? "" : "s", peer_used ? ", with libguestfs" : "");
-  fflush (stdout);
-  if (bench_plan_print (stderr, m, keys, nk, o.runs, o.warmup, NULL) == -1)
-    goto out_err;
-
-  if (prepare_appliances (&o) == -1 || prepare_files (gs, ng, dir) == -1) {
-    if (!bench_interrupted)
-      goto out_err;
-  }
-
-  est = calloc (ng, sizeof *est);
-  pg = progress_new (stderr, ng, 0);
-  if (!est || !pg)
-    goto out_err;
-  for (i = 0, k = 0; i < ng; i++) {
+  for (i = 0, k = 0; i < p->ng; i++) {
+    const struct group *g = &p->gs[i];
     double t;
 
-    for (; k < nk && strcmp (keys[k].scenario, gs[i].scenario) == 0 &&
-           strcmp (keys[k].backend, gs[i].label) == 0 &&
-           strcmp (keys[k].cache, gs[i].cache) == 0; k++)
-      if (cost_model_estimate (m, &keys[k], &t) == 0)
-        est[i] += t * o.runs;
+    for (; k < p->nk && strcmp (p->keys[k].scenario, g->scenario) == 0 &&
+           strcmp (p->keys[k].backend, g->label) == 0 &&
+           strcmp (p->keys[k].cache, g->cache) == 0; k++)
+      if (cost_model_estimate (m, &p->keys[k], &t) == 0)
+        est[i] += t * runs;
   }
-  progress_set_estimates (pg, est);
+  return est;
+}
 
-  for (i = 0; i < ng && !bench_interrupted; i++) {
+static int
+run_groups (struct bench_results *r, struct cost_model *m,
+            const struct options *o, struct bench_plan *p, const char *dir)
+{
+  struct bench_progress *pg = progress_new (stderr, p->ng, 0);
+  double *est = group_estimates (p, m, o->runs);
+  size_t i;
+  int ret = -1;
+
+  if (!pg || !est)
+    goto out;
+  progress_set_estimates (pg, est);
+  for (i = 0; i < p->ng && !bench_interrupted; i++) {
+    struct group *g = &p->gs[i];
     char label[256];
     uint64_t t0 = gd_now_ns ();
 
-    snprintf (label, sizeof label, "%s (%s, %s) %s", gs[i].scenario,
-              gs[i].label, gs[i].cache,
-              gs[i].peer && gs[i].peer->status == BENCH_OK
+    snprintf (label, sizeof label, "%s (%s, %s) %s", g->scenario,
+              g->label, g->cache,
+              g->peer && g->peer->status == BENCH_OK
               ? "guestdrv+libguestfs" : "guestdrv");
     progress_case_start (pg, i, label);
-    if (bench_run_group (r, m, pg, &o, &gs[i], dir, qemu_kernel_version
+    if (bench_run_group (r, m, pg, o, g, dir, qemu_kernel_version
                          ? qemu_kernel_version : "") == -1)
-      goto out_err;
+      goto out;
     progress_case_done (pg, (gd_now_ns () - t0) / 1e9);
   }
-  progress_finish (pg);
-  /* Cases never reached (Ctrl-C) say so. */
-  for (i = 0; i < ng; i++) {
-    if (gs[i].self->nsamples == 0 && gs[i].self->status == BENCH_OK)
-      results_case_fail (gs[i].self, bench_interrupted ? "interrupted"
-                         : "no runs");
-    if (gs[i].peer && gs[i].peer->nsamples == 0 &&
-        gs[i].peer->status == BENCH_OK)
-      results_case_fail (gs[i].peer, bench_interrupted ? "interrupted"
-                         : "no runs");
+  ret = 0;
+ out:
+  if (pg)
+    progress_finish (pg);
+  progress_free (pg);
+  free (est);
+  return ret;
+}
+
+/* Cases never reached (Ctrl-C) say so. */
+static void
+fail_unreached (struct bench_plan *p)
+{
+  const char *why = bench_interrupted ? "interrupted" : "no runs";
+
+  for (size_t i = 0; i < p->ng; i++) {
+    struct group *g = &p->gs[i];
+
+    if (g->self->nsamples == 0 && g->self->status == BENCH_OK)
+      results_case_fail (g->self, why);
+    if (g->peer && g->peer->nsamples == 0 && g->peer->status == BENCH_OK)
+      results_case_fail (g->peer, why);
   }
+}
+
+/* The tables on stdout, the files in --out.  0, 1 (a case failed), 130
+ * (interrupted), or -1 with the error set.
+ */
+static int
+write_outputs (const struct bench_results *r, const struct options *o,
+               int peer_used)
+{
+  size_t i;
 
   printf ("\n");
   results_write_method (r, stdout);
-  write_notes (stdout, &o, peer_used);
+  write_notes (stdout, o, peer_used);
   printf ("\n");
   results_write_table (r, stdout, RESULTS_TABLE_RANGE);
   printf ("\n");
   results_write_decomposition (r, stdout);
   startup_ref_write_ratios (r, stdout);
   fflush (stdout);
-  if (results_write_all (r, o.out) == -1 ||
-      append_notes (r, o.out, &o, peer_used) == -1) {
-    fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
-    goto out;
-  }
-  if (chart_write (r, o.out, NULL) == -1)
+  if (results_write_all (r, o->out) == -1 ||
+      append_notes (r, o->out, o, peer_used) == -1)
+    return -1;
+  if (chart_write (r, o->out, NULL) == -1)
     fprintf (stderr, "guestdrv: bench: charts: %s (results are written)\n",
              gd_get_error ());
   fprintf (stderr, "results in %s/ (results.txt, results.csv, "
-           "results.json, *.png)\n", o.out);
-  rc = bench_interrupted ? 130 : 0;
-  for (i = 0; i < r->ncases && rc == 0; i++)
+           "results.json, *.png)\n", o->out);
+  if (bench_interrupted)
+    return 130;
+  for (i = 0; i < r->ncases; i++)
     if (r->cases[i]->status == BENCH_FAILED)
-      rc = 1;
+      return 1;
+  return 0;
+}
+
+/* Empty results with the method's notes: runs, peer, image, machine. */
+static struct bench_results *
+results_for (const struct options *o)
+{
+  struct bench_results *r = results_new (o->runs, o->warmup);
+  char loc[4200];
+
+  if (r == NULL)
+    return NULL;
+  results_set_peer (r, o->peer);
+  snprintf (loc, sizeof loc, "%s%s, fresh per run", o->dir,
+            strncmp (o->dir, "/dev/shm", 8) == 0 ? " (tmpfs)" : "");
+  results_set_image (r, loc);
+  results_probe_machine (r);
+  return r;
+}
+
+static void
+options_free (struct options *o)
+{
+  free (o->scenarios);
+  free (o->backends);
+  free (o->caches);
+  free (o->channels);
+  free (o->disks);
+}
+
+int
+bench_main (int argc, char **argv)
+{
+  struct options o = { 0 };
+  struct bench_results *r = NULL;
+  struct cost_model *m = NULL;
+  struct bench_plan p = { 0 };
+  char dir[4096] = "";
+  int rc = 1;
+
+  gd_clock_init ();
+  if (bench_parse_options (argc, argv, &o) == -1) {
+    fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
+    goto out;
+  }
+  install_signal_handlers ();
+  snprintf (dir, sizeof dir, "%s/guestdrv-bench.XXXXXX", o.dir);
+  if (mkdtemp (dir) == NULL) {
+    fprintf (stderr, "guestdrv: bench: --dir %s: %m\n", o.dir);
+    dir[0] = '\0';
+    goto out;
+  }
+  /* One asked for explicitly but not usable is an error; from the
+   * default list it is dropped with a note.
+   */
+  if (bench_keep_usable_backends (&o, dir) == -1) {
+    fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
+    goto out;
+  }
+  if (o.peer && !peer_available ()) {
+    fprintf (stderr, "guestdrv: bench: --peer: guestfish is not installed "
+             "(GUESTDRV_PEER=1 bash tools/install-deps.sh)\n");
+    goto out;
+  }
+
+  r = results_for (&o);
+  m = cost_model_new ();
+  if (!r || !m || bench_plan_build (&o, r, &p) == -1)
+    goto out_err;
+  printf ("guestdrv bench: %zu scenario%s on %zu backend%s%s\n",
+          o.nscenarios, o.nscenarios == 1 ? "" : "s", o.nbackends,
+          o.nbackends == 1 ? "" : "s", p.peer_used ? ", with libguestfs" : "");
+  fflush (stdout);
+  if (bench_plan_print (stderr, m, p.keys, p.nk, o.runs, o.warmup, NULL)
+      == -1)
+    goto out_err;
+
+  if ((prepare_appliances (&o) == -1 || prepare_files (p.gs, p.ng, dir) == -1)
+      && !bench_interrupted)
+    goto out_err;
+  if (run_groups (r, m, &o, &p, dir) == -1)
+    goto out_err;
+  fail_unreached (&p);
+  rc = write_outputs (r, &o, p.peer_used);
+  if (rc == -1) {
+    rc = 1;
+    fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
+  }
   goto out;
 
  out_err:
-  if (pg)
-    progress_finish (pg);
   fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
  out:
   if (bench_interrupted)
     fprintf (stderr, "guestdrv: bench: interrupted\n");
   if (dir[0] && workdir_remove (dir) == -1)
     fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
-  for (i = 0; i < ng; i++)
-    bench_group_free (&gs[i]);
-  free (gs);
-  free (keys);
-  free (est);
-  free (usable);
-  progress_free (pg);
+  bench_plan_free (&p);
   cost_model_free (m);
   results_free (r);
-  free (o.scenarios);
-  free (o.backends);
-  free (o.caches);
-  free (o.channels);
-  free (o.disks);
+  options_free (&o);
   free (qemu_kernel_version);
   qemu_kernel_version = NULL;
   return rc;
 }
-

@@ -70,7 +70,7 @@ struct group {
  */
 int bench_parse_options (int argc, char **argv, struct options *o);
 
-/* run-matrix.c */
+/* run-matrix.c: the case matrix. */
 /* The payload size of SCENARIO on BACKEND. */
 uint64_t bench_size_for (const struct options *o, const char *scenario,
                          const char *backend);
@@ -80,6 +80,25 @@ uint64_t bench_image_size_for (const char *scenario, uint64_t bytes);
 int bench_backend_usable (const char *backend, const char *dir, char *why,
                           size_t whylen);
 void bench_group_free (struct group *g);
+/* Drop the backends that cannot run here (each said on stderr); -1 with
+ * the error set if none is left, or one given with --backend is not.
+ */
+int bench_keep_usable_backends (struct options *o, const char *dir);
+
+/* The groups of O in run order, their result cases added to R, and KEYS:
+ * every case that will run (for the plan and the estimates), those of a
+ * group contiguous and in group order.
+ */
+struct bench_plan {
+  struct group *gs;
+  size_t ng;
+  struct bench_key *keys;
+  size_t nk;
+  int peer_used;                /* some peer case runs */
+};
+int bench_plan_build (const struct options *o, struct bench_results *r,
+                      struct bench_plan *p);
+void bench_plan_free (struct bench_plan *p);
 
 /* run-group.c: the runs of group G, interleaved tool by tool.
  * KERNEL_VERSION: the qemu appliance's, for the bare-boot reference.
