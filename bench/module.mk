@@ -7,6 +7,7 @@ LIB_SRCS += bench/export.c
 LIB_SRCS += bench/cost.c
 LIB_SRCS += bench/progress.c
 LIB_SRCS += bench/chart.c
+LIB_SRCS += bench/chart-gnuplot.c
 LIB_SRCS += bench/workdir.c
 LIB_SRCS += bench/startup-ref.c
 LIB_SRCS += bench/self.c
