@@ -102,6 +102,22 @@ lfs_readdir (const char *path, void *buf, fuse_fill_dir_t filler,
   return 0;
 }
 
+/* The handle of an open of NAME on FD: the file's model if it has one
+ * (FD is then not needed), else a new model that takes FD.
+ */
+static int
+handle_on_fd (const char *name, int fd, struct fuse_file_info *fi,
+              const char *what)
+{
+  struct lfs_file *f = lfs_file_find (name);
+
+  if (f)
+    close (fd);
+  else if ((f = lfs_file_add (name, fd)) == NULL)
+    return lfs_errno (what);
+  return lfs_handle_new (f, fi);
+}
+
 static int
 lfs_open (const char *path, struct fuse_file_info *fi)
 {
@@ -113,23 +129,15 @@ lfs_open (const char *path, struct fuse_file_info *fi)
     return -ENOENT;
   pthread_mutex_lock (&lfs.lock);
   f = lfs_file_find (name);
-  if (f == NULL) {
+  if (f)
+    r = lfs_handle_new (f, fi);
+  else {
     /* The model's fd is read-write whatever this open asked for: it
      * outlives this handle and serves every later one.
      */
     fd = openat (lfs.dirfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-    if (fd == -1) {
-      r = -errno;
-      goto out;
-    }
-    f = lfs_file_add (name, fd);
-    if (f == NULL) {
-      r = lfs_errno ("open");
-      goto out;
-    }
+    r = fd == -1 ? -errno : handle_on_fd (name, fd, fi, "open");
   }
-  r = lfs_handle_new (f, fi);
- out:
   pthread_mutex_unlock (&lfs.lock);
   return r;
 }
@@ -138,7 +146,6 @@ static int
 lfs_create (const char *path, mode_t mode, struct fuse_file_info *fi)
 {
   const char *name = lfs_name (path);
-  struct lfs_file *f;
   int r, fd;
 
   if (name == NULL || strcmp (name, ".") == 0)
@@ -147,19 +154,7 @@ lfs_create (const char *path, mode_t mode, struct fuse_file_info *fi)
   fd = openat (lfs.dirfd, name,
                O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW |
                (fi->flags & O_EXCL), mode);
-  if (fd == -1) {
-    r = -errno;
-    goto out;
-  }
-  f = lfs_file_find (name);
-  if (f)
-    close (fd);
-  else if ((f = lfs_file_add (name, fd)) == NULL) {
-    r = lfs_errno ("create");
-    goto out;
-  }
-  r = lfs_handle_new (f, fi);
- out:
+  r = fd == -1 ? -errno : handle_on_fd (name, fd, fi, "create");
   pthread_mutex_unlock (&lfs.lock);
   return r;
 }
