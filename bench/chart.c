@@ -200,33 +200,237 @@ script_plot (FILE *gp, size_t index, const char *const *titles,
   fputc ('\n', gp);
 }
 
+/* What every chart of one run shares while the files are written. */
+struct chart_ctx {
+  const struct bench_results *r;
+  FILE *gp, *dat;
+  struct names tools, caches;   /* every tool (guestdrv first) and cache */
+  int multi_cache;              /* rows say their cache mode */
+  int *has;                     /* per series: has a point (scratch) */
+  size_t nhas;
+  size_t block, charts;         /* data blocks written, charts drawn */
+};
+
+/* One data row of SCENARIO: backend CAT, cache CACHE, a triplet per
+ * tool; nothing if no tool ran it.  Returns 1 if a point was written.
+ */
+static int
+scenario_row (struct chart_ctx *x, const char *scenario, const char *cat,
+              const char *cache, struct span *sp)
+{
+  const struct bench_results *r = x->r;
+  int row = 0, any = 0;
+  size_t k;
+
+  for (k = 0; k < x->tools.n; k++)
+    row |= results_find_case (r, scenario, cat, cache, x->tools.v[k]) != NULL;
+  if (!row)
+    return 0;
+  dat_label (x->dat, cat, x->multi_cache ? cache : NULL);
+  for (k = 0; k < x->tools.n; k++) {
+    int d = put_seconds (x->dat, r,
+                         results_find_case (r, scenario, cat, cache,
+                                            x->tools.v[k]), sp);
+    x->has[k] |= d;
+    any |= d;
+  }
+  fputc ('\n', x->dat);
+  return any;
+}
+
+/* The chart of SCENARIO: rows backend[/cache], series tools. */
+static int
+chart_scenario (struct chart_ctx *x, const char *scenario)
+{
+  const struct bench_results *r = x->r;
+  struct names cats = { 0 };
+  struct span sp = { 0 };
+  char png[256];
+  size_t j, k;
+  int any = 0;
+
+  memset (x->has, 0, x->nhas * sizeof *x->has);
+  for (j = 0; j < r->ncases; j++) {
+    const struct bench_case *c = r->cases[j];
+    if (strcmp (c->scenario, scenario) == 0 &&
+        names_add (&cats, c->backend) == -1) {
+      free (cats.v);
+      return -1;
+    }
+  }
+  fprintf (x->dat, "# %s: label then (median min max) seconds per tool:",
+           scenario);
+  for (k = 0; k < x->tools.n; k++)
+    fprintf (x->dat, " %s", x->tools.v[k]);
+  fputc ('\n', x->dat);
+  for (j = 0; j < cats.n; j++)
+    for (k = 0; k < x->caches.n; k++)
+      any |= scenario_row (x, scenario, cats.v[j], x->caches.v[k], &sp);
+  fputs ("\n\n", x->dat);
+  free (cats.v);
+  /* gnuplot aborts the whole script on a chart with no point at all. */
+  if (any) {
+    chart_png_name (scenario, png, sizeof png);
+    fputs ("set output ", x->gp);
+    gp_string (x->gp, png);
+    fputs ("\nset title ", x->gp);
+    gp_string (x->gp, scenario);
+    fputc ('\n', x->gp);
+    script_scale (x->gp, &sp);
+    script_plot (x->gp, x->block, x->tools.v, x->has, x->tools.n);
+    x->charts++;
+  }
+  x->block++;
+  return 0;
+}
+
+/* The throughput chart's series name of case C: "backend[/cache] tool",
+ * malloc'd, or NULL.
+ */
+static char *
+series_name (const struct chart_ctx *x, const struct bench_case *c)
+{
+  char *key;
+
+  if (asprintf (&key, "%s%s%s %s", c->backend, x->multi_cache ? "/" : "",
+                x->multi_cache ? c->cache : "", c->tool) == -1) {
+    gd_set_error_errno ("chart: asprintf");
+    return NULL;
+  }
+  return key;
+}
+
+/* The scenarios that move bytes (rows) and the series of the throughput
+ * chart; *KEYS owns the series' strings.
+ */
+static int
+throughput_axes (const struct chart_ctx *x, struct names *scen,
+                 struct names *series, char ***keys)
+{
+  const struct bench_results *r = x->r;
+
+  for (size_t i = 0; i < r->ncases; i++) {
+    const struct bench_case *c = r->cases[i];
+    size_t n = series->n;
+    char **v, *key;
+
+    if (c->bytes == 0)
+      continue;
+    if (names_add (scen, c->scenario) == -1 ||
+        (key = series_name (x, c)) == NULL)
+      return -1;
+    if (names_add (series, key) == -1) {
+      free (key);
+      return -1;
+    }
+    if (series->n == n) {         /* already there */
+      free (key);
+      continue;
+    }
+    v = realloc (*keys, series->n * sizeof *v);
+    if (v == NULL) {
+      gd_set_error_errno ("chart: realloc");
+      series->n--;
+      free (key);
+      return -1;
+    }
+    *keys = v;
+    v[series->n - 1] = key;
+  }
+  return 0;
+}
+
+/* The case of SCENARIO in throughput series SERIES, or NULL. */
+static const struct bench_case *
+series_case (const struct chart_ctx *x, const char *scenario,
+             const char *series)
+{
+  const struct bench_results *r = x->r;
+
+  for (size_t k = 0; k < r->ncases; k++) {
+    const struct bench_case *c = r->cases[k];
+    char want[512];
+
+    snprintf (want, sizeof want, "%s%s%s %s", c->backend,
+              x->multi_cache ? "/" : "", x->multi_cache ? c->cache : "",
+              c->tool);
+    if (strcmp (c->scenario, scenario) == 0 && strcmp (want, series) == 0)
+      return c;
+  }
+  return NULL;
+}
+
+/* Throughput overview: rows scenarios, series backend[/cache] tool. */
+static int
+chart_throughput (struct chart_ctx *x)
+{
+  struct names scen = { 0 }, series = { 0 };
+  char **keys = NULL;
+  struct span sp = { 0 };
+  size_t i, j;
+  int any = 0, ret = -1;
+
+  if (throughput_axes (x, &scen, &series, &keys) == -1)
+    goto out;
+  if (scen.n == 0) {
+    ret = 0;
+    goto out;
+  }
+  memset (x->has, 0, x->nhas * sizeof *x->has);
+  fprintf (x->dat, "# throughput: scenario then (median low high) MB/s per "
+           "series\n");
+  for (i = 0; i < scen.n; i++) {
+    dat_label (x->dat, scen.v[i], NULL);
+    for (j = 0; j < series.n; j++)
+      if (put_mbps (x->dat, x->r, series_case (x, scen.v[i], series.v[j]),
+                    &sp)) {
+        x->has[j] = 1;
+        any = 1;
+      }
+    fputc ('\n', x->dat);
+  }
+  fputs ("\n\n", x->dat);
+  if (any) {
+    fputs ("set output 'throughput.png'\n"
+           "set title 'throughput (MB = 10^6 bytes)'\n"
+           "set ylabel 'MB/s (median; bars: slowest to fastest run)'\n"
+           "set xtics rotate by -30\n", x->gp);
+    script_scale (x->gp, &sp);
+    script_plot (x->gp, x->block, series.v, x->has, series.n);
+    x->charts++;
+  }
+  ret = 0;
+ out:
+  for (i = 0; keys && i < series.n; i++)
+    free (keys[i]);
+  free (keys);
+  free (scen.v);
+  free (series.v);
+  return ret;
+}
+
 static int
 write_files (const struct bench_results *r, FILE *gp, FILE *dat)
 {
-  struct names scen = { 0 }, tools = { 0 }, caches = { 0 }, cats = { 0 };
-  struct names tp_scen = { 0 };
-  struct names tp_series = { 0 };   /* "backend\0cache\0tool" packed */
-  char **series_keys = NULL;
-  const char **titles = NULL;
-  int *has = NULL;
-  struct span sp;
-  size_t i, j, k, block = 0, charts = 0;
-  int ret = -1, multi_cache;
-  char png[256];
+  struct chart_ctx x = { .r = r, .gp = gp, .dat = dat };
+  struct names scen = { 0 };
+  size_t i;
+  int ret = -1;
 
   /* guestdrv first, then the peer, then anything else. */
-  if (names_add (&tools, BENCH_TOOL_SELF) == -1 ||
-      names_add (&tools, BENCH_TOOL_PEER) == -1)
+  if (names_add (&x.tools, BENCH_TOOL_SELF) == -1 ||
+      names_add (&x.tools, BENCH_TOOL_PEER) == -1)
     goto out;
   for (i = 0; i < r->ncases; i++)
     if (names_add (&scen, r->cases[i]->scenario) == -1 ||
-        names_add (&tools, r->cases[i]->tool) == -1 ||
-        names_add (&caches, r->cases[i]->cache) == -1)
+        names_add (&x.tools, r->cases[i]->tool) == -1 ||
+        names_add (&x.caches, r->cases[i]->cache) == -1)
       goto out;
-  multi_cache = caches.n > 1;
-  titles = calloc (tools.n + 1, sizeof *titles);
-  has = calloc (tools.n + r->ncases + 1, sizeof *has);
-  if (titles == NULL || has == NULL) {
+  x.multi_cache = x.caches.n > 1;
+  /* A series per tool, or per case in the throughput chart. */
+  x.nhas = x.tools.n + r->ncases + 1;
+  x.has = calloc (x.nhas, sizeof *x.has);
+  if (x.has == NULL) {
     gd_set_error_errno ("chart: calloc");
     goto out;
   }
@@ -234,140 +438,12 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
   script_prologue (gp);
   fprintf (gp, "set ylabel 'seconds (median of %u runs; bars: min to max)'\n",
            r->method.runs - r->method.warmup);
-
-  /* One chart per scenario: rows backend[/cache], series tools. */
-  for (i = 0; i < scen.n; i++) {
-    int any = 0;
-
-    memset (has, 0, (tools.n + r->ncases + 1) * sizeof *has);
-    memset (&sp, 0, sizeof sp);
-    cats.n = 0;
-    for (j = 0; j < r->ncases; j++) {
-      const struct bench_case *c = r->cases[j];
-      if (strcmp (c->scenario, scen.v[i]) == 0 &&
-          names_add (&cats, c->backend) == -1)
-        goto out;
-    }
-    fprintf (dat, "# %s: label then (median min max) seconds per tool:",
-             scen.v[i]);
-    for (k = 0; k < tools.n; k++)
-      fprintf (dat, " %s", tools.v[k]);
-    fputc ('\n', dat);
-    for (j = 0; j < cats.n; j++)
-      for (size_t m = 0; m < caches.n; m++) {
-        int row = 0;
-        for (k = 0; k < tools.n; k++)
-          row |= results_find_case (r, scen.v[i], cats.v[j], caches.v[m],
-                                    tools.v[k]) != NULL;
-        if (!row)
-          continue;
-        dat_label (dat, cats.v[j], multi_cache ? caches.v[m] : NULL);
-        for (k = 0; k < tools.n; k++) {
-          int d = put_seconds (dat, r,
-                               results_find_case (r, scen.v[i], cats.v[j],
-                                                  caches.v[m], tools.v[k]),
-                               &sp);
-          has[k] |= d;
-          any |= d;
-        }
-        fputc ('\n', dat);
-      }
-    fputs ("\n\n", dat);
-    /* gnuplot aborts the whole script on a chart with no point at all. */
-    if (any) {
-      chart_png_name (scen.v[i], png, sizeof png);
-      fputs ("set output ", gp);
-      gp_string (gp, png);
-      fputs ("\nset title ", gp);
-      gp_string (gp, scen.v[i]);
-      fputc ('\n', gp);
-      for (k = 0; k < tools.n; k++)
-        titles[k] = tools.v[k];
-      script_scale (gp, &sp);
-      script_plot (gp, block, titles, has, tools.n);
-      charts++;
-    }
-    block++;
-  }
-
-  /* Throughput overview: rows scenarios, series backend[/cache] tool. */
-  for (i = 0; i < r->ncases; i++) {
-    const struct bench_case *c = r->cases[i];
-    char *key;
-    int dup = 0;
-
-    if (c->bytes == 0)
-      continue;
-    if (names_add (&tp_scen, c->scenario) == -1)
+  for (i = 0; i < scen.n; i++)
+    if (chart_scenario (&x, scen.v[i]) == -1)
       goto out;
-    if (asprintf (&key, "%s%s%s %s", c->backend, multi_cache ? "/" : "",
-                  multi_cache ? c->cache : "", c->tool) == -1) {
-      gd_set_error_errno ("chart: asprintf");
-      goto out;
-    }
-    for (j = 0; j < tp_series.n; j++)
-      dup |= strcmp (tp_series.v[j], key) == 0;
-    if (dup) {
-      free (key);
-      continue;
-    }
-    {
-      char **v = realloc (series_keys, (tp_series.n + 1) * sizeof *v);
-      if (v == NULL || names_add (&tp_series, key) == -1) {
-        if (v == NULL)
-          gd_set_error_errno ("chart: realloc");
-        else
-          series_keys = v;
-        free (key);
-        goto out;
-      }
-      series_keys = v;
-      series_keys[tp_series.n - 1] = key;
-    }
-  }
-  if (tp_scen.n > 0) {
-    int any = 0;
-    const char **tp_titles;
-
-    memset (has, 0, (tools.n + r->ncases + 1) * sizeof *has);
-    memset (&sp, 0, sizeof sp);
-    fprintf (dat, "# throughput: scenario then (median low high) MB/s per "
-             "series\n");
-    for (i = 0; i < tp_scen.n; i++) {
-      dat_label (dat, tp_scen.v[i], NULL);
-      for (j = 0; j < tp_series.n; j++) {
-        const struct bench_case *found = NULL;
-        for (k = 0; k < r->ncases && !found; k++) {
-          const struct bench_case *c = r->cases[k];
-          char want[512];
-          snprintf (want, sizeof want, "%s%s%s %s", c->backend,
-                    multi_cache ? "/" : "", multi_cache ? c->cache : "",
-                    c->tool);
-          if (strcmp (c->scenario, tp_scen.v[i]) == 0 &&
-              strcmp (want, tp_series.v[j]) == 0)
-            found = c;
-        }
-        if (put_mbps (dat, r, found, &sp)) {
-          has[j] = 1;
-          any = 1;
-        }
-      }
-      fputc ('\n', dat);
-    }
-    fputs ("\n\n", dat);
-    if (any) {
-      tp_titles = tp_series.v;
-      fputs ("set output 'throughput.png'\n"
-             "set title 'throughput (MB = 10^6 bytes)'\n"
-             "set ylabel 'MB/s (median; bars: slowest to fastest run)'\n"
-             "set xtics rotate by -30\n", gp);
-      script_scale (gp, &sp);
-      script_plot (gp, block, tp_titles, has, tp_series.n);
-      charts++;
-    }
-  }
-
-  if (charts == 0) {
+  if (chart_throughput (&x) == -1)
+    goto out;
+  if (x.charts == 0) {
     errno = ENODATA;
     gd_set_error ("chart: nothing to chart: no case has samples after the "
                   "warm-up");
@@ -375,17 +451,10 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
   }
   ret = 0;
  out:
-  for (i = 0; series_keys && i < tp_series.n; i++)
-    free (series_keys[i]);
-  free (series_keys);
-  free (titles);
-  free (has);
+  free (x.has);
   free (scen.v);
-  free (tools.v);
-  free (caches.v);
-  free (cats.v);
-  free (tp_scen.v);
-  free (tp_series.v);
+  free (x.tools.v);
+  free (x.caches.v);
   return ret;
 }
 
