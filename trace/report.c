@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "../common/json.h"
 #include "trace.h"
 #include "../common/error.h"
 
