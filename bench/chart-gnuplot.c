@@ -1,22 +1,17 @@
 /* Running gnuplot on the chart script (see chart.h): found in $PATH,
- * in its own process group, bounded by a timeout, the tail of its output
- * kept for the error message.
+ * run by common/run.c bounded by a timeout, the tail of its output kept
+ * for the error message.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/prctl.h>
-#include <sys/types.h>
 #include <sys/wait.h>
 
 #include "chart.h"
-#include "../common/clock.h"
 #include "../common/error.h"
+#include "../common/run.h"
 
 int
 chart_gnuplot_available (const char *prog)
@@ -43,156 +38,56 @@ chart_gnuplot_available (const char *prog)
   }
 }
 
-/* Keep the tail of gnuplot's output for the error message. */
-static void
-keep_tail (char *tail, size_t cap, size_t *len, const char *buf, size_t n)
-{
-  if (n >= cap - 1) {
-    buf += n - (cap - 1);
-    n = cap - 1;
-  }
-  if (*len + n > cap - 1) {
-    size_t drop = *len + n - (cap - 1);
-    memmove (tail, tail + drop, *len - drop);
-    *len -= drop;
-  }
-  memcpy (tail + *len, buf, n);
-  *len += n;
-  tail[*len] = '\0';
-}
-
 /* Run PROG CHART_SCRIPT_NAME in OUTDIR within TIMEOUT_S seconds. */
 static int
 run_gnuplot (const char *prog, const char *outdir, double timeout_s)
 {
-  int out[2], errp[2], status, child_errno = 0;
-  char tail[1024] = "", buf[512];
-  size_t tail_len = 0;
-  uint64_t deadline;
-  ssize_t n;
-  pid_t pid, w;
-  int timed_out = 0;
+  char *argv[] = { (char *) prog, (char *) CHART_SCRIPT_NAME, NULL };
+  struct gd_run_opts o = {
+    .spawn = { .argv = argv, .cwd = outdir },
+    .timeout_ms = (int) (timeout_s * 1000),
+    .output_max = 1023,         /* the tail for the error message */
+  };
+  struct gd_run_result r;
+  int ret = -1;
 
-  if (pipe2 (out, O_CLOEXEC) == -1) {
-    gd_set_error_errno ("chart: pipe2");
-    return -1;
-  }
-  /* The child reports a failed exec on this pipe; a successful exec
-   * closes it (O_CLOEXEC) and the parent reads EOF.
-   */
-  if (pipe2 (errp, O_CLOEXEC) == -1) {
-    gd_set_error_errno ("chart: pipe2");
-    close (out[0]);
-    close (out[1]);
-    return -1;
-  }
-  pid = fork ();
-  if (pid == -1) {
-    gd_set_error_errno ("chart: fork");
-    close (out[0]); close (out[1]); close (errp[0]); close (errp[1]);
-    return -1;
-  }
-  if (pid == 0) {
-    int fd, e;
-
-    /* Own process group so a timeout kills anything gnuplot started. */
-    setpgid (0, 0);
-    prctl (PR_SET_PDEATHSIG, SIGKILL);
-    fd = open ("/dev/null", O_RDONLY);
-    if (fd >= 0)
-      dup2 (fd, 0);
-    dup2 (out[1], 1);
-    dup2 (out[1], 2);
-    if (chdir (outdir) == 0)
-      execlp (prog, prog, CHART_SCRIPT_NAME, (char *) NULL);
-    e = errno;
-    if (write (errp[1], &e, sizeof e) == -1)
-      _exit (126);
-    _exit (127);
-  }
-  close (out[1]);
-  close (errp[1]);
-  do
-    n = read (errp[0], &child_errno, sizeof child_errno);
-  while (n == -1 && errno == EINTR);
-  close (errp[0]);
-  if (n == (ssize_t) sizeof child_errno) {
-    close (out[0]);
-    while (waitpid (pid, &status, 0) == -1 && errno == EINTR)
-      ;
-    errno = child_errno;
-    if (errno == ENOENT)
+  if (gd_run_ex (&o, &r) == -1) {
+    if (r.exec_errno == ENOENT)
       gd_set_error ("chart: %s not found: install gnuplot (Debian/Ubuntu: "
                     "apt-get install gnuplot-nox) to get PNG charts; the "
                     "script is in %s/" CHART_SCRIPT_NAME, prog, outdir);
-    else
+    else if (r.exec_errno) {
+      errno = r.exec_errno;
       gd_set_error_errno ("chart: cannot run %s in %s", prog, outdir);
-    return -1;
-  }
-
-  deadline = gd_now_ns () + (uint64_t) (timeout_s * 1e9);
-  for (;;) {
-    struct pollfd pfd = { .fd = out[0], .events = POLLIN };
-    uint64_t now = gd_now_ns ();
-    int r;
-
-    if (now >= deadline) {
-      timed_out = 1;
-      break;
     }
-    r = poll (&pfd, 1, (int) ((deadline - now) / 1000000 + 1));
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      continue;                 /* timeout: the loop test ends it */
-    n = read (out[0], buf, sizeof buf);
-    if (n == -1 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;                    /* EOF: gnuplot is exiting */
-    keep_tail (tail, sizeof tail, &tail_len, buf, (size_t) n);
-  }
-  close (out[0]);
-
-  /* EOF comes just before exit; give the exit until the deadline. */
-  while (!timed_out) {
-    w = waitpid (pid, &status, WNOHANG);
-    if (w == pid)
-      break;
-    if (w == -1 && errno != EINTR) {
-      gd_set_error_errno ("chart: waitpid");
-      return -1;
-    }
-    if (gd_now_ns () >= deadline)
-      timed_out = 1;
+    else if (r.timed_out)
+      gd_set_error ("chart: %s did not finish within %g s and was killed; "
+                    "rerun it by hand in %s to see why", prog, timeout_s,
+                    outdir);
     else
-      usleep (10000);
+      gd_error_prefix ("chart: %s", prog);
+    errno = r.exec_errno ? r.exec_errno : r.timed_out ? ETIMEDOUT : errno;
+    goto out;
   }
-  if (timed_out) {
-    kill (-pid, SIGKILL);
-    kill (pid, SIGKILL);
-    while (waitpid (pid, &status, 0) == -1 && errno == EINTR)
-      ;
-    errno = ETIMEDOUT;
-    gd_set_error ("chart: %s did not finish within %g s and was killed; "
-                  "rerun it by hand in %s to see why", prog, timeout_s,
-                  outdir);
-    return -1;
-  }
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
-    while (tail_len > 0 && tail[tail_len - 1] == '\n')
-      tail[--tail_len] = '\0';
+  if (WIFEXITED (r.status) && WEXITSTATUS (r.status) == 0)
+    ret = 0;
+  else {
+    size_t len = r.output ? r.output_len : 0;
+
+    while (len > 0 && r.output[len - 1] == '\n')
+      r.output[--len] = '\0';
     errno = EPROTO;
-    if (WIFEXITED (status))
+    if (WIFEXITED (r.status))
       gd_set_error ("chart: %s %s/" CHART_SCRIPT_NAME " failed (exit %d): %s",
-                    prog, outdir, WEXITSTATUS (status),
-                    tail_len ? tail : "no output");
+                    prog, outdir, WEXITSTATUS (r.status),
+                    len ? r.output : "no output");
     else
       gd_set_error ("chart: %s %s/" CHART_SCRIPT_NAME " killed by signal %d",
-                    prog, outdir, WTERMSIG (status));
-    return -1;
+                    prog, outdir, WTERMSIG (r.status));
   }
-  return 0;
+ out:
+  free (r.output);
+  return ret;
 }
 
 int

@@ -15,6 +15,7 @@
 #include "results.h"
 #include "scenario.h"
 #include "../common/error.h"
+#include "../common/json-write.h"
 
 static const char *
 status_name (enum bench_status st)
@@ -180,88 +181,11 @@ results_write_csv (const struct bench_results *r, const char *path)
   return close_output (fp, path);
 }
 
-/* Emit one code point as \uXXXX (a surrogate pair above the BMP). */
-static void
-json_u (FILE *fp, unsigned cp)
-{
-  if (cp >= 0x10000) {
-    cp -= 0x10000;
-    fprintf (fp, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
-  }
-  else
-    fprintf (fp, "\\u%04x", cp);
-}
-
-/* Length of the valid UTF-8 sequence at P (1..4), or 0 if invalid. */
-static size_t
-utf8_len (const unsigned char *p, unsigned *cp)
-{
-  size_t n, i;
-  unsigned min;
-
-  if (p[0] < 0x80) { *cp = p[0]; return 1; }
-  else if ((p[0] & 0xe0) == 0xc0) { n = 2; *cp = p[0] & 0x1f; min = 0x80; }
-  else if ((p[0] & 0xf0) == 0xe0) { n = 3; *cp = p[0] & 0x0f; min = 0x800; }
-  else if ((p[0] & 0xf8) == 0xf0) { n = 4; *cp = p[0] & 0x07; min = 0x10000; }
-  else return 0;
-  for (i = 1; i < n; i++) {
-    if ((p[i] & 0xc0) != 0x80)
-      return 0;
-    *cp = (*cp << 6) | (p[i] & 0x3f);
-  }
-  if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-    return 0;
-  return n;
-}
-
-int
-results_json_string (FILE *fp, const char *s)
-{
-  const unsigned char *p = (const unsigned char *) (s ? s : "");
-
-  fputc ('"', fp);
-  while (*p) {
-    unsigned cp;
-    size_t n = utf8_len (p, &cp);
-
-    if (n == 0) {
-      /* Not UTF-8 (a reason string quoting a guest's bytes): keep the
-       * document valid with U+FFFD rather than fail the whole report.
-       */
-      json_u (fp, 0xfffd);
-      p++;
-      continue;
-    }
-    if (cp == '"' || cp == '\\')
-      fprintf (fp, "\\%c", (char) cp);
-    else if (cp == '\n')
-      fputs ("\\n", fp);
-    else if (cp == '\t')
-      fputs ("\\t", fp);
-    else if (cp < 0x20 || cp == 0x7f)
-      json_u (fp, cp);
-    else
-      fwrite (p, 1, n, fp);
-    p += n;
-  }
-  return fputc ('"', fp) == EOF ? -1 : 0;
-}
-
-/* JSON has no NaN or infinity: those become null. */
-static void
-json_number (FILE *fp, double x)
-{
-  if (isfinite (x))
-    fprintf (fp, "%.9g", x);
-  else
-    fputs ("null", fp);
-}
-
 static void
 json_key (FILE *fp, const char *indent, const char *key)
 {
   fputs (indent, fp);
-  results_json_string (fp, key);
+  json_write_string (fp, key);
   fputs (": ", fp);
 }
 
@@ -277,11 +201,11 @@ json_case (const struct bench_results *r, const struct bench_case *c,
   size_t j;
 
   fputs ("    {\n", fp);
-  json_key (fp, in, "scenario"); results_json_string (fp, c->scenario);
+  json_key (fp, in, "scenario"); json_write_string (fp, c->scenario);
   fputs (",\n", fp);
-  json_key (fp, in, "backend"); results_json_string (fp, c->backend);
+  json_key (fp, in, "backend"); json_write_string (fp, c->backend);
   fputs (",\n", fp);
-  json_key (fp, in, "cache"); results_json_string (fp, c->cache);
+  json_key (fp, in, "cache"); json_write_string (fp, c->cache);
   fputs (",\n", fp);
   {
     /* The case name's variants (bench/run.c): BACKEND[:KERNEL][:bare]. */
@@ -293,32 +217,32 @@ json_case (const struct bench_results *r, const struct bench_case *c,
       n = strcspn (k + 1, ":");
       snprintf (kernel, sizeof kernel, "%.*s", (int) n, k + 1);
     }
-    json_key (fp, in, "guest_kernel"); results_json_string (fp, kernel);
+    json_key (fp, in, "guest_kernel"); json_write_string (fp, kernel);
     fputs (",\n", fp);
     json_key (fp, in, "channel");
-    results_json_string (fp, c->channel ? c->channel
+    json_write_string (fp, c->channel ? c->channel
                          : strncmp (c->backend, "uml", 3) == 0 ? "virtio"
                          : "virtio-serial");
     fputs (",\n", fp);
     json_key (fp, in, "disk");
-    results_json_string (fp, c->disk ? c->disk
+    json_write_string (fp, c->disk ? c->disk
                          : strncmp (c->backend, "uml", 3) == 0 ? "ubd"
                          : "virtio-scsi");
     fputs (",\n", fp);
     json_key (fp, in, "uml_window");
-    results_json_string (fp, strncmp (c->backend, "uml", 3) != 0 ? "n/a"
+    json_write_string (fp, strncmp (c->backend, "uml", 3) != 0 ? "n/a"
                          : (n = strlen (c->backend)) >= 5 &&
                            strcmp (c->backend + n - 5, ":bare") == 0 ? "off" : "on");
     fputs (",\n", fp);
   }
-  json_key (fp, in, "tool"); results_json_string (fp, c->tool);
+  json_key (fp, in, "tool"); json_write_string (fp, c->tool);
   fputs (",\n", fp);
   json_key (fp, in, "status");
-  results_json_string (fp, status_name (c->status));
+  json_write_string (fp, status_name (c->status));
   fputs (",\n", fp);
   json_key (fp, in, "reason");
   if (c->reason)
-    results_json_string (fp, c->reason);
+    json_write_string (fp, c->reason);
   else
     fputs ("null", fp);
   fputs (",\n", fp);
@@ -331,29 +255,29 @@ json_case (const struct bench_results *r, const struct bench_case *c,
   for (j = 0; j < c->nsamples; j++) {
     if (j)
       fputs (", ", fp);
-    json_number (fp, c->samples[j]);
+    json_write_number (fp, c->samples[j], 9);
   }
   fputs ("],\n", fp);
 
   json_key (fp, in, "summary");
   if (have) {
     fprintf (fp, "{\"n\": %zu, \"min_s\": ", s.n);
-    json_number (fp, s.min);
+    json_write_number (fp, s.min, 9);
     fputs (", \"median_s\": ", fp);
-    json_number (fp, s.median);
+    json_write_number (fp, s.median, 9);
     fputs (", \"max_s\": ", fp);
-    json_number (fp, s.max);
+    json_write_number (fp, s.max, 9);
     fputs (", \"mean_s\": ", fp);
-    json_number (fp, s.mean);
+    json_write_number (fp, s.mean, 9);
     fputs (", \"stddev_s\": ", fp);
-    json_number (fp, s.stddev);
+    json_write_number (fp, s.stddev, 9);
     fputs ("},\n", fp);
   }
   else
     fputs ("null,\n", fp);
   json_key (fp, in, "MBps");
   if (have && c->bytes > 0 && stats_mbps (c->bytes, s.median, &mbps) == 0)
-    json_number (fp, mbps);
+    json_write_number (fp, mbps, 9);
   else
     fputs ("null", fp);
   fputs (",\n", fp);
@@ -363,9 +287,9 @@ json_case (const struct bench_results *r, const struct bench_case *c,
   for (j = 0; j < c->nextras; j++) {
     if (j)
       fputs (", ", fp);
-    results_json_string (fp, c->extras[j].key);
+    json_write_string (fp, c->extras[j].key);
     fputs (": ", fp);
-    json_number (fp, c->extras[j].value);
+    json_write_number (fp, c->extras[j].value, 9);
   }
   fputs ("}\n    }", fp);
 }
@@ -388,27 +312,27 @@ results_write_json (const struct bench_results *r, const char *path)
   json_key (fp, in, "warmup_discarded");
   fprintf (fp, "%u,\n", m->warmup);
   json_key (fp, in, "statistic");
-  results_json_string (fp, "median");
+  json_write_string (fp, "median");
   fputs (",\n", fp);
   json_key (fp, in, "percentiles");
-  results_json_string (fp, "linear interpolation between closest ranks "
+  json_write_string (fp, "linear interpolation between closest ranks "
                        "(Hyndman-Fan type 7)");
   fputs (",\n", fp);
   json_key (fp, in, "MB_bytes");
   fprintf (fp, "%.0f,\n", STATS_MB);
   json_key (fp, in, "image");
-  results_json_string (fp, m->image ? m->image : "unknown");
+  json_write_string (fp, m->image ? m->image : "unknown");
   fputs (",\n", fp);
   json_key (fp, in, "nproc");
   fprintf (fp, "%ld,\n", m->nproc);
   json_key (fp, in, "kernel");
-  results_json_string (fp, m->kernel ? m->kernel : "unknown");
+  json_write_string (fp, m->kernel ? m->kernel : "unknown");
   fputs (",\n", fp);
   json_key (fp, in, "cpu");
-  results_json_string (fp, m->cpu ? m->cpu : "unknown");
+  json_write_string (fp, m->cpu ? m->cpu : "unknown");
   fputs (",\n", fp);
   json_key (fp, in, "date");
-  results_json_string (fp, m->date ? m->date : "unknown");
+  json_write_string (fp, m->date ? m->date : "unknown");
   fputs (",\n", fp);
   json_key (fp, in, "peer");
   fputs (r->peer ? "true\n" : "false\n", fp);

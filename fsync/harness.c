@@ -4,7 +4,6 @@
  * mount, the model, the VMs and the temp dir whatever happens (--keep
  * leaves them for investigation).
  */
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -15,10 +14,11 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "../trace/trace.h"
 #include "../cli/cli.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/json-write.h"
+#include "../common/tmpdir.h"
 #include "../launcher/launcher.h"
 
 #define MAX_LIST 8
@@ -99,7 +99,7 @@ static void
 json_str (FILE *f, const char *key, const char *v)
 {
   fprintf (f, "\"%s\":", key);
-  trace_json_string (f, v);
+  json_write_string (f, v);
 }
 
 static void
@@ -224,17 +224,6 @@ print_legend (FILE *f)
 "  on the backing image after the cut.  volatile: bytes in the model's\n"
 "  cache at the cut.  e2fsck: -fn on the backing image after the cut.\n",
            1024 * 1024);
-}
-
-static int
-rm_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void) st; (void) ftw;
-  if (flag == FTW_DP)
-    rmdir (path);
-  else
-    unlink (path);
-  return 0;
 }
 
 /* --kernel items: "stock", "NAME=PATH" or "PATH" (labelled by its
@@ -488,7 +477,8 @@ fsync_test_main (int argc, char **argv)
                "fusermount3 -u %s\n", mnt, sock, mnt);
   }
   else
-    nftw (tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    if (gd_tree_remove (tmpdir) == -1)
+      fprintf (stderr, "guestdrv: fsync-test: %s\n", gd_get_error ());
   free (results);
   if (harness_interrupted) {
     fprintf (stderr, "guestdrv: fsync-test: interrupted\n");

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/fdio.h"
 #include "fsync/lazyfs.h"
 
 int
@@ -32,8 +33,8 @@ lfs_control_client (const char *path, const char *cmd)
       close (fd);
     return 1;
   }
-  if (lfs_write_full (fd, cmd, strlen (cmd)) == -1 ||
-      lfs_write_full (fd, "\n", 1) == -1) {
+  if (gd_write_all (fd, cmd, strlen (cmd)) == -1 ||
+      gd_write_all (fd, "\n", 1) == -1) {
     fprintf (stderr, "guestdrv-lazyfs: write %s: %m\n", path);
     close (fd);
     return 1;

@@ -29,34 +29,19 @@
 
 #include "common/debug.h"
 #include "common/error.h"
+#include "common/fdio.h"
+#include "common/json-write.h"
 #include "fsync/lazyfs.h"
 
 /* Lost ranges listed per file in a cut reply; the byte count is exact. */
 #define CUT_MAX_RANGES 1024
 
 static void
-json_string (FILE *fp, const char *s)
-{
-  fputc ('"', fp);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char) *s;
-
-    if (c == '"' || c == '\\')
-      fprintf (fp, "\\%c", c);
-    else if (c < 0x20)
-      fprintf (fp, "\\u%04x", c);
-    else
-      fputc (c, fp);
-  }
-  fputc ('"', fp);
-}
-
-static void
 json_file_start (FILE *fp, const struct lfs_file *f, bool *first)
 {
   fputs (*first ? "{\"name\":" : ",{\"name\":", fp);
   *first = false;
-  json_string (fp, f->name ? f->name : "");
+  json_write_string (fp, f->name ? f->name : "");
 }
 
 static void
@@ -157,7 +142,7 @@ ctl_error_reply (const char *msg)
   if (fp == NULL)
     return NULL;
   fputs ("{\"ok\":false,\"error\":", fp);
-  json_string (fp, msg);
+  json_write_string (fp, msg);
   fputs ("}\n", fp);
   if (fclose (fp) != 0) {
     free (reply);
@@ -213,21 +198,6 @@ ctl_dispatch (const char *cmd)
   return reply;
 }
 
-int
-lfs_write_full (int fd, const char *buf, size_t len)
-{
-  while (len > 0) {
-    ssize_t r = write (fd, buf, len);
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r == -1)
-      return -1;
-    buf += r;
-    len -= (size_t) r;
-  }
-  return 0;
-}
-
 static void
 ctl_serve_one (int c)
 {
@@ -254,7 +224,7 @@ ctl_serve_one (int c)
   reply = ctl_dispatch (line);
   gd_debug ("lazyfs", "control: %s", line);
   if (reply)
-    lfs_write_full (c, reply, strlen (reply));
+    gd_write_all (c, reply, strlen (reply));
   free (reply);
 }
 

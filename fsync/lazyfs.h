@@ -63,7 +63,6 @@ extern const struct fuse_operations lfs_ops;
 int lfs_control_listen (const char *path);
 void lfs_control_start (void);
 void lfs_control_stop (void);
-int lfs_write_full (int fd, const char *buf, size_t len);
 
 /* lazyfs-client.c: `guestdrv-lazyfs ctl SOCKET COMMAND`. */
 int lfs_control_client (const char *path, const char *cmd);

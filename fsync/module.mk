@@ -8,6 +8,7 @@ LAZYFS_OBJS += fsync/lazyfs-ops.o
 LAZYFS_OBJS += fsync/lazyfs-control.o
 LAZYFS_OBJS += fsync/lazyfs-client.o
 LAZYFS_OBJS += $(FSYNC_MODEL_OBJS) common/debug.o common/clock.o
+LAZYFS_OBJS += common/fdio.o common/json-write.o
 
 TOOLS += fsync/guestdrv-lazyfs
 
