@@ -18,6 +18,7 @@
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/signals.h"
 #include "../launcher/launcher.h"
 
 volatile sig_atomic_t bench_interrupted;
@@ -135,19 +136,6 @@ append_notes (const struct bench_results *r, const char *outdir,
   fputc ('\n', fp);
   write_notes (fp, o, peer_used);
   return fclose (fp) == 0 ? 0 : -1;
-}
-
-static void
-install_signal_handlers (void)
-{
-  struct sigaction sa;
-
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
-  signal (SIGPIPE, SIG_IGN);
 }
 
 /* Each group's expected seconds, from the cost model, for the progress
@@ -305,7 +293,7 @@ bench_main (int argc, char **argv)
     fprintf (stderr, "guestdrv: bench: %s\n", gd_get_error ());
     goto out;
   }
-  install_signal_handlers ();
+  gd_signals_catch (on_signal);
   snprintf (dir, sizeof dir, "%s/guestdrv-bench.XXXXXX", o.dir);
   if (mkdtemp (dir) == NULL) {
     fprintf (stderr, "guestdrv: bench: --dir %s: %m\n", o.dir);

@@ -18,6 +18,7 @@
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/json-write.h"
+#include "../common/signals.h"
 #include "../common/tmpdir.h"
 #include "../launcher/launcher.h"
 
@@ -284,9 +285,7 @@ fsync_test_main (int argc, char **argv)
   struct harness_env env = { 0 };
   char tmpdir[PATH_MAX], backing[PATH_MAX], mnt[PATH_MAX], sock[PATH_MAX];
   char log[PATH_MAX];
-  const char *tmp = getenv ("TMPDIR");
   bool json = false, keep = false;
-  struct sigaction sa;
   int opt, rc = 1;
 
   optind = 1;
@@ -371,19 +370,9 @@ fsync_test_main (int argc, char **argv)
         kernel_col = (int) strlen (kernels[i].label);
   }
 
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
-  /* Calls to an appliance we killed write to a dead socket. */
-  signal (SIGPIPE, SIG_IGN);
-
-  if (!tmp || !*tmp || strlen (tmp) > 150)
-    tmp = "/tmp";
-  snprintf (tmpdir, sizeof tmpdir, "%s/guestdrv-fsync.XXXXXX", tmp);
-  if (!mkdtemp (tmpdir)) {
-    fprintf (stderr, "guestdrv: fsync-test: mkdtemp %s: %m\n", tmpdir);
+  gd_signals_catch (on_signal);
+  if (gd_tmpdir_make ("guestdrv-fsync", tmpdir, sizeof tmpdir) == -1) {
+    fprintf (stderr, "guestdrv: fsync-test: %s\n", gd_get_error ());
     return 1;
   }
   env.tmpdir = tmpdir;
