@@ -24,9 +24,9 @@
 #include "../common/error.h"
 #include "../common/guest-text.h"
 #include "../disk/disk.h"
+#include "../session/guest-shell.h"
 #include "../session/session.h"
 
-#include "../protocol/proc-numbers.h"
 
 #define QMP_TIMEOUT_MS 3000
 #define MAX_DISKS 32
@@ -56,24 +56,14 @@ trace_probe_dmesg_time (const char *line, double *t, const char **text)
   return guest_parse_dmesg_time (line, t, text);
 }
 
-/* Run a shell command in the guest through guestfsd's debug sh. */
+/* Run a shell command in the guest; NULL (logged) if it failed. */
 static char *
 guest_sh (struct session *s, const char *cmd)
 {
-  struct proto_args *a = proto_args_new ();
-  struct proto_reply r = { 0 };
-  char *const list[] = { (char *) cmd, NULL };
-  char *out = NULL;
+  char *out;
 
-  if (!a || proto_args_string (a, "sh") == -1 ||
-      proto_args_string_list (a, list) == -1 ||
-      session_call (s, PROC_DEBUG, 0, a, &r) == -1 ||
-      proto_ret_string (&r, &out) == -1) {
+  if (session_guest_sh (s, cmd, &out) == -1)
     gd_debug ("trace", "guest probe failed: %s", gd_get_error ());
-    out = NULL;
-  }
-  proto_reply_free (&r);
-  proto_args_free (a);
   return out;
 }
 
