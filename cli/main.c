@@ -11,6 +11,7 @@
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../instrument/instrument.h"
 #include "../trace/trace.h"
 
 static volatile sig_atomic_t interrupted;
@@ -359,8 +360,10 @@ main (int argc, char **argv)
   session_set_timeouts (c.s, launch_ms, idle_ms);
   if (cli_cmdline_apply_drives (&c) == -1)
     goto fail_msg;
-  if (trace_file || layers_given)
+  if (trace_file || layers_given) {
     trace_mask = layers;
+    instrument_attach (c.s);
+  }
 
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;

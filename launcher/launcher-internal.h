@@ -41,6 +41,7 @@ struct hv {
   uint64_t t_life_ns;             /* first line from the kernel or init */
 
   struct hv_stats stats;
+  const struct launcher_hooks *hooks;  /* the launch config's, or NULL */
   char *cmdline;                  /* for -v and error messages */
 
   /* Backend-specific state. */
@@ -57,10 +58,13 @@ struct hv {
 struct hv *hv_alloc (enum backend_kind backend, const struct backend_ops *ops);
 /* Start ARGV in its own process group with stdout/stderr on the console
  * pipe; the NKEEP fds in KEEP_FDS stay open in the child (UML's serial
- * lines).  ENV_ADD as in gd_run.  Starts the console reader.  0 or -1.
+ * lines).  ENV_ADD as in gd_run, plus the disk layer's I/O counter for
+ * CFG's disks when wanted; CFG's --gdb keeps the hypervisor out of a PID
+ * namespace.  Starts the console reader.  0 or -1.
  */
-int hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
-              size_t nkeep, char *const env_add[]);
+int hv_spawn (struct hv *hv, const struct launch_config *cfg,
+              char *const argv[], const int *keep_fds, size_t nkeep,
+              char *const env_add[]);
 /* Process groups the signal handler kills (launcher_kill_all_from_signal). */
 void launcher_register_pgid (pid_t pgid);
 void launcher_unregister_pgid (pid_t pgid);

@@ -25,16 +25,9 @@
 #include "../common/guest-text.h"
 #include "../common/run.h"
 #include "../disk/disk.h"
-#include "../trace/probe.h"
 #include "../trace/trace.h"
 
 #define KVM_PROBE_TIMEOUT_MS 3000
-
-/* The config being launched, for hv_spawn: it adds the disk layer's I/O
- * counter to any backend's environment, and the backends (whose start
- * has the config) call hv_spawn without it.
- */
-static __thread const struct launch_config *launching;
 
 /* Process groups to kill from a signal handler. */
 #define MAX_RUNNING 16
@@ -267,8 +260,8 @@ console_reader (void *arg)
 }
 
 int
-hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
-          size_t nkeep, char *const env_add[])
+hv_spawn (struct hv *hv, const struct launch_config *cfg, char *const argv[],
+          const int *keep_fds, size_t nkeep, char *const env_add[])
 {
   int cfd[2];
   pid_t pid;
@@ -276,10 +269,10 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
 
   char **iocount_env = NULL, **merged = NULL;
 
-  if (unlikely (launching && disk_iocount_wanted ())) {
+  hv->hooks = cfg->hooks;
+  if (unlikely (disk_iocount_wanted ())) {
     size_t n = 0, k = 0;
-    iocount_env = disk_iocount_env (hv->tmpdir, launching->disks,
-                                    launching->ndisks);
+    iocount_env = disk_iocount_env (hv->tmpdir, cfg->disks, cfg->ndisks);
     if (!iocount_env) {
       gd_debug ("launcher", "no host disk counters: %s", gd_get_error ());
       if (trace_on (TL_DISK))
@@ -299,7 +292,7 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
   }
   confine_flags = confine_default_flags ();
   /* --gdb attaches to the hypervisor by its pid: no supervisor between. */
-  if (launching && launching->gdb)
+  if (cfg->gdb)
     confine_flags &= ~CONFINE_PIDNS;
   if (pipe2 (cfd, O_CLOEXEC) == -1) {
     gd_set_error_errno ("pipe");
@@ -399,8 +392,8 @@ reap (struct hv *hv, int timeout_ms)
   /* Helpers forked by the hypervisor (UML) share its process group. */
   kill (-hv->pid, SIGKILL);
   unregister_running (hv->pid);
-  if (unlikely (trace_mask))
-    trace_probe_hv_exit (hv);
+  if (hv->hooks && hv->hooks->hv_exit)
+    hv->hooks->hv_exit (hv->hooks->opaque, hv);
   return 0;
 }
 
@@ -615,9 +608,7 @@ launch_once (struct launch_config *cfg, const struct appliance_files *app)
   struct hv *hv;
   int r;
 
-  launching = cfg;
   hv = ops->start (cfg, app);
-  launching = NULL;
   if (!hv)
     return NULL;
   channel_set_watch_fd (hv->ch, hv->pidfd);

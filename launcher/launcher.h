@@ -11,7 +11,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../appliance/appliance.h"
 #include "../channel/channel.h"
+#include "../disk/disk.h"
+
+struct hv;                        /* a running hypervisor */
 
 enum backend_kind { BACKEND_AUTO, BACKEND_KVM, BACKEND_TCG, BACKEND_UML };
 
@@ -22,16 +26,14 @@ enum uml_channel { UML_CHANNEL_DEFAULT, UML_CHANNEL_VIRTIO, UML_CHANNEL_SERIAL }
 /* UML's disks: ubd, or vhost-user-blk served by qemu-storage-daemon. */
 enum uml_disk { UML_DISK_DEFAULT, UML_DISK_UBD, UML_DISK_VHOST_USER };
 
-struct disk {
-  char *path;
-  char *format;            /* "raw" or "qcow2" (explicit, always) */
-  char *cache;             /* none|writeback|writethrough|directsync|unsafe */
-  bool readonly;
-};
-
-/* What the appliance layer hands over (see appliance/appliance.h). */
-struct appliance_files {
-  char *kernel, *initrd, *root;   /* initrd NULL when none is needed */
+/* What the launcher tells an observer (the instrumentation above the
+ * session subscribes; the launcher knows nothing of it).  Any member
+ * may be NULL.
+ */
+struct launcher_hooks {
+  /* The hypervisor was reaped; its run directory still exists. */
+  void (*hv_exit) (void *opaque, struct hv *hv);
+  void *opaque;
 };
 
 struct launch_config {
@@ -54,6 +56,7 @@ struct launch_config {
   bool backend_from_auto;         /* set by launcher_prepare: KVM was
                                    * chosen by auto, so a failed KVM
                                    * launch falls back to TCG */
+  const struct launcher_hooks *hooks;  /* NULL: nobody listens */
 };
 
 struct hv_stats {
@@ -63,8 +66,6 @@ struct hv_stats {
   long maxrss_kb;
   int exit_status;                /* wait status */
 };
-
-struct hv;                        /* a running hypervisor */
 
 struct backend_ops {
   const char *name;

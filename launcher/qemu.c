@@ -120,7 +120,7 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
     char env_tmp[300];
     char *env[] = { env_tmp, NULL };
     snprintf (env_tmp, sizeof env_tmp, "TMPDIR=%s", hv->tmpdir);
-    if (hv_spawn (hv, a.v, NULL, 0, env) == -1)
+    if (hv_spawn (hv, cfg, a.v, NULL, 0, env) == -1)
       goto fail;
   }
   gdb_announce (cfg, hv, NULL);

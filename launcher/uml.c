@@ -329,7 +329,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   gd_debug ("launcher", "%s", hv->cmdline ? hv->cmdline : "(oom)");
 
   snprintf (env_tmp, sizeof env_tmp, "TMPDIR=%s", uml_memory_dir (hv));
-  if (hv_spawn (hv, a.v, guest, nlines, env) == -1)
+  if (hv_spawn (hv, cfg, a.v, guest, nlines, env) == -1)
     goto fail;
   gdb_announce (cfg, hv, kernel);
   for (i = 0; i < nlines; i++) {
