@@ -29,6 +29,9 @@ on_signal (int sig)
 static void
 usage (FILE *f, const char *prog)
 {
+  char backends[64];
+
+  backend_list (backends, sizeof backends, "|");
   fprintf (f,
 "Usage:\n"
 "  %s [OPTIONS] -a IMAGE [-a IMAGE ...] [-f SCRIPT | -- CMD ARGS : CMD ARGS ...]\n"
@@ -48,7 +51,7 @@ usage (FILE *f, const char *prog)
 "                           lvfs[:/dev/VG/LV[:FS[:SIZE[:PTYPE]]]] (test1.img, ...)\n"
 "      --cache MODE         none|writeback|writethrough|directsync|unsafe for\n"
 "                           the following disks (default writeback)\n"
-"      --backend B          auto|kvm|tcg|uml (default auto, or $GUESTDRV_BACKEND)\n"
+"      --backend B          %s (default auto, or $GUESTDRV_BACKEND)\n"
 "      --kernel PATH        boot this kernel (qemu: a bzImage; uml: a linux\n"
 "                           binary); the appliance is built for it\n"
 "      --modules DIR        its module tree (none if all is built in)\n"
@@ -77,7 +80,7 @@ usage (FILE *f, const char *prog)
 "\n"
 "Without -f or --, commands are read from standard input.  Command names\n"
 "and argument order are guestfish's; 'help' lists them.\n",
-           prog, prog, prog, prog, prog);
+           prog, prog, prog, prog, prog, backends);
 }
 
 static int

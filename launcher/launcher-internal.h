@@ -18,8 +18,33 @@ struct hv_mark {
   uint64_t host_ns;               /* when the line arrived */
 };
 
+struct backend_ops {
+  const char *name;
+  /* Validate the config (formats, cache modes) before anything starts. */
+  int (*check) (const struct launch_config *cfg);
+  /* Start the hypervisor; on success returns the running hv with its
+   * channel connected (launch flag not yet waited for).
+   */
+  struct hv *(*start) (const struct launch_config *cfg,
+                       const struct appliance_files *app);
+  /* Optional: what a failed start's console tail means, in words the
+   * user can act on, or NULL.
+   */
+  const char *(*explain) (const char *console);
+  /* The backend's own state in hv->priv: freed (helpers stopped, fds
+   * closed) once the hypervisor is reaped.  Required if start sets priv.
+   */
+  void (*free) (void *priv);
+  /* Optional: the QMP socket (qemu), a helper process (UML's
+   * qemu-storage-daemon) of this run; "" and -1 when absent.
+   */
+  const char *(*qmp_path) (const void *priv);
+  pid_t (*helper_pid) (const void *priv);
+};
+
 struct hv {
   const struct backend_ops *ops;
+  void *priv;                     /* the backend's state (ops->free) */
   enum backend_kind backend;
   char tmpdir[256];
   pid_t pid;                      /* leader of its own process group */
@@ -35,7 +60,6 @@ struct hv {
   char console_tail[CONSOLE_TAIL_MAX];
   size_t console_len;
   char console_tail_copy[CONSOLE_TAIL_MAX + 1];
-  FILE *console_log;              /* --console-log, or NULL */
   struct hv_mark marks[HV_MARKS_MAX];
   unsigned nmarks;
   uint64_t t_life_ns;             /* first line from the kernel or init */
@@ -44,14 +68,9 @@ struct hv {
   const struct launcher_hooks *hooks;  /* the launch config's, or NULL */
   char *cmdline;                  /* for -v and error messages */
 
-  /* Backend-specific state. */
-  int listen_fd;                  /* qemu: channel socket */
-  char qmp_path[300];             /* qemu: QMP socket, for disk counters */
-  int extra_fd;                   /* uml: our end of the serial line */
   int reaper_fd;                  /* launcher/reaper.h, or -1 */
   int reaper_gone_fd;             /* EOF once the reaper has exited */
   void (*child_setup) (void);     /* run in the child before exec, or NULL */
-  pid_t helper_pid;               /* uml: qemu-storage-daemon, or -1 */
 };
 
 /* Allocate an hv with a fresh private temp dir.  NULL on error. */

@@ -94,12 +94,15 @@ session_add_drive (struct session *s, const char *path, const char *format,
 int
 session_set_backend (struct session *s, const char *name)
 {
-  int b = launcher_parse_backend (name);
-  if (b < 0) {
-    gd_set_error ("unknown backend '%s' (auto, kvm, tcg, uml)", name);
+  const struct backend *b = backend_lookup (name);
+  char names[64];
+
+  if (!b) {
+    backend_list (names, sizeof names, ", ");
+    gd_set_error ("unknown backend '%s' (%s)", name, names);
     return -1;
   }
-  s->cfg.backend = b;
+  s->cfg.backend = b->kind;
   return 0;
 }
 
@@ -182,8 +185,10 @@ session_launch (struct session *s)
     gd_set_error ("run: the appliance is already running");
     return -1;
   }
-  if ((int) s->cfg.backend < 0) {
-    gd_set_error ("GUESTDRV_BACKEND: unknown backend (auto, kvm, tcg, uml)");
+  if (!backend_of_kind (s->cfg.backend)) {
+    char names[64];
+    backend_list (names, sizeof names, ", ");
+    gd_set_error ("GUESTDRV_BACKEND: unknown backend (%s)", names);
     return -1;
   }
   if (s->cfg.ndisks == 0) {
