@@ -1,4 +1,7 @@
-/* Bounded host commands (see run.h). */
+/* Child processes (see run.h): spawn, bounded wait and kill, and the
+ * run-to-completion wrapper with its output tail.
+ */
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -6,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,132 +17,369 @@
 #include "clock.h"
 #include "error.h"
 
-#define OUTPUT_MAX (1024 * 1024)
+#define OUTPUT_MAX_DEFAULT (1024 * 1024)
+#define REAP_AFTER_KILL_MS 10000
 
+/* Make FD the child's TO (fd TO stays open across exec). */
 static void
-append_output (char *buf, size_t *len, const char *data, size_t n)
+child_dup (int fd, int to)
 {
-  if (n >= OUTPUT_MAX) {
-    data += n - OUTPUT_MAX;
-    n = OUTPUT_MAX;
+  if (fd == to)
+    fcntl (fd, F_SETFD, fcntl (fd, F_GETFD) & ~FD_CLOEXEC);
+  else
+    dup2 (fd, to);
+}
+
+/* In the child after fork: set up, then exec or run FN.  Reports a
+ * failure before or at exec as an errno on ERRFD.
+ */
+static void __attribute__((noreturn))
+child_start (const struct gd_spawn *s, int out_w, int errfd, pid_t parent)
+{
+  static const int dfl[] = { SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD };
+  int nullfd = open ("/dev/null", O_RDWR);
+  sigset_t none;
+  int e;
+
+  setpgid (0, 0);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)     /* the parent died before prctl */
+    _exit (127);
+  for (size_t i = 0; i < sizeof dfl / sizeof dfl[0]; i++)
+    signal (dfl[i], SIG_DFL);
+  signal (SIGINT, s->flags & GD_SPAWN_IGNORE_SIGINT ? SIG_IGN : SIG_DFL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+
+  child_dup (s->flags & GD_SPAWN_STDIN ? s->stdin_fd : nullfd, 0);
+  if (s->flags & GD_SPAWN_OUT_PIPE)
+    ;
+  else if (s->flags & GD_SPAWN_OUT_FD)
+    out_w = s->out_fd;
+  else if (s->flags & GD_SPAWN_OUT_INHERIT)
+    out_w = -1;
+  else
+    out_w = nullfd;
+  if (out_w >= 0) {
+    child_dup (out_w, 1);
+    child_dup (out_w, 2);
   }
-  if (*len + n > OUTPUT_MAX) {          /* keep the tail */
-    size_t drop = *len + n - OUTPUT_MAX;
-    memmove (buf, buf + drop, *len - drop);
+  for (size_t i = 0; i < s->nkeep; i++)
+    fcntl (s->keep_fds[i], F_SETFD,
+           fcntl (s->keep_fds[i], F_GETFD) & ~FD_CLOEXEC);
+  for (size_t i = 0; s->env_add && s->env_add[i]; i++) {
+    if (strchr (s->env_add[i], '='))
+      putenv (s->env_add[i]);
+    else
+      unsetenv (s->env_add[i]);
+  }
+  if (s->cwd && chdir (s->cwd) == -1)
+    goto fail;
+  if (s->child_setup)
+    s->child_setup (s->setup_arg);
+  if (s->fn) {
+    close (errfd);
+    _exit (s->fn (s->arg));
+  }
+  execvp (s->argv[0], s->argv);
+ fail:
+  e = errno;
+  if (write (errfd, &e, sizeof e) == -1)
+    _exit (126);
+  _exit (127);
+}
+
+static const char *
+child_name (const struct gd_spawn *s)
+{
+  return s->argv ? s->argv[0] : "child";
+}
+
+int
+gd_child_spawn (const struct gd_spawn *s, struct gd_child *c)
+{
+  int out[2] = { -1, -1 }, errp[2], child_errno = 0;
+  pid_t parent = getpid ();
+  ssize_t n;
+
+  memset (c, 0, sizeof *c);
+  c->pid = -1;
+  c->out_fd = -1;
+  c->pidfd = -1;
+  if ((s->flags & GD_SPAWN_OUT_PIPE) && pipe2 (out, O_CLOEXEC) == -1) {
+    gd_set_error_errno ("%s: pipe", child_name (s));
+    return -1;
+  }
+  /* A failed exec is reported on this pipe; a successful exec closes it
+   * (O_CLOEXEC) and the parent reads EOF.
+   */
+  if (pipe2 (errp, O_CLOEXEC) == -1) {
+    gd_set_error_errno ("%s: pipe", child_name (s));
+    goto err_out;
+  }
+  c->t_fork_ns = gd_now_ns ();
+  c->pid = fork ();
+  if (c->pid == -1) {
+    gd_set_error_errno ("%s: fork", child_name (s));
+    close (errp[0]);
+    close (errp[1]);
+    goto err_out;
+  }
+  if (c->pid == 0)
+    child_start (s, out[1], errp[1], parent);
+  setpgid (c->pid, c->pid);
+  close (errp[1]);
+  if (out[1] >= 0)
+    close (out[1]);
+  c->out_fd = out[0];
+  c->pidfd = (int) syscall (SYS_pidfd_open, c->pid, 0);
+  do
+    n = read (errp[0], &child_errno, sizeof child_errno);
+  while (n == -1 && errno == EINTR);
+  close (errp[0]);
+  if (n == (ssize_t) sizeof child_errno) {
+    gd_child_kill (c, REAP_AFTER_KILL_MS);
+    c->exec_errno = child_errno;
+    errno = child_errno;
+    gd_set_error_errno ("%s", child_name (s));
+    return -1;
+  }
+  return 0;
+
+ err_out:
+  if (out[0] >= 0) {
+    close (out[0]);
+    close (out[1]);
+  }
+  c->pid = -1;
+  return -1;
+}
+
+int
+gd_child_wait (struct gd_child *c, int timeout_ms,
+               volatile sig_atomic_t *interrupt)
+{
+  uint64_t deadline = gd_now_ns () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0) * 1000000;
+
+  if (c->pid <= 0 || c->reaped)
+    return 0;
+  for (;;) {
+    int64_t left;
+    pid_t w = wait4 (c->pid, &c->status, WNOHANG, &c->rusage);
+
+    if (w == c->pid) {
+      c->reaped = true;
+      c->t_exit_ns = gd_now_ns ();
+      /* Whatever the child started in its group goes with it. */
+      kill (-c->pid, SIGKILL);
+      return 0;
+    }
+    if (w == -1 && errno != EINTR) {
+      gd_set_error_errno ("waitpid %d", (int) c->pid);
+      return -1;
+    }
+    if (interrupt && *interrupt) {
+      errno = EINTR;
+      gd_set_error ("interrupted");
+      return -1;
+    }
+    left = (int64_t) (deadline - gd_now_ns ()) / 1000000;
+    if ((int64_t) (deadline - gd_now_ns ()) <= 0) {
+      errno = ETIMEDOUT;
+      gd_set_error ("process %d: still running after %d ms", (int) c->pid,
+                    timeout_ms);
+      return -1;
+    }
+    if (left > 100)
+      left = 100;
+    if (c->pidfd >= 0) {
+      struct pollfd p = { .fd = c->pidfd, .events = POLLIN };
+      poll (&p, 1, (int) left + 1);
+    }
+    else
+      usleep (left > 10 ? 10000 : (useconds_t) (left + 1) * 1000);
+  }
+}
+
+void
+gd_child_kill (struct gd_child *c, int timeout_ms)
+{
+  if (c->pid > 0 && !c->reaped) {
+    kill (-c->pid, SIGKILL);
+    kill (c->pid, SIGKILL);     /* if setpgid lost a race */
+    gd_child_wait (c, timeout_ms, NULL);
+  }
+  if (c->out_fd >= 0) {
+    close (c->out_fd);
+    c->out_fd = -1;
+  }
+  if (c->pidfd >= 0) {
+    close (c->pidfd);
+    c->pidfd = -1;
+  }
+}
+
+/* Append N bytes to the tail buffer (*BUF, *LEN, *CAP) bounded by MAX. */
+static int
+keep_tail (char **buf, size_t *len, size_t *cap, size_t max,
+           const char *data, size_t n)
+{
+  if (n >= max) {
+    data += n - max;
+    n = max;
+  }
+  if (*len + n > max) {
+    size_t drop = *len + n - max;
+    memmove (*buf, *buf + drop, *len - drop);
     *len -= drop;
   }
-  memcpy (buf + *len, data, n);
+  if (*len + n + 1 > *cap) {
+    size_t ncap = *cap * 2 > max + 1 ? max + 1 : *cap * 2;
+    char *nb;
+    while (ncap < *len + n + 1)
+      ncap = ncap * 2 > max + 1 ? max + 1 : ncap * 2;
+    nb = realloc (*buf, ncap);
+    if (!nb)
+      return -1;
+    *buf = nb;
+    *cap = ncap;
+  }
+  memcpy (*buf + *len, data, n);
   *len += n;
+  (*buf)[*len] = '\0';
+  return 0;
+}
+
+static void
+run_finish (const struct gd_run_opts *o, struct gd_child *c,
+            struct gd_run_result *r)
+{
+  gd_child_kill (c, REAP_AFTER_KILL_MS);
+  if (o->pgid)
+    *o->pgid = 0;
+  r->status = c->status;
+  r->rusage = c->rusage;
+  if (c->reaped)
+    r->seconds = (c->t_exit_ns - c->t_fork_ns) / 1e9;
+}
+
+int
+gd_run_ex (const struct gd_run_opts *o, struct gd_run_result *r)
+{
+  struct gd_spawn s = o->spawn;
+  struct gd_child c;
+  size_t max = o->output_max ? o->output_max : OUTPUT_MAX_DEFAULT;
+  size_t cap = max + 1 < 65536 ? max + 1 : 65536;
+  uint64_t deadline = gd_now_ns () + (uint64_t) o->timeout_ms * 1000000;
+  const char *name = child_name (&s);
+  int left_ms;
+
+  memset (r, 0, sizeof *r);
+  r->output = malloc (cap);
+  if (!r->output) {
+    gd_set_error_errno ("%s: malloc", name);
+    return -1;
+  }
+  r->output[0] = '\0';
+  s.flags = (s.flags & ~(GD_SPAWN_OUT_FD | GD_SPAWN_OUT_INHERIT)) |
+            GD_SPAWN_OUT_PIPE;
+  if (gd_child_spawn (&s, &c) == -1) {
+    r->exec_errno = c.exec_errno;
+    return -1;
+  }
+  if (o->pgid)
+    *o->pgid = c.pid;
+
+  for (;;) {
+    struct pollfd p = { .fd = c.out_fd, .events = POLLIN };
+    int64_t left = (int64_t) (deadline - gd_now_ns ()) / 1000000;
+    char tmp[8192];
+    ssize_t n;
+
+    if (o->interrupt && *o->interrupt) {
+      r->interrupted = true;
+      break;
+    }
+    if ((int64_t) (deadline - gd_now_ns ()) <= 0) {
+      r->timed_out = true;
+      break;
+    }
+    if (poll (&p, 1, left > 200 ? 200 : (int) left + 1) <= 0)
+      continue;
+    n = read (c.out_fd, tmp, sizeof tmp);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;                    /* EOF: the command is finishing */
+    if (keep_tail (&r->output, &r->output_len, &cap, max, tmp, n) == -1) {
+      gd_set_error_errno ("%s: output", name);
+      run_finish (o, &c, r);
+      return -1;
+    }
+  }
+  /* Bound the reap by the same deadline. */
+  left_ms = (int) ((int64_t) (deadline - gd_now_ns ()) / 1000000);
+  if (!r->timed_out && !r->interrupted &&
+      gd_child_wait (&c, left_ms > 0 ? left_ms : 0, o->interrupt) == -1) {
+    if (errno == EINTR)
+      r->interrupted = true;
+    else if (errno == ETIMEDOUT)
+      r->timed_out = true;
+    else {
+      run_finish (o, &c, r);
+      return -1;
+    }
+  }
+  run_finish (o, &c, r);
+  if (r->interrupted) {
+    errno = EINTR;
+    gd_set_error ("interrupted");
+    return -1;
+  }
+  if (r->timed_out) {
+    errno = ETIMEDOUT;
+    gd_set_error ("%s: timed out after %d s", name, o->timeout_ms / 1000);
+    return -1;
+  }
+  return 0;
 }
 
 int
 gd_run (char *const argv[], char *const env_add[], int timeout_ms,
         char **output)
 {
-  int pfd[2];
-  pid_t pid;
-  char *buf = NULL;
-  size_t len = 0;
-  uint64_t deadline = gd_now_ns () + (uint64_t) timeout_ms * 1000000;
-  int status, timed_out = 0;
+  struct gd_run_opts o = {
+    .spawn = { .argv = argv, .env_add = env_add },
+    .timeout_ms = timeout_ms,
+  };
+  struct gd_run_result r;
 
-  if (pipe2 (pfd, O_CLOEXEC) == -1) {
-    gd_set_error_errno ("pipe");
-    return -1;
-  }
-  buf = malloc (OUTPUT_MAX + 1);
-  if (!buf) {
-    gd_set_error_errno ("malloc");
-    close (pfd[0]); close (pfd[1]);
-    return -1;
-  }
-  pid = fork ();
-  if (pid == -1) {
-    gd_set_error_errno ("fork");
-    close (pfd[0]); close (pfd[1]);
-    free (buf);
-    return -1;
-  }
-  if (pid == 0) {
-    int nullfd = open ("/dev/null", O_RDONLY);
-    setpgid (0, 0);
-    prctl (PR_SET_PDEATHSIG, SIGKILL);
-    signal (SIGINT, SIG_DFL);
-    signal (SIGTERM, SIG_DFL);
-    signal (SIGPIPE, SIG_DFL);
-    if (nullfd >= 0)
-      dup2 (nullfd, 0);
-    dup2 (pfd[1], 1);
-    dup2 (pfd[1], 2);
-    for (size_t i = 0; env_add && env_add[i]; i++)
-      putenv (env_add[i]);
-    execvp (argv[0], argv);
-    fprintf (stderr, "%s: %m\n", argv[0]);
-    _exit (127);
-  }
-  setpgid (pid, pid);
-  close (pfd[1]);
-
-  for (;;) {
-    char tmp[8192];
-    struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-    int64_t left = (int64_t) (deadline - gd_now_ns ()) / 1000000;
-    ssize_t r;
-
-    if (left <= 0) {
-      timed_out = 1;
-      break;
-    }
-    if (poll (&p, 1, left > 1000 ? 1000 : (int) left) == -1) {
-      if (errno == EINTR)
-        continue;
-      break;
-    }
-    if (!p.revents)
-      continue;
-    r = read (pfd[0], tmp, sizeof tmp);
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      break;
-    append_output (buf, &len, tmp, r);
-  }
-  close (pfd[0]);
-  if (timed_out)
-    kill (-pid, SIGKILL);
-  /* Output closed: the command is finishing.  Bound the reap as well. */
-  for (;;) {
-    pid_t w = waitpid (pid, &status, WNOHANG);
-    if (w == pid)
-      break;
-    if (w == -1 && errno != EINTR) {
-      gd_set_error_errno ("waitpid");
-      free (buf);
-      return -1;
-    }
-    if (gd_now_ns () > deadline && !timed_out) {
-      timed_out = 1;
-      kill (-pid, SIGKILL);
-    }
-    usleep (10000);
-  }
-  kill (-pid, SIGKILL);         /* leftovers of the group, if any */
-  buf[len] = '\0';
   if (output)
-    *output = buf;
+    *output = NULL;
+  if (gd_run_ex (&o, &r) == -1) {
+    if (r.exec_errno) {
+      /* As a shell would: the reason as output, status 127. */
+      free (r.output);
+      if (output && asprintf (output, "%s: %s\n", argv[0],
+                              strerror (r.exec_errno)) == -1)
+        *output = NULL;
+      return 127;
+    }
+    if (output)
+      *output = r.output;
+    else
+      free (r.output);
+    return -1;
+  }
+  if (output)
+    *output = r.output;
   else
-    free (buf);
-
-  if (timed_out) {
-    gd_set_error ("%s: timed out after %d s", argv[0], timeout_ms / 1000);
-    errno = ETIMEDOUT;
+    free (r.output);
+  if (WIFSIGNALED (r.status)) {
+    gd_set_error ("%s: killed by signal %d", argv[0], WTERMSIG (r.status));
     return -1;
   }
-  if (WIFSIGNALED (status)) {
-    gd_set_error ("%s: killed by signal %d", argv[0], WTERMSIG (status));
-    return -1;
-  }
-  return WEXITSTATUS (status);
+  return WEXITSTATUS (r.status);
 }
 
 char *

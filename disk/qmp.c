@@ -16,7 +16,7 @@
 #include "disk.h"
 #include "../common/clock.h"
 #include "../common/error.h"
-#include "../trace/json.h"
+#include "../common/json.h"
 
 #define QMP_REPLY_MAX (1024 * 1024)
 

@@ -1,4 +1,4 @@
-/* libFuzzer target: the JSON reader (trace/json.c) as the disk layer
+/* libFuzzer target: the JSON reader (common/json.c) as the disk layer
  * uses it on qemu's QMP replies (query-blockstats), and the writer on
  * whatever it accepted.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "disk/disk.h"
-#include "trace/json.h"
+#include "common/json.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

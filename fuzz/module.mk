@@ -14,7 +14,8 @@ FUZZ_LIB_SRCS += common/debug.c
 FUZZ_LIB_SRCS += common/guest-text.c
 FUZZ_LIB_SRCS += $(filter channel/% protocol/%,$(LIB_SRCS))
 FUZZ_LIB_SRCS += trace/trace.c
-FUZZ_LIB_SRCS += trace/json.c
+FUZZ_LIB_SRCS += common/json.c
+FUZZ_LIB_SRCS += common/json-write.c
 FUZZ_LIB_SRCS += disk/qmp.c
 FUZZ_LIB_SRCS += disk/guest-stat.c
 

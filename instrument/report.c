@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "instrument.h"
-#include "../trace/json.h"
+#include "../common/json.h"
 #include "../trace/trace.h"
 #include "../common/error.h"
 

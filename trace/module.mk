@@ -1,2 +1,1 @@
 LIB_SRCS += trace/trace.c
-LIB_SRCS += trace/json.c

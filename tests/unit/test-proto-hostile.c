@@ -26,7 +26,7 @@
 #include "common/error.h"
 #include "disk/disk.h"
 #include "protocol/proto.h"
-#include "trace/json.h"
+#include "common/json.h"
 #include "trace/trace.h"
 #include "fake-daemon.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of trace/json.c (the reader behind `guestdrv report` and the
+/* Unit tests of common/json.c (the reader behind `guestdrv report` and the
  * QMP client) and of the trace writer's summary: valid documents, every
  * kind of malformed input, bounds, and a write-then-read round trip.
  */
@@ -11,7 +11,7 @@
 #include <check.h>
 
 #include "common/error.h"
-#include "trace/json.h"
+#include "common/json.h"
 #include "trace/trace.h"
 
 static struct json *

@@ -11,8 +11,7 @@
 #include <unistd.h>
 
 #include "json.h"
-#include "trace.h"
-#include "../common/error.h"
+#include "error.h"
 
 struct parser {
   const char *s, *end, *p;
@@ -441,41 +440,3 @@ json_string (const struct json *j, const char *dflt)
   return j && j->type == JSON_STRING ? j->str : dflt;
 }
 
-static void
-write_value (FILE *f, const struct json *j, int indent, int level)
-{
-  char open = j->type == JSON_ARRAY ? '[' : '{';
-  char close = j->type == JSON_ARRAY ? ']' : '}';
-
-  switch (j->type) {
-  case JSON_NULL: fputs ("null", f); return;
-  case JSON_BOOL: fputs (j->b ? "true" : "false", f); return;
-  case JSON_NUMBER: fprintf (f, "%.15g", j->num); return;
-  case JSON_STRING: trace_json_string (f, j->str); return;
-  case JSON_ARRAY:
-  case JSON_OBJECT:
-    break;
-  }
-  fputc (open, f);
-  for (size_t i = 0; i < j->n; i++) {
-    if (i)
-      fputc (',', f);
-    if (indent)
-      fprintf (f, "\n%*s", indent * (level + 1), "");
-    if (j->type == JSON_OBJECT) {
-      trace_json_string (f, j->keys[i]);
-      fputs (indent ? ": " : ":", f);
-    }
-    write_value (f, &j->kids[i], indent, level + 1);
-  }
-  if (indent && j->n)
-    fprintf (f, "\n%*s", indent * level, "");
-  fputc (close, f);
-}
-
-void
-json_write (FILE *f, const struct json *j, int indent)
-{
-  if (j)
-    write_value (f, j, indent, 0);
-}

@@ -1,7 +1,14 @@
-/* A small JSON reader for the trace layer: `guestdrv report` reads traces
- * back with it and the disk layer parses QMP replies with it.  Bounded
- * (nesting depth, input size), strict (RFC 8259 grammar, UTF-8 passed
- * through, \u escapes decoded, NUL rejected), and never trusts its input.
+/* JSON for guestdrv: a small bounded reader (here) and the one writer
+ * (json-write.h).  `guestdrv report` reads traces back with the reader
+ * and the disk layer parses QMP replies with it.  Bounded (nesting depth,
+ * input size), strict (RFC 8259 grammar, UTF-8 passed through, \u
+ * escapes decoded, NUL rejected), and never trusts its input.
+ *
+ * Why our own and not Jansson: the reader is fuzzed as it is used
+ * (fuzz-qmp feeds it hostile QMP replies), each caller bounds the depth
+ * and the size of what it parses, it is under 500 lines, and guestdrv
+ * keeps its runtime dependencies to libtirpc (and libfuse3 for the disk
+ * model).  The writers' needs (escaping, numbers, nesting) are as small.
  */
 #ifndef GUESTDRV_JSON_H
 #define GUESTDRV_JSON_H
@@ -42,7 +49,9 @@ const struct json *json_path (const struct json *j, const char *keys);
 double json_number (const struct json *j, double dflt);
 const char *json_string (const struct json *j, const char *dflt);
 
-/* Write J as JSON, indented by INDENT spaces per level (0 = one line). */
+/* Write J as JSON, indented by INDENT spaces per level (0 = one line);
+ * with json-write.h's escaping and numbers of 15 significant digits.
+ */
 void json_write (FILE *f, const struct json *j, int indent);
 
 #endif
