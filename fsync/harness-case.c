@@ -29,34 +29,12 @@
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/run.h"
+#include "../session/guest-shell.h"
 #include "../session/session.h"
 #include "../protocol/proc-numbers.h"
 
 #define LAUNCH_TIMEOUT_MS 240000
 #define CALL_TIMEOUT_MS 120000
-
-static int
-guest_sh (struct session *s, const char *cmd, char **out)
-{
-  struct proto_args *a = proto_args_new ();
-  struct proto_reply rep = { 0 };
-  char *extra[] = { (char *) cmd, NULL };
-  int r = -1;
-
-  *out = NULL;
-  if (!a || proto_args_string (a, "sh") == -1 ||
-      proto_args_string_list (a, extra) == -1)
-    goto done;
-  gd_debug ("fsync", "guest: %s", cmd);
-  if (session_call (s, PROC_DEBUG, 0, a, &rep) == -1 ||
-      proto_ret_string (&rep, out) == -1)
-    goto done;
-  r = 0;
- done:
-  proto_reply_free (&rep);
-  proto_args_free (a);
-  return r;
-}
 
 static int
 guest_mount (struct session *s)
@@ -87,7 +65,8 @@ guest_write (struct session *s, const char *line, const char *file,
             "yes '%s' | head -c %d | dd of=/sysroot/%s bs=65536 "
             "iflag=fullblock %s 2>&1 && echo guestdrv-fsync-ok",
             line, PATTERN_SIZE, file, ddflags);
-  r = guest_sh (s, cmd, &out);
+  gd_debug ("fsync", "guest: %s", cmd);
+  r = session_guest_sh (s, cmd, &out);
   if (r == 0 && (!out || !strstr (out, "guestdrv-fsync-ok"))) {
     gd_set_error ("in the guest, %s failed: %s", cmd, out ? out : "");
     r = -1;
