@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "chart.h"
+#include "outfile.h"
 #include "scenario.h"
 #include "../common/error.h"
 
@@ -458,57 +459,30 @@ write_files (const struct bench_results *r, FILE *gp, FILE *dat)
   return ret;
 }
 
-static char *
-join_path (const char *dir, const char *name)
-{
-  char *p;
-
-  if (asprintf (&p, "%s/%s", dir, name) == -1) {
-    gd_set_error_errno ("chart: asprintf");
-    return NULL;
-  }
-  return p;
-}
-
 int
 chart_write_script (const struct bench_results *r, const char *outdir)
 {
   char *gp_path = NULL, *dat_path = NULL;
   FILE *gp = NULL, *dat = NULL;
-  int ret = -1, werr;
+  int ret = -1, gp_err, dat_err;
 
   if (mkdir (outdir, 0755) == -1 && errno != EEXIST) {
     gd_set_error_errno ("chart: cannot create %s", outdir);
     return -1;
   }
-  gp_path = join_path (outdir, CHART_SCRIPT_NAME);
-  dat_path = join_path (outdir, DATA_NAME);
-  if (!gp_path || !dat_path)
-    goto out;
-  gp = fopen (gp_path, "we");
-  if (gp == NULL) {
-    gd_set_error_errno ("chart: cannot create %s", gp_path);
-    goto out;
-  }
-  dat = fopen (dat_path, "we");
-  if (dat == NULL) {
-    gd_set_error_errno ("chart: cannot create %s", dat_path);
-    goto out;
-  }
-  if (write_files (r, gp, dat) == -1)
+  gp_path = outfile_path ("chart", outdir, CHART_SCRIPT_NAME);
+  dat_path = outfile_path ("chart", outdir, DATA_NAME);
+  if (!gp_path || !dat_path ||
+      (gp = outfile_create ("chart", gp_path)) == NULL ||
+      (dat = outfile_create ("chart", dat_path)) == NULL ||
+      write_files (r, gp, dat) == -1)
     goto out;
   /* Close both whatever happens, then look at the outcome. */
-  werr = ferror (gp) || ferror (dat);
-  werr = fclose (gp) == EOF || werr;
-  werr = fclose (dat) == EOF || werr;
-  if (werr) {
-    gp = dat = NULL;
-    if (errno == 0)
-      errno = EIO;
-    gd_set_error_errno ("chart: writing %s", gp_path);
-    goto out;
-  }
+  gp_err = outfile_close ("chart", gp, gp_path);
+  dat_err = outfile_close ("chart", dat, dat_path);
   gp = dat = NULL;
+  if (gp_err == -1 || dat_err == -1)
+    goto out;
   ret = 0;
  out:
   if (gp)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "outfile.h"
 #include "results.h"
 #include "scenario.h"
 #include "../common/error.h"
@@ -26,31 +27,6 @@ status_name (enum bench_status st)
   case BENCH_FAILED: return "failed";
   }
   return "unknown";
-}
-
-/* Open PATH for writing; close_output checks every write reached it. */
-static FILE *
-open_output (const char *path)
-{
-  FILE *fp = fopen (path, "we");
-
-  if (fp == NULL)
-    gd_set_error_errno ("bench: cannot create %s", path);
-  return fp;
-}
-
-static int
-close_output (FILE *fp, const char *path)
-{
-  int err = ferror (fp);
-
-  if (fclose (fp) == EOF || err) {
-    if (err && errno == 0)
-      errno = EIO;
-    gd_set_error_errno ("bench: writing %s", path);
-    return -1;
-  }
-  return 0;
 }
 
 int
@@ -127,7 +103,7 @@ results_write_csv (const struct bench_results *r, const char *path)
   keys = collect_extra_keys (r, &nkeys);
   if (keys == NULL)
     return -1;
-  fp = open_output (path);
+  fp = outfile_create ("bench", path);
   if (fp == NULL) {
     free (keys);
     return -1;
@@ -178,7 +154,7 @@ results_write_csv (const struct bench_results *r, const char *path)
     fputs ("\r\n", fp);
   }
   free (keys);
-  return close_output (fp, path);
+  return outfile_close ("bench", fp, path);
 }
 
 static void
@@ -302,7 +278,7 @@ results_write_json (const struct bench_results *r, const char *path)
   FILE *fp;
   size_t i;
 
-  fp = open_output (path);
+  fp = outfile_create ("bench", path);
   if (fp == NULL)
     return -1;
 
@@ -342,20 +318,7 @@ results_write_json (const struct bench_results *r, const char *path)
     json_case (r, r->cases[i], fp);
   }
   fputs (r->ncases ? "\n  ]\n}\n" : "]\n}\n", fp);
-  return close_output (fp, path);
-}
-
-/* DIR/NAME into a malloc'd string, or NULL. */
-static char *
-join_path (const char *dir, const char *name)
-{
-  char *p;
-
-  if (asprintf (&p, "%s/%s", dir, name) == -1) {
-    gd_set_error_errno ("bench: asprintf");
-    return NULL;
-  }
-  return p;
+  return outfile_close ("bench", fp, path);
 }
 
 int
@@ -369,13 +332,13 @@ results_write_all (const struct bench_results *r, const char *outdir)
     gd_set_error_errno ("bench: cannot create --out directory %s", outdir);
     return -1;
   }
-  txt = join_path (outdir, "results.txt");
-  csv = join_path (outdir, "results.csv");
-  json = join_path (outdir, "results.json");
+  txt = outfile_path ("bench", outdir, "results.txt");
+  csv = outfile_path ("bench", outdir, "results.csv");
+  json = outfile_path ("bench", outdir, "results.json");
   if (!txt || !csv || !json)
     goto out;
 
-  fp = open_output (txt);
+  fp = outfile_create ("bench", txt);
   if (fp == NULL)
     goto out;
   if (results_write_method (r, fp) == -1 ||
@@ -386,7 +349,7 @@ results_write_all (const struct bench_results *r, const char *outdir)
     fclose (fp);
     goto out;
   }
-  if (close_output (fp, txt) == -1 ||
+  if (outfile_close ("bench", fp, txt) == -1 ||
       results_write_csv (r, csv) == -1 ||
       results_write_json (r, json) == -1)
     goto out;

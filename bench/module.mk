@@ -4,6 +4,7 @@ LIB_SRCS += bench/scenario.c
 LIB_SRCS += bench/results.c
 LIB_SRCS += bench/report.c
 LIB_SRCS += bench/export.c
+LIB_SRCS += bench/outfile.c
 LIB_SRCS += bench/cost.c
 LIB_SRCS += bench/progress.c
 LIB_SRCS += bench/chart.c
