@@ -184,7 +184,9 @@ json_case (const struct bench_results *r, const struct bench_case *c,
   json_key (fp, in, "cache"); json_write_string (fp, c->cache);
   fputs (",\n", fp);
   {
-    /* The case name's variants (bench/run.c): BACKEND[:KERNEL][:bare]. */
+    /* The case name's variants (bench/run-matrix.c):
+     * BACKEND[:KERNEL][:bare].
+     */
     const char *k = strchr (c->backend, ':');
     char kernel[64] = "stock";
     size_t n;
