@@ -17,6 +17,7 @@
 #include "harness.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/exe-dir.h"
 #include "../common/run.h"
 
 #define LAZYFS_START_MS 10000
@@ -37,26 +38,18 @@ find_lazyfs (char *out, size_t outlen)
 {
   const char *env = getenv ("GUESTDRV_LAZYFS");
   char exe[PATH_MAX];
-  ssize_t n;
 
   if (env && *env) {
     snprintf (out, outlen, "%s", env);
     return;
   }
-  n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    char *slash;
-    exe[n] = '\0';
-    slash = strrchr (exe, '/');
-    if (slash) {
-      *slash = '\0';
-      snprintf (out, outlen, "%s/fsync/guestdrv-lazyfs", exe);
-      if (access (out, X_OK) == 0)
-        return;
-      snprintf (out, outlen, "%s/guestdrv-lazyfs", exe);
-      if (access (out, X_OK) == 0)
-        return;
-    }
+  if (gd_exe_dir (exe, sizeof exe) == 0) {
+    snprintf (out, outlen, "%s/fsync/guestdrv-lazyfs", exe);
+    if (access (out, X_OK) == 0)
+      return;
+    snprintf (out, outlen, "%s/guestdrv-lazyfs", exe);
+    if (access (out, X_OK) == 0)
+      return;
   }
   snprintf (out, outlen, "guestdrv-lazyfs");
 }
