@@ -166,24 +166,27 @@ set_verdicts (struct harness_env *env, struct case_result *r)
   (void) nl;
 }
 
-int
-harness_run_case (struct harness_env *env, const char *backend,
-                  const char *channel, const char *disk, const char *cache, const struct harness_kernel *k,
-                  size_t kindex, struct case_result *r)
-{
-  char dir[PATH_MAX], img[PATH_MAX], back_img[PATH_MAX], name[64];
-  char sline[128], uline[128], dump[PATH_MAX];
-  char *want_s = NULL, *want_u = NULL;
+/* One case's files and patterns. */
+struct case_files {
+  char dir[PATH_MAX];           /* the case's scratch dir */
+  char img[PATH_MAX];           /* the image the hypervisor opens */
+  char back_img[PATH_MAX];      /* the same file on the backing dir */
+  char name[64];                /* its file name */
+  char sline[128], uline[128];  /* the lines of the new patterns */
+  char *want_s, *want_u;        /* the new patterns (synced, unsynced) */
   uint64_t map_s[PATTERN_BLOCKS], map_u[PATTERN_BLOCKS];
-  struct session *s = NULL;
-  struct flushcount *fc = NULL;
-  struct disk d;
-  struct launch_config cfg;
-  bool is_uml = strcmp (backend, "uml") == 0;
-  bool vblk = is_uml && disk && strcmp (disk, "vhost-user") == 0;
+};
+
+/* The result's labels and the case's paths.  UML's channel and disk
+ * default to virtio and ubd.
+ */
+static void
+case_name (const struct harness_env *env, const char *backend,
+           const char **channel, const char **disk, const char *cache,
+           const struct harness_kernel *k, size_t kindex,
+           struct case_result *r, struct case_files *cf)
+{
   char tag[40];
-  pid_t pid, helper = -1;
-  int ret = -1;
 
   memset (r, 0, sizeof *r);
   snprintf (r->backend, sizeof r->backend, "%s", backend);
@@ -194,68 +197,104 @@ harness_run_case (struct harness_env *env, const char *backend,
   r->fsck_status = -1;
   r->pattern_bytes = PATTERN_SIZE;
 
-  if (is_uml) {
-    if (!channel)
-      channel = "virtio";
-    if (!disk)
-      disk = "ubd";
-    snprintf (r->channel, sizeof r->channel, "%s", channel);
-    snprintf (r->disk, sizeof r->disk, "%s", disk);
-    snprintf (r->label, sizeof r->label, "uml/%s/%s", channel, disk);
-    snprintf (tag, sizeof tag, "uml-%s-%s", channel, disk);
+  if (strcmp (backend, "uml") == 0) {
+    if (!*channel)
+      *channel = "virtio";
+    if (!*disk)
+      *disk = "ubd";
+    snprintf (r->channel, sizeof r->channel, "%s", *channel);
+    snprintf (r->disk, sizeof r->disk, "%s", *disk);
+    snprintf (r->label, sizeof r->label, "uml/%s/%s", *channel, *disk);
+    snprintf (tag, sizeof tag, "uml-%s-%s", *channel, *disk);
   }
   else {
     snprintf (r->label, sizeof r->label, "%s", backend);
     snprintf (tag, sizeof tag, "%s", backend);
   }
-  snprintf (name, sizeof name, "disk-%s-%s-k%zu.img", tag, cache, kindex);
-  snprintf (r->image, sizeof r->image, "%s", name);
-  snprintf (dir, sizeof dir, "%s/%s-%s-k%zu", env->tmpdir, tag, cache, kindex);
-  snprintf (img, sizeof img, "%s/%s", env->lfs ? env->mnt : dir, name);
-  snprintf (back_img, sizeof back_img, "%s/%s", env->lfs ? env->backing : dir, name);
-  if (mkdir (dir, 0755) == -1) {
-    gd_set_error_errno ("mkdir %s", dir);
-    goto error;
-  }
-  if (harness_image_make (dir, back_img) == -1 ||
-      harness_image_block_map (dir, back_img, "synced.bin", map_s) == -1 ||
-      harness_image_block_map (dir, back_img, "unsynced.bin", map_u) == -1)
-    goto error;
+  snprintf (cf->name, sizeof cf->name, "disk-%s-%s-k%zu.img", tag, cache,
+            kindex);
+  snprintf (r->image, sizeof r->image, "%s", cf->name);
+  snprintf (cf->dir, sizeof cf->dir, "%s/%s-%s-k%zu", env->tmpdir, tag,
+            cache, kindex);
+  snprintf (cf->img, sizeof cf->img, "%s/%s", env->lfs ? env->mnt : cf->dir,
+            cf->name);
+  snprintf (cf->back_img, sizeof cf->back_img, "%s/%s",
+            env->lfs ? env->backing : cf->dir, cf->name);
+}
 
-  /* A mode the backend refuses is a result, not a failure. */
-  d = (struct disk) { .path = img, .format = (char *) "raw",
-                      .cache = (char *) cache };
-  cfg = (struct launch_config) { .disks = &d, .ndisks = 1 };
-  cfg.backend = launcher_parse_backend (backend);
-  if (is_uml)
-    cfg.uml_disk = vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD;
-  if (launcher_prepare (&cfg) == -1) {
-    /* A refusal of the mode names it; anything else is the backend. */
-    snprintf (r->verdict, sizeof r->verdict, "%s",
-              strstr (gd_get_error (), cache) ? "refused" : "unavailable");
-    snprintf (r->note, sizeof r->note, "%s", gd_get_error ());
-    return 0;
+/* The image with the old patterns and its block maps, then the new
+ * patterns the guest will write.
+ */
+static int
+case_files_make (struct case_files *cf)
+{
+  if (mkdir (cf->dir, 0755) == -1) {
+    gd_set_error_errno ("mkdir %s", cf->dir);
+    return -1;
   }
+  if (harness_image_make (cf->dir, cf->back_img) == -1 ||
+      harness_image_block_map (cf->dir, cf->back_img, "synced.bin",
+                               cf->map_s) == -1 ||
+      harness_image_block_map (cf->dir, cf->back_img, "unsynced.bin",
+                               cf->map_u) == -1)
+    return -1;
+  return 0;
+}
 
-  {
-    /* Unique per run, so stale data can never pass for ours. */
-    unsigned nonce = (unsigned) (gd_now_ns () ^ getpid ());
-    snprintf (sline, sizeof sline, "guestdrv-fsync synced %08x", nonce);
-    snprintf (uline, sizeof uline, "guestdrv-fsync unsynced %08x", nonce);
-  }
-  want_s = harness_pattern_make (sline, PATTERN_SIZE);
-  want_u = harness_pattern_make (uline, PATTERN_SIZE);
-  if (!want_s || !want_u) {
+static int
+case_patterns_make (struct case_files *cf)
+{
+  /* Unique per run, so stale data can never pass for ours. */
+  unsigned nonce = (unsigned) (gd_now_ns () ^ getpid ());
+
+  snprintf (cf->sline, sizeof cf->sline, "guestdrv-fsync synced %08x", nonce);
+  snprintf (cf->uline, sizeof cf->uline, "guestdrv-fsync unsynced %08x",
+            nonce);
+  cf->want_s = harness_pattern_make (cf->sline, PATTERN_SIZE);
+  cf->want_u = harness_pattern_make (cf->uline, PATTERN_SIZE);
+  if (!cf->want_s || !cf->want_u) {
     gd_set_error_errno ("malloc");
-    goto error;
+    return -1;
   }
+  return 0;
+}
 
-  s = session_new ();
+/* A mode the backend refuses is a result, not a failure: 1 (R says
+ * refused or unavailable, and why) if the launcher will not take it.
+ */
+static int
+case_refused (const char *backend, bool vblk, const char *cache,
+              const char *img, struct case_result *r)
+{
+  struct disk d = { .path = (char *) img, .format = (char *) "raw",
+                    .cache = (char *) cache };
+  struct launch_config cfg = { .disks = &d, .ndisks = 1 };
+
+  cfg.backend = launcher_parse_backend (backend);
+  if (strcmp (backend, "uml") == 0)
+    cfg.uml_disk = vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD;
+  if (launcher_prepare (&cfg) == 0)
+    return 0;
+  /* A refusal of the mode names it; anything else is the backend. */
+  snprintf (r->verdict, sizeof r->verdict, "%s",
+            strstr (gd_get_error (), cache) ? "refused" : "unavailable");
+  snprintf (r->note, sizeof r->note, "%s", gd_get_error ());
+  return 1;
+}
+
+/* The appliance on IMG, launched and with /dev/sda mounted. */
+static struct session *
+case_launch (const char *backend, const char *channel, bool vblk,
+             const char *cache, const struct harness_kernel *k,
+             const char *img)
+{
+  struct session *s = session_new ();
+
   if (!s || session_set_backend (s, backend) == -1 ||
       session_add_drive (s, img, "raw", cache, false) == -1)
-    goto error;
+    goto err;
   session_set_timeouts (s, LAUNCH_TIMEOUT_MS, CALL_TIMEOUT_MS);
-  if (is_uml) {
+  if (strcmp (backend, "uml") == 0) {
     session_set_uml_channel (s, strcmp (channel, "serial") == 0
                              ? UML_CHANNEL_SERIAL : UML_CHANNEL_VIRTIO);
     session_set_uml_disk (s, vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD);
@@ -264,99 +303,145 @@ harness_run_case (struct harness_env *env, const char *backend,
     session_set_kernel (s, k->path);
   if (session_launch (s) == -1) {
     gd_error_prefix ("launch");
-    goto error;
+    goto err;
   }
-  if (harness_interrupted)
+  if (harness_interrupted || guest_mount (s) == -1)
+    goto err;
+  return s;
+ err:
+  session_free (s);
+  return NULL;
+}
+
+/* The guest writes synced.bin with fsync, then unsynced.bin without,
+ * each phase marked for the flush count.
+ */
+static int
+case_guest_writes (struct session *s, struct flushcount *fc,
+                   const struct case_files *cf, struct case_result *r)
+{
+  uint64_t t0 = gd_now_ns ();
+
+  flushcount_mark (fc, FC_PHASE_FSYNCED);
+  if (guest_write (s, cf->sline, "synced.bin", "conv=notrunc,fsync") == -1)
+    return -1;
+  r->guest_fsync_s = (gd_now_ns () - t0) / 1e9;
+  /* The reply is the guest's word that synced.bin is durable. */
+  flushcount_mark (fc, FC_PHASE_UNSYNCED);
+  if (guest_write (s, cf->uline, "unsynced.bin",
+                   "oflag=direct conv=notrunc") == -1)
+    return -1;
+  flushcount_mark (fc, FC_PHASE_AFTER);
+  return 0;
+}
+
+/* After the hypervisor's death: the model's counters, what reached the
+ * host before the cut, the cut, then the backing image read with host
+ * tools only.
+ */
+static int
+case_power_cut (struct lazyfs *l, const struct case_files *cf,
+                struct case_result *r)
+{
+  char *st = NULL, *cut = NULL, dump[PATH_MAX];
+  char *fsck[] = { (char *) "e2fsck", (char *) "-fn",
+                   (char *) cf->back_img, NULL };
+  char *out = NULL;
+  uint64_t diff;
+
+  settle (l, cf->name);
+  if (lazyfs_ctl (l, "stats", &st) == 0) {
+    lazyfs_field (st, cf->name, "dirty_bytes", &r->dirty_before_cut);
+    lazyfs_field (st, cf->name, "fsyncs", &r->model_fsyncs);
+    lazyfs_field (st, cf->name, "fdatasyncs", &r->model_fdatasyncs);
+    lazyfs_field (st, cf->name, "sync_writes", &r->model_sync_writes);
+    lazyfs_field (st, cf->name, "writebacks", &r->writebacks);
+  }
+  free (st);
+  /* Before the cut, through the mount: did the data reach the host? */
+  if (harness_image_read_compare (cf->img, cf->map_s, cf->want_s,
+                                  &diff) == -1)
+    return -1;
+  r->fsynced_on_host = diff == 0;
+  if (harness_image_read_compare (cf->img, cf->map_u, cf->want_u,
+                                  &diff) == -1)
+    return -1;
+  r->unsynced_on_host = diff == 0;
+
+  if (lazyfs_ctl (l, "cut", &cut) == -1)
+    return -1;
+  lazyfs_field (cut, cf->name, "bytes_lost", &r->cut_bytes_lost);
+  free (cut);
+  r->cut_done = true;
+
+  r->fsck_status = harness_run_tool (fsck, &out);
+  if (r->fsck_status != 0)
+    gd_debug ("fsync", "e2fsck -fn %s: %s", cf->back_img, out ? out : "");
+  free (out);
+  snprintf (dump, sizeof dump, "%s/after-synced.bin", cf->dir);
+  if (harness_image_dump_compare (cf->back_img, "synced.bin", dump,
+                                  cf->want_s, &r->fsynced_bytes_lost) == -1)
+    return -1;
+  snprintf (dump, sizeof dump, "%s/after-unsynced.bin", cf->dir);
+  return harness_image_dump_compare (cf->back_img, "unsynced.bin", dump,
+                                     cf->want_u, &r->unsynced_bytes_lost);
+}
+
+int
+harness_run_case (struct harness_env *env, const char *backend,
+                  const char *channel, const char *disk, const char *cache,
+                  const struct harness_kernel *k, size_t kindex,
+                  struct case_result *r)
+{
+  struct case_files cf = { .want_s = NULL };
+  struct session *s = NULL;
+  struct flushcount *fc = NULL;
+  bool is_uml = strcmp (backend, "uml") == 0;
+  bool vblk = is_uml && disk && strcmp (disk, "vhost-user") == 0;
+  pid_t pid = -1, helper = -1;
+  int ret = -1;
+
+  case_name (env, backend, &channel, &disk, cache, k, kindex, r, &cf);
+  if (case_files_make (&cf) == -1)
+    goto error;
+  if (case_refused (backend, vblk, cache, cf.img, r))
+    return 0;
+  if (case_patterns_make (&cf) == -1 ||
+      (s = case_launch (backend, channel, vblk, cache, k, cf.img)) == NULL)
     goto error;
   pid = hv_pid (session_hv (s));
   helper = hv_helper_pid (session_hv (s));
-  if (guest_mount (s) == -1)
-    goto error;
   if (env->lfs)
     lazyfs_ctl (env->lfs, "reset-counters", NULL);
   /* With vhost-user disks qemu-storage-daemon (threaded, like qemu)
    * does the image's I/O, not UML.
    */
   if (vblk)
-    fc = flushcount_start (helper, img, dir, true);
+    fc = flushcount_start (helper, cf.img, cf.dir, true);
   else
-    fc = flushcount_start (pid, img, dir, !is_uml);
-
-  flushcount_mark (fc, FC_PHASE_FSYNCED);
-  {
-    uint64_t t0 = gd_now_ns ();
-    if (guest_write (s, sline, "synced.bin", "conv=notrunc,fsync") == -1)
-      goto error_kill;
-    r->guest_fsync_s = (gd_now_ns () - t0) / 1e9;
-  }
-  /* The reply is the guest's word that synced.bin is durable. */
-  flushcount_mark (fc, FC_PHASE_UNSYNCED);
-  if (guest_write (s, uline, "unsynced.bin", "oflag=direct conv=notrunc") == -1)
-    goto error_kill;
-  flushcount_mark (fc, FC_PHASE_AFTER);
+    fc = flushcount_start (pid, cf.img, cf.dir, !is_uml);
+  if (case_guest_writes (s, fc, &cf, r) == -1)
+    goto error;
 
   kill_hypervisor (pid);
   if (helper > 0)
     kill_hypervisor (helper);   /* the power cut takes the disk server too */
+  pid = helper = -1;
   flushcount_finish (fc, &r->fc);
   fc = NULL;
-
-  if (env->lfs) {
-    char *st = NULL, *cut = NULL;
-    uint64_t diff;
-
-    settle (env->lfs, name);
-    if (lazyfs_ctl (env->lfs, "stats", &st) == 0) {
-      lazyfs_field (st, name, "dirty_bytes", &r->dirty_before_cut);
-      lazyfs_field (st, name, "fsyncs", &r->model_fsyncs);
-      lazyfs_field (st, name, "fdatasyncs", &r->model_fdatasyncs);
-      lazyfs_field (st, name, "sync_writes", &r->model_sync_writes);
-      lazyfs_field (st, name, "writebacks", &r->writebacks);
-    }
-    free (st);
-    /* Before the cut, through the mount: did the data reach the host? */
-    if (harness_image_read_compare (img, map_s, want_s, &diff) == -1)
-      goto error;
-    r->fsynced_on_host = diff == 0;
-    if (harness_image_read_compare (img, map_u, want_u, &diff) == -1)
-      goto error;
-    r->unsynced_on_host = diff == 0;
-
-    if (lazyfs_ctl (env->lfs, "cut", &cut) == -1)
-      goto error;
-    lazyfs_field (cut, name, "bytes_lost", &r->cut_bytes_lost);
-    free (cut);
-    r->cut_done = true;
-
-    /* After the cut, on the backing file, with host tools only. */
-    {
-      char *fsck[] = { (char *) "e2fsck", (char *) "-fn", back_img, NULL };
-      char *out = NULL;
-      r->fsck_status = harness_run_tool (fsck, &out);
-      if (r->fsck_status != 0)
-        gd_debug ("fsync", "e2fsck -fn %s: %s", back_img, out ? out : "");
-      free (out);
-    }
-    snprintf (dump, sizeof dump, "%s/after-synced.bin", dir);
-    if (harness_image_dump_compare (back_img, "synced.bin", dump, want_s,
-                          &r->fsynced_bytes_lost) == -1)
-      goto error;
-    snprintf (dump, sizeof dump, "%s/after-unsynced.bin", dir);
-    if (harness_image_dump_compare (back_img, "unsynced.bin", dump, want_u,
-                          &r->unsynced_bytes_lost) == -1)
-      goto error;
-  }
+  if (env->lfs && case_power_cut (env->lfs, &cf, r) == -1)
+    goto error;
   session_free (s);
   s = NULL;
   set_verdicts (env, r);
   ret = 0;
   goto out;
 
- error_kill:
-  kill_hypervisor (hv_pid (session_hv (s)));
+ error:
+  if (pid > 0)
+    kill_hypervisor (pid);
   if (helper > 0)
     kill_hypervisor (helper);
- error:
   if (fc) {
     flushcount_finish (fc, &r->fc);
     fc = NULL;
@@ -366,10 +451,8 @@ harness_run_case (struct harness_env *env, const char *backend,
             harness_interrupted ? "interrupted" : gd_get_error ());
   session_free (s);
   s = NULL;
-  ret = -1;
  out:
-  free (want_s);
-  free (want_u);
+  free (cf.want_s);
+  free (cf.want_u);
   return ret;
 }
-
