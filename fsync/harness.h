@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Set by the signal handler; every wait in the harness checks it. */
@@ -158,5 +159,14 @@ int harness_run_case (struct harness_env *env, const char *backend,
                       const char *channel, const char *disk,
                       const char *cache, const struct harness_kernel *k,
                       size_t kindex, struct case_result *r);
+
+/* --- The report (harness-report.c) ------------------------------------- */
+/* KERNEL_COL: the width of the kernel column, 0 for none (no --kernel). */
+void harness_report_header (FILE *f, int kernel_col);
+void harness_report_row (FILE *f, const struct case_result *r,
+                         int kernel_col);
+void harness_report_legend (FILE *f);
+/* One line of JSON per case. */
+void harness_report_json (FILE *f, const struct case_result *r);
 
 #endif

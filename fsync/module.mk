@@ -23,3 +23,4 @@ LIB_SRCS += fsync/harness-case.c
 LIB_SRCS += fsync/harness-image.c
 LIB_SRCS += fsync/harness-lazyfs.c
 LIB_SRCS += fsync/harness-flushcount.c
+LIB_SRCS += fsync/harness-report.c
