@@ -165,65 +165,91 @@ json_key (FILE *fp, const char *indent, const char *key)
   fputs (": ", fp);
 }
 
+/* KEY: S (null if S is NULL), then ",\n". */
+static void
+json_field_string (FILE *fp, const char *indent, const char *key,
+                   const char *s)
+{
+  json_key (fp, indent, key);
+  if (s)
+    json_write_string (fp, s);
+  else
+    fputs ("null", fp);
+  fputs (",\n", fp);
+}
+
+/* The case name's variants (bench/run-matrix.c):
+ * BACKEND[-CHANNEL][-DISK][:KERNEL][:bare], spelt out.
+ */
+static void
+json_case_variants (FILE *fp, const char *in, const struct bench_case *c)
+{
+  const char *k = strchr (c->backend, ':');
+  int uml = strncmp (c->backend, "uml", 3) == 0;
+  size_t n = strlen (c->backend);
+  char kernel[64] = "stock";
+
+  if (k && strcmp (k, ":bare") != 0)
+    snprintf (kernel, sizeof kernel, "%.*s", (int) strcspn (k + 1, ":"),
+              k + 1);
+  json_field_string (fp, in, "guest_kernel", kernel);
+  json_field_string (fp, in, "channel", c->channel ? c->channel
+                     : uml ? "virtio" : "virtio-serial");
+  json_field_string (fp, in, "disk", c->disk ? c->disk
+                     : uml ? "ubd" : "virtio-scsi");
+  json_field_string (fp, in, "uml_window", !uml ? "n/a"
+                     : n >= 5 && strcmp (c->backend + n - 5, ":bare") == 0
+                     ? "off" : "on");
+}
+
+/* "summary" (null if none) and "MBps" (null unless bytes moved). */
+static void
+json_case_summary (FILE *fp, const char *in, const struct bench_case *c,
+                   int have, const struct stats_summary *s)
+{
+  static const char *const names[] = {
+    "min_s", "median_s", "max_s", "mean_s", "stddev_s"
+  };
+  const double v[] = { s->min, s->median, s->max, s->mean, s->stddev };
+  double mbps;
+
+  json_key (fp, in, "summary");
+  if (have) {
+    fprintf (fp, "{\"n\": %zu", s->n);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+      fprintf (fp, ", \"%s\": ", names[i]);
+      json_write_number (fp, v[i], 9);
+    }
+    fputs ("},\n", fp);
+  }
+  else
+    fputs ("null,\n", fp);
+  json_key (fp, in, "MBps");
+  if (have && c->bytes > 0 && stats_mbps (c->bytes, s->median, &mbps) == 0)
+    json_write_number (fp, mbps, 9);
+  else
+    fputs ("null", fp);
+  fputs (",\n", fp);
+}
+
 static void
 json_case (const struct bench_results *r, const struct bench_case *c,
            FILE *fp)
 {
   const char *in = "      ";
-  struct stats_summary s;
+  struct stats_summary s = { 0 };
   int have = c->status != BENCH_SKIPPED &&
     results_case_summary (r, c, &s) == 0;
-  double mbps;
   size_t j;
 
   fputs ("    {\n", fp);
-  json_key (fp, in, "scenario"); json_write_string (fp, c->scenario);
-  fputs (",\n", fp);
-  json_key (fp, in, "backend"); json_write_string (fp, c->backend);
-  fputs (",\n", fp);
-  json_key (fp, in, "cache"); json_write_string (fp, c->cache);
-  fputs (",\n", fp);
-  {
-    /* The case name's variants (bench/run-matrix.c):
-     * BACKEND[:KERNEL][:bare].
-     */
-    const char *k = strchr (c->backend, ':');
-    char kernel[64] = "stock";
-    size_t n;
-
-    if (k && strcmp (k, ":bare") != 0) {
-      n = strcspn (k + 1, ":");
-      snprintf (kernel, sizeof kernel, "%.*s", (int) n, k + 1);
-    }
-    json_key (fp, in, "guest_kernel"); json_write_string (fp, kernel);
-    fputs (",\n", fp);
-    json_key (fp, in, "channel");
-    json_write_string (fp, c->channel ? c->channel
-                         : strncmp (c->backend, "uml", 3) == 0 ? "virtio"
-                         : "virtio-serial");
-    fputs (",\n", fp);
-    json_key (fp, in, "disk");
-    json_write_string (fp, c->disk ? c->disk
-                         : strncmp (c->backend, "uml", 3) == 0 ? "ubd"
-                         : "virtio-scsi");
-    fputs (",\n", fp);
-    json_key (fp, in, "uml_window");
-    json_write_string (fp, strncmp (c->backend, "uml", 3) != 0 ? "n/a"
-                         : (n = strlen (c->backend)) >= 5 &&
-                           strcmp (c->backend + n - 5, ":bare") == 0 ? "off" : "on");
-    fputs (",\n", fp);
-  }
-  json_key (fp, in, "tool"); json_write_string (fp, c->tool);
-  fputs (",\n", fp);
-  json_key (fp, in, "status");
-  json_write_string (fp, status_name (c->status));
-  fputs (",\n", fp);
-  json_key (fp, in, "reason");
-  if (c->reason)
-    json_write_string (fp, c->reason);
-  else
-    fputs ("null", fp);
-  fputs (",\n", fp);
+  json_field_string (fp, in, "scenario", c->scenario);
+  json_field_string (fp, in, "backend", c->backend);
+  json_field_string (fp, in, "cache", c->cache);
+  json_case_variants (fp, in, c);
+  json_field_string (fp, in, "tool", c->tool);
+  json_field_string (fp, in, "status", status_name (c->status));
+  json_field_string (fp, in, "reason", c->reason);
   json_key (fp, in, "bytes");
   fprintf (fp, "%" PRIu64 ",\n", c->bytes);
   json_key (fp, in, "warmup");
@@ -236,29 +262,7 @@ json_case (const struct bench_results *r, const struct bench_case *c,
     json_write_number (fp, c->samples[j], 9);
   }
   fputs ("],\n", fp);
-
-  json_key (fp, in, "summary");
-  if (have) {
-    fprintf (fp, "{\"n\": %zu, \"min_s\": ", s.n);
-    json_write_number (fp, s.min, 9);
-    fputs (", \"median_s\": ", fp);
-    json_write_number (fp, s.median, 9);
-    fputs (", \"max_s\": ", fp);
-    json_write_number (fp, s.max, 9);
-    fputs (", \"mean_s\": ", fp);
-    json_write_number (fp, s.mean, 9);
-    fputs (", \"stddev_s\": ", fp);
-    json_write_number (fp, s.stddev, 9);
-    fputs ("},\n", fp);
-  }
-  else
-    fputs ("null,\n", fp);
-  json_key (fp, in, "MBps");
-  if (have && c->bytes > 0 && stats_mbps (c->bytes, s.median, &mbps) == 0)
-    json_write_number (fp, mbps, 9);
-  else
-    fputs ("null", fp);
-  fputs (",\n", fp);
+  json_case_summary (fp, in, c, have, &s);
 
   json_key (fp, in, "extra");
   fputc ('{', fp);
