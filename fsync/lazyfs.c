@@ -69,6 +69,75 @@ parse_size (const char *s, uint64_t *out)
   return 0;
 }
 
+/* The control socket at CONTROL (made absolute: the daemon chdirs to /
+ * and unlinks it at exit) and the pipe that stops its thread.
+ */
+static int
+control_open (const char *control)
+{
+  char cwd[PATH_MAX];
+
+  if (control[0] == '/')
+    lfs.control_path = strdup (control);
+  else if (getcwd (cwd, sizeof cwd) == NULL ||
+           asprintf (&lfs.control_path, "%s/%s", cwd, control) == -1)
+    lfs.control_path = NULL;
+  if (lfs.control_path == NULL) {
+    perror ("guestdrv-lazyfs: control path");
+    return -1;
+  }
+  lfs.ctl_fd = lfs_control_listen (lfs.control_path);
+  if (lfs.ctl_fd == -1) {
+    fprintf (stderr, "guestdrv-lazyfs: %s\n", gd_get_error ());
+    return -1;
+  }
+  if (pipe2 (lfs.stop_pipe, O_CLOEXEC) == -1) {
+    perror ("guestdrv-lazyfs: pipe2");
+    return -1;
+  }
+  return 0;
+}
+
+static void
+control_close (void)
+{
+  if (lfs.control_path) {
+    unlink (lfs.control_path);
+    close (lfs.ctl_fd);
+    close (lfs.stop_pipe[0]);
+    close (lfs.stop_pipe[1]);
+    free (lfs.control_path);
+  }
+}
+
+/* fuse_main's argv: PROG [-f] [-o FUSE_OPTS] MOUNTPOINT and our own
+ * mount options; FARGV has room for 12.
+ */
+static int
+fuse_args (char **fargv, char *prog, char *mountpoint, bool foreground,
+           const char *fuse_opts)
+{
+  int fargc = 0;
+
+  fargv[fargc++] = prog;
+  fargv[fargc++] = (char *) "-o";
+  fargv[fargc++] = (char *) "fsname=guestdrv-lazyfs,subtype=guestdrv-lazyfs";
+  if (foreground)
+    fargv[fargc++] = (char *) "-f";
+  /* libfuse 3.14 otherwise warns, misleadingly, about its own default
+   * of -1 here ("Ignoring invalid max threads value").
+   */
+  fargv[fargc++] = (char *) "-o";
+  fargv[fargc++] = (char *) "max_idle_threads=8";
+  if (fuse_opts) {
+    fargv[fargc++] = (char *) "-o";
+    fargv[fargc++] = (char *) fuse_opts;
+  }
+  fargv[fargc++] = mountpoint;
+  fargv[fargc] = NULL;
+  return fargc;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -84,8 +153,8 @@ main (int argc, char *argv[])
   };
   const char *control = NULL, *fuse_opts = NULL;
   bool foreground = false;
-  char *fargv[12], cwd[PATH_MAX];
-  int fargc = 0, c, r;
+  char *fargv[12];
+  int fargc, c, r;
 
   if (argc == 4 && strcmp (argv[1], "ctl") == 0)
     return lfs_control_client (argv[2], argv[3]);
@@ -115,61 +184,17 @@ main (int argc, char *argv[])
     return 1;
   }
 
-  /* The daemon chdirs to /, so keep the directory open and make the
-   * socket path absolute for the unlink at exit.
-   */
+  /* The daemon chdirs to /, so keep the directory open. */
   lfs.dirfd = open (argv[optind], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (lfs.dirfd == -1) {
     fprintf (stderr, "guestdrv-lazyfs: %s: %m\n", argv[optind]);
     return 1;
   }
-  if (control) {
-    if (control[0] == '/')
-      lfs.control_path = strdup (control);
-    else if (getcwd (cwd, sizeof cwd) == NULL ||
-             asprintf (&lfs.control_path, "%s/%s", cwd, control) == -1)
-      lfs.control_path = NULL;
-    if (lfs.control_path == NULL) {
-      perror ("guestdrv-lazyfs: control path");
-      return 1;
-    }
-    lfs.ctl_fd = lfs_control_listen (lfs.control_path);
-    if (lfs.ctl_fd == -1) {
-      fprintf (stderr, "guestdrv-lazyfs: %s\n", gd_get_error ());
-      return 1;
-    }
-    if (pipe2 (lfs.stop_pipe, O_CLOEXEC) == -1) {
-      perror ("guestdrv-lazyfs: pipe2");
-      return 1;
-    }
-  }
-
-  fargv[fargc++] = argv[0];
-  fargv[fargc++] = (char *) "-o";
-  fargv[fargc++] = (char *) "fsname=guestdrv-lazyfs,subtype=guestdrv-lazyfs";
-  if (foreground)
-    fargv[fargc++] = (char *) "-f";
-  /* libfuse 3.14 otherwise warns, misleadingly, about its own default
-   * of -1 here ("Ignoring invalid max threads value").
-   */
-  fargv[fargc++] = (char *) "-o";
-  fargv[fargc++] = (char *) "max_idle_threads=8";
-  if (fuse_opts) {
-    fargv[fargc++] = (char *) "-o";
-    fargv[fargc++] = (char *) fuse_opts;
-  }
-  fargv[fargc++] = argv[optind + 1];
-  fargv[fargc] = NULL;
+  if (control && control_open (control) == -1)
+    return 1;
+  fargc = fuse_args (fargv, argv[0], argv[optind + 1], foreground, fuse_opts);
   r = fuse_main (fargc, fargv, &lfs_ops, NULL);
-
-  if (lfs.control_path) {
-    unlink (lfs.control_path);
-    close (lfs.ctl_fd);
-    close (lfs.stop_pipe[0]);
-    close (lfs.stop_pipe[1]);
-    free (lfs.control_path);
-  }
+  control_close ();
   close (lfs.dirfd);
   return r;
 }
-
