@@ -118,7 +118,8 @@ bench_run_group (struct bench_results *r, struct cost_model *m,
     .uml_disk = !g->uml_disk ? UML_DISK_DEFAULT
       : strcmp (g->uml_disk, "vhost-user") == 0 ? UML_DISK_VHOST_USER
       : UML_DISK_UBD,
-    .bytes = g->bytes, .image_size = bench_image_size_for (g->scenario, g->bytes),
+    .bytes = g->bytes,
+    .image_size = bench_image_size_for (g->scenario, g->bytes),
     .payload = g->payload, .tarball = g->tarball, .tmpdir = dir,
   };
   char image[4096];

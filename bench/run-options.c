@@ -122,7 +122,8 @@ parse_kernels (char *list, struct options *o)
   char *save = NULL;
 
   o->nkernels = 0;
-  for (char *t = strtok_r (list, ",", &save); t; t = strtok_r (NULL, ",", &save)) {
+  for (char *t = strtok_r (list, ",", &save); t;
+       t = strtok_r (NULL, ",", &save)) {
     char *eq = strchr (t, '=');
     struct bench_kernel *k;
 

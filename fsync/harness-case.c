@@ -123,7 +123,8 @@ set_verdicts (struct harness_env *env, struct case_result *r)
               "honoured" : "not-honoured");
   else {
     snprintf (r->method1, sizeof r->method1, "n/a");
-    nl += snprintf (r->note + nl, sizeof r->note - nl, "%sflush accounting unavailable: %s",
+    nl += snprintf (r->note + nl, sizeof r->note - nl,
+                    "%sflush accounting unavailable: %s",
                     nl ? "; " : "", r->fc.why);
   }
 
@@ -161,7 +162,8 @@ set_verdicts (struct harness_env *env, struct case_result *r)
     snprintf (r->verdict, sizeof r->verdict, "inconsistent");
     nl += snprintf (r->note + nl, sizeof r->note - nl,
                     "%sthe methods disagree: flush accounting says %s, the "
-                    "power cut says %s", nl ? "; " : "", r->method1, r->method2);
+                    "power cut says %s", nl ? "; " : "", r->method1,
+                    r->method2);
   }
   (void) nl;
 }

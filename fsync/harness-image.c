@@ -90,7 +90,8 @@ harness_image_make (const char *dir, const char *img)
                      (char *) "-b", (char *) "4096", (char *) "-d", seed,
                      (char *) "-L", (char *) "gdfsync", (char *) img, NULL };
     char *out = NULL;
-    if (harness_run_tool (trunc, NULL) != 0 || (r = harness_run_tool (mkfs, &out)) != 0) {
+    if (harness_run_tool (trunc, NULL) != 0 ||
+        (r = harness_run_tool (mkfs, &out)) != 0) {
       if (r > 0)
         gd_set_error ("mkfs.ext2 %s failed: %s", img, out ? out : "");
       free (out);
@@ -127,7 +128,8 @@ compare_dump (const char *file, const char *want, size_t size, uint64_t *diff)
     /* Whole blocks: old and new patterns share some bytes by chance. */
     *diff = 0;
     for (size_t off = 0; off < size; off += BLOCK_SIZE)
-      if (off + BLOCK_SIZE > got || memcmp (buf + off, want + off, BLOCK_SIZE) != 0)
+      if (off + BLOCK_SIZE > got ||
+          memcmp (buf + off, want + off, BLOCK_SIZE) != 0)
         *diff += BLOCK_SIZE;
   }
   free (buf);
@@ -159,7 +161,8 @@ harness_image_block_map (const char *dir, const char *img, const char *file,
                          uint64_t *map)
 {
   char cmds[PATH_MAX], *out = NULL, *line, *save = NULL;
-  char *argv[] = { (char *) "debugfs", (char *) "-f", cmds, (char *) img, NULL };
+  char *argv[] = { (char *) "debugfs", (char *) "-f", cmds, (char *) img,
+                   NULL };
   size_t n = 0;
   FILE *f;
 
@@ -215,7 +218,8 @@ harness_image_read_compare (const char *img, const uint64_t *map,
     ssize_t n = pread (fd, buf, BLOCK_SIZE, (off_t) map[i] * BLOCK_SIZE);
     if (n < 0)
       n = 0;
-    if (n != BLOCK_SIZE || memcmp (buf, want + (size_t) i * BLOCK_SIZE, BLOCK_SIZE) != 0)
+    if (n != BLOCK_SIZE ||
+        memcmp (buf, want + (size_t) i * BLOCK_SIZE, BLOCK_SIZE) != 0)
       *diff += BLOCK_SIZE;
   }
   close (fd);
