@@ -174,6 +174,41 @@ parse_windows (const char *list, struct options *o)
   return 0;
 }
 
+/* Every per-backend --size names a backend. */
+static int
+check_size_backends (const struct options *o)
+{
+  for (size_t i = 0; i < o->nsizes; i++) {
+    size_t j;
+
+    if (o->sizes[i].backend == NULL)
+      continue;
+    for (j = 0; j < bench_nbackends; j++)
+      if (strcmp (o->sizes[i].backend, bench_backends[j]) == 0)
+        break;
+    if (j == bench_nbackends) {
+      gd_set_error ("--size: unknown backend '%s'", o->sizes[i].backend);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* -n and --warmup: a count of 0..100. */
+static int
+parse_count (const char *opt, const char *arg, unsigned *out)
+{
+  char *end;
+  long v = strtol (arg, &end, 10);
+
+  if (*end || end == arg || v < 0 || v > 100) {
+    gd_set_error ("%s: '%s' is not a count (0..100)", opt, arg);
+    return -1;
+  }
+  *out = (unsigned) v;
+  return 0;
+}
+
 int
 bench_parse_options (int argc, char **argv, struct options *o)
 {
@@ -199,9 +234,7 @@ bench_parse_options (int argc, char **argv, struct options *o)
   };
   const char *scen = default_scenarios, *back = "all", *cache = "writeback";
   const char *chans = "virtio", *disks = "ubd";
-  char *end;
   int c;
-  long v;
 
   o->kernels[0] = (struct bench_kernel) { "stock", NULL };
   o->nkernels = 1;
@@ -222,17 +255,12 @@ bench_parse_options (int argc, char **argv, struct options *o)
         return -1;
       break;
     case 'n':
-    case O_WARMUP:
-      v = strtol (optarg, &end, 10);
-      if (*end || end == optarg || v < 0 || v > 100) {
-        gd_set_error ("%s: '%s' is not a count (0..100)",
-                      c == 'n' ? "-n" : "--warmup", optarg);
+      if (parse_count ("-n", optarg, &o->runs) == -1)
         return -1;
-      }
-      if (c == 'n')
-        o->runs = v;
-      else
-        o->warmup = v;
+      break;
+    case O_WARMUP:
+      if (parse_count ("--warmup", optarg, &o->warmup) == -1)
+        return -1;
       break;
     case O_PEER: o->peer = 1; break;
     case O_OUT: o->out = optarg; break;
@@ -273,16 +301,5 @@ bench_parse_options (int argc, char **argv, struct options *o)
       bench_parse_list ("--uml-disk", disks, all_disks, 2,
                         &o->disks, &o->ndisks) == -1)
     return -1;
-  for (size_t i = 0; i < o->nsizes; i++)
-    if (o->sizes[i].backend) {
-      size_t j;
-      for (j = 0; j < bench_nbackends; j++)
-        if (strcmp (o->sizes[i].backend, bench_backends[j]) == 0)
-          break;
-      if (j == bench_nbackends) {
-        gd_set_error ("--size: unknown backend '%s'", o->sizes[i].backend);
-        return -1;
-      }
-    }
-  return 0;
+  return check_size_backends (o);
 }
