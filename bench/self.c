@@ -286,7 +286,7 @@ self_run (const struct bench_run *run, struct bench_sample *out)
     workdir_host_sync ();
     cs = channel_get_stats (hv_channel (session_hv (s)));
     bytes0 = cs->bytes_out;
-    have_disk = disk_counters_read (session_hv (s), 0, &d0) == 0;
+    have_disk = disk_counters_read (hv_tmpdir (session_hv (s)), 0, &d0) == 0;
     t0 = gd_now_ns ();
     if (timed_part (s, run) == -1)
       goto out_free;
@@ -298,7 +298,7 @@ self_run (const struct bench_run *run, struct bench_sample *out)
       goto out_free;
     /* The counter's live figures are current (disk/iocount-format.h). */
     if (have_disk && out->seconds > 0 &&
-        disk_counters_read (session_hv (s), 0, &d1) == 0)
+        disk_counters_read (hv_tmpdir (session_hv (s)), 0, &d1) == 0)
       out->disk_MBps = (d1.bytes_written - d0.bytes_written) / STATS_MB
                        / out->seconds;
   }

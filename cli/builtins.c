@@ -15,7 +15,7 @@
 #include "../common/clock.h"
 #include "../common/error.h"
 #include "../common/run.h"
-#include "../trace/probe.h"
+#include "../instrument/chanprobe.h"
 
 static int
 b_run (struct cli *c, int argc, char **argv)
@@ -285,7 +285,7 @@ b_list_devices (struct cli *c, int argc, char **argv)
 }
 
 /* upload-discard SIZE, download-zeroes SIZE: channel throughput with no
- * disk underneath (trace/chanprobe.c).  MB/s are 10^6 bytes per second.
+ * disk underneath (instrument/chanprobe.c).  MB/s are 10^6 bytes per second.
  */
 static int
 b_chanprobe (struct cli *c, int argc, char **argv)
@@ -303,8 +303,8 @@ b_chanprobe (struct cli *c, int argc, char **argv)
   }
   if (cli_ensure_launched (c) == -1)
     return -1;
-  r = up ? trace_chanprobe_upload_discard (c->s, (uint64_t) size, &ns)
-         : trace_chanprobe_download_zeroes (c->s, (uint64_t) size, &ns);
+  r = up ? chanprobe_upload_discard (c->s, (uint64_t) size, &ns)
+         : chanprobe_download_zeroes (c->s, (uint64_t) size, &ns);
   if (r == -1)
     return -1;
   printf ("%s: %" PRId64 " bytes in %.3f s: %.1f MB/s\n", argv[0], size,

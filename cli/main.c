@@ -12,6 +12,7 @@
 #include "../common/debug.h"
 #include "../common/signals.h"
 #include "../common/error.h"
+#include "../instrument/instrument.h"
 #include "../trace/trace.h"
 
 static volatile sig_atomic_t interrupted;
@@ -29,6 +30,9 @@ on_signal (int sig)
 static void
 usage (FILE *f, const char *prog)
 {
+  char backends[64];
+
+  backend_list (backends, sizeof backends, "|");
   fprintf (f,
 "Usage:\n"
 "  %s [OPTIONS] -a IMAGE [-a IMAGE ...] [-f SCRIPT | -- CMD ARGS : CMD ARGS ...]\n"
@@ -48,7 +52,7 @@ usage (FILE *f, const char *prog)
 "                           lvfs[:/dev/VG/LV[:FS[:SIZE[:PTYPE]]]] (test1.img, ...)\n"
 "      --cache MODE         none|writeback|writethrough|directsync|unsafe for\n"
 "                           the following disks (default writeback)\n"
-"      --backend B          auto|kvm|tcg|uml (default auto, or $GUESTDRV_BACKEND)\n"
+"      --backend B          %s (default auto, or $GUESTDRV_BACKEND)\n"
 "      --kernel PATH        boot this kernel (qemu: a bzImage; uml: a linux\n"
 "                           binary); the appliance is built for it\n"
 "      --modules DIR        its module tree (none if all is built in)\n"
@@ -77,7 +81,7 @@ usage (FILE *f, const char *prog)
 "\n"
 "Without -f or --, commands are read from standard input.  Command names\n"
 "and argument order are guestfish's; 'help' lists them.\n",
-           prog, prog, prog, prog, prog);
+           prog, prog, prog, prog, prog, backends);
 }
 
 static int
@@ -359,8 +363,10 @@ main (int argc, char **argv)
   session_set_timeouts (c.s, launch_ms, idle_ms);
   if (cli_cmdline_apply_drives (&c) == -1)
     goto fail_msg;
-  if (trace_file || layers_given)
+  if (trace_file || layers_given) {
     trace_mask = layers;
+    instrument_attach (c.s);
+  }
 
   gd_signals_catch (on_signal);
 

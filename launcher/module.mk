@@ -11,3 +11,4 @@ LIB_SRCS += launcher/uml-xstate.c
 LIB_SRCS += launcher/uml-vhost-blk.c
 LIB_SRCS += launcher/gdb.c
 LIB_SRCS += launcher/kvm-verdict.c
+LIB_SRCS += launcher/backends.c
