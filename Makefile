@@ -61,6 +61,7 @@ include disk/module.mk
 include bench/module.mk
 include fsync/module.mk
 include session/module.mk
+include instrument/module.mk
 include cli/module.mk
 include tests/module.mk
 include fuzz/module.mk

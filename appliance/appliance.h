@@ -7,9 +7,12 @@
 
 #include <stdbool.h>
 
-#include "../launcher/launcher.h"   /* struct appliance_files */
-
 enum appliance_kind { APPLIANCE_QEMU, APPLIANCE_UML };
+
+/* What the appliance layer hands to the launcher. */
+struct appliance_files {
+  char *kernel, *initrd, *root;   /* initrd NULL when none is needed */
+};
 
 struct appliance_info {
   char *dir;              /* cache directory of this appliance */

@@ -10,7 +10,9 @@
 #include "../appliance/appliance.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
+#include "../common/signals.h"
 #include "../common/error.h"
+#include "../instrument/instrument.h"
 #include "../trace/trace.h"
 
 static volatile sig_atomic_t interrupted;
@@ -28,6 +30,9 @@ on_signal (int sig)
 static void
 usage (FILE *f, const char *prog)
 {
+  char backends[64];
+
+  backend_list (backends, sizeof backends, "|");
   fprintf (f,
 "Usage:\n"
 "  %s [OPTIONS] -a IMAGE [-a IMAGE ...] [-f SCRIPT | -- CMD ARGS : CMD ARGS ...]\n"
@@ -47,7 +52,7 @@ usage (FILE *f, const char *prog)
 "                           lvfs[:/dev/VG/LV[:FS[:SIZE[:PTYPE]]]] (test1.img, ...)\n"
 "      --cache MODE         none|writeback|writethrough|directsync|unsafe for\n"
 "                           the following disks (default writeback)\n"
-"      --backend B          auto|kvm|tcg|uml (default auto, or $GUESTDRV_BACKEND)\n"
+"      --backend B          %s (default auto, or $GUESTDRV_BACKEND)\n"
 "      --kernel PATH        boot this kernel (qemu: a bzImage; uml: a linux\n"
 "                           binary); the appliance is built for it\n"
 "      --modules DIR        its module tree (none if all is built in)\n"
@@ -76,7 +81,7 @@ usage (FILE *f, const char *prog)
 "\n"
 "Without -f or --, commands are read from standard input.  Command names\n"
 "and argument order are guestfish's; 'help' lists them.\n",
-           prog, prog, prog, prog, prog);
+           prog, prog, prog, prog, prog, backends);
 }
 
 static int
@@ -195,7 +200,6 @@ main (int argc, char **argv)
   unsigned layers = (1u << TL_NLAYERS) - 1;
   bool layers_given = false;
   int launch_ms = 0, idle_ms = 0, opt, r = 0;
-  struct sigaction sa;
   char scan[128] = "";
 
   gd_clock_init ();
@@ -359,15 +363,12 @@ main (int argc, char **argv)
   session_set_timeouts (c.s, launch_ms, idle_ms);
   if (cli_cmdline_apply_drives (&c) == -1)
     goto fail_msg;
-  if (trace_file || layers_given)
+  if (trace_file || layers_given) {
     trace_mask = layers;
+    instrument_attach (c.s);
+  }
 
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
-  signal (SIGPIPE, SIG_IGN);
+  gd_signals_catch (on_signal);
 
   if (optind < argc && strcmp (argv[optind - 1], "--") != 0 && strcmp (argv[optind], "--") == 0)
     optind++;

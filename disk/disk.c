@@ -302,10 +302,10 @@ disk_counters_read_dir (const char *dir, size_t idx, struct disk_counters *c)
 }
 
 int
-disk_counters_read (struct hv *hv, size_t idx, struct disk_counters *c)
+disk_counters_read (const char *run_dir, size_t idx, struct disk_counters *c)
 {
   char dir[512];
 
-  disk_iocount_dir (hv_tmpdir (hv), dir, sizeof dir);
+  disk_iocount_dir (run_dir, dir, sizeof dir);
   return disk_counters_read_dir (dir, idx, c);
 }

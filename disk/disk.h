@@ -10,7 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../launcher/launcher.h"
+/* One disk image as the user gave it (-a, --format, --cache, --ro). */
+struct disk {
+  char *path;
+  char *format;            /* "raw" or "qcow2" (explicit, always) */
+  char *cache;             /* none|writeback|writethrough|directsync|unsafe */
+  bool readonly;
+};
 
 /* Host side: the hypervisor's system calls on one image, counted by
  * libguestdrv-iocount.so (LD_PRELOAD) in every process of the hypervisor.
@@ -27,12 +33,13 @@ struct disk_counters {
 };
 
 /* Read the counters of image IDX (the order of -a) of a running
- * hypervisor.  Figures are current (the live mapping of each process;
+ * hypervisor whose run directory is RUN_DIR (hv_tmpdir).  Figures are current (the live mapping of each process;
  * a process that could not map it: at most IOCOUNT_DUMP_INTERVAL_NS old,
  * flushes exact).  0, or -1 with the error set (counter not injected:
  * see disk_iocount_force; or not loaded yet).
  */
-int disk_counters_read (struct hv *hv, size_t idx, struct disk_counters *c);
+int disk_counters_read (const char *run_dir, size_t idx,
+                        struct disk_counters *c);
 /* The same from a counter directory (tests, after the fact). */
 int disk_counters_read_dir (const char *dir, size_t idx, struct disk_counters *c);
 

@@ -18,8 +18,33 @@ struct hv_mark {
   uint64_t host_ns;               /* when the line arrived */
 };
 
+struct backend_ops {
+  const char *name;
+  /* Validate the config (formats, cache modes) before anything starts. */
+  int (*check) (const struct launch_config *cfg);
+  /* Start the hypervisor; on success returns the running hv with its
+   * channel connected (launch flag not yet waited for).
+   */
+  struct hv *(*start) (const struct launch_config *cfg,
+                       const struct appliance_files *app);
+  /* Optional: what a failed start's console tail means, in words the
+   * user can act on, or NULL.
+   */
+  const char *(*explain) (const char *console);
+  /* The backend's own state in hv->priv: freed (helpers stopped, fds
+   * closed) once the hypervisor is reaped.  Required if start sets priv.
+   */
+  void (*free) (void *priv);
+  /* Optional: the QMP socket (qemu), a helper process (UML's
+   * qemu-storage-daemon) of this run; "" and -1 when absent.
+   */
+  const char *(*qmp_path) (const void *priv);
+  pid_t (*helper_pid) (const void *priv);
+};
+
 struct hv {
   const struct backend_ops *ops;
+  void *priv;                     /* the backend's state (ops->free) */
   enum backend_kind backend;
   char tmpdir[256];
   pid_t pid;                      /* leader of its own process group */
@@ -35,32 +60,30 @@ struct hv {
   char console_tail[CONSOLE_TAIL_MAX];
   size_t console_len;
   char console_tail_copy[CONSOLE_TAIL_MAX + 1];
-  FILE *console_log;              /* --console-log, or NULL */
   struct hv_mark marks[HV_MARKS_MAX];
   unsigned nmarks;
   uint64_t t_life_ns;             /* first line from the kernel or init */
 
   struct hv_stats stats;
+  const struct launcher_hooks *hooks;  /* the launch config's, or NULL */
   char *cmdline;                  /* for -v and error messages */
 
-  /* Backend-specific state. */
-  int listen_fd;                  /* qemu: channel socket */
-  char qmp_path[300];             /* qemu: QMP socket, for disk counters */
-  int extra_fd;                   /* uml: our end of the serial line */
   int reaper_fd;                  /* launcher/reaper.h, or -1 */
   int reaper_gone_fd;             /* EOF once the reaper has exited */
   void (*child_setup) (void);     /* run in the child before exec, or NULL */
-  pid_t helper_pid;               /* uml: qemu-storage-daemon, or -1 */
 };
 
 /* Allocate an hv with a fresh private temp dir.  NULL on error. */
 struct hv *hv_alloc (enum backend_kind backend, const struct backend_ops *ops);
 /* Start ARGV in its own process group with stdout/stderr on the console
  * pipe; the NKEEP fds in KEEP_FDS stay open in the child (UML's serial
- * lines).  ENV_ADD as in gd_run.  Starts the console reader.  0 or -1.
+ * lines).  ENV_ADD as in gd_run, plus the disk layer's I/O counter for
+ * CFG's disks when wanted; CFG's --gdb keeps the hypervisor out of a PID
+ * namespace.  Starts the console reader.  0 or -1.
  */
-int hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
-              size_t nkeep, char *const env_add[]);
+int hv_spawn (struct hv *hv, const struct launch_config *cfg,
+              char *const argv[], const int *keep_fds, size_t nkeep,
+              char *const env_add[]);
 /* Process groups the signal handler kills (launcher_kill_all_from_signal). */
 void launcher_register_pgid (pid_t pgid);
 void launcher_unregister_pgid (pid_t pgid);

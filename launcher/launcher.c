@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "launcher-internal.h"
-#include "uml-vhost-blk.h"
 #include "confine.h"
 #include "reaper.h"
 #include "../common/clock.h"
@@ -25,16 +24,9 @@
 #include "../common/guest-text.h"
 #include "../common/run.h"
 #include "../disk/disk.h"
-#include "../trace/probe.h"
 #include "../trace/trace.h"
 
 #define KVM_PROBE_TIMEOUT_MS 3000
-
-/* The config being launched, for hv_spawn: it adds the disk layer's I/O
- * counter to any backend's environment, and the backends (whose start
- * has the config) call hv_spawn without it.
- */
-static __thread const struct launch_config *launching;
 
 /* Process groups to kill from a signal handler. */
 #define MAX_RUNNING 16
@@ -78,28 +70,6 @@ launcher_kill_all_from_signal (void)
       kill (-running[i], SIGKILL);
 }
 
-enum backend_kind
-launcher_parse_backend (const char *s)
-{
-  if (strcmp (s, "auto") == 0) return BACKEND_AUTO;
-  if (strcmp (s, "kvm") == 0) return BACKEND_KVM;
-  if (strcmp (s, "tcg") == 0) return BACKEND_TCG;
-  if (strcmp (s, "uml") == 0) return BACKEND_UML;
-  return (enum backend_kind) -1;
-}
-
-const char *
-launcher_backend_name (enum backend_kind b)
-{
-  switch (b) {
-  case BACKEND_AUTO: return "auto";
-  case BACKEND_KVM: return "kvm";
-  case BACKEND_TCG: return "tcg";
-  case BACKEND_UML: return "uml";
-  }
-  return "?";
-}
-
 struct hv *
 hv_alloc (enum backend_kind backend, const struct backend_ops *ops)
 {
@@ -123,9 +93,6 @@ hv_alloc (enum backend_kind backend, const struct backend_ops *ops)
   hv->pid = -1;
   hv->pidfd = -1;
   hv->console_fd = -1;
-  hv->listen_fd = -1;
-  hv->extra_fd = -1;
-  hv->helper_pid = -1;
   hv->reaper_fd = -1;
   hv->reaper_gone_fd = -1;
   pthread_mutex_init (&hv->lock, NULL);
@@ -184,11 +151,6 @@ console_line (struct hv *hv, char *line, uint64_t now)
 
   if (unlikely (gd_verbose))
     gd_debug_print ("console", "%s", line);
-  if (hv->console_log) {
-    uint64_t t = now - gd_clock_origin;
-    fprintf (hv->console_log, "[%4u.%06u] %s\n", (unsigned) (t / 1000000000),
-             (unsigned) (t % 1000000000 / 1000), line);
-  }
   if (is_guest_kernel_line (line)) {
     pthread_mutex_lock (&hv->lock);
     if (hv->t_life_ns == 0)
@@ -267,8 +229,8 @@ console_reader (void *arg)
 }
 
 int
-hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
-          size_t nkeep, char *const env_add[])
+hv_spawn (struct hv *hv, const struct launch_config *cfg, char *const argv[],
+          const int *keep_fds, size_t nkeep, char *const env_add[])
 {
   int cfd[2];
   pid_t pid;
@@ -276,10 +238,10 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
 
   char **iocount_env = NULL, **merged = NULL;
 
-  if (unlikely (launching && disk_iocount_wanted ())) {
+  hv->hooks = cfg->hooks;
+  if (unlikely (disk_iocount_wanted ())) {
     size_t n = 0, k = 0;
-    iocount_env = disk_iocount_env (hv->tmpdir, launching->disks,
-                                    launching->ndisks);
+    iocount_env = disk_iocount_env (hv->tmpdir, cfg->disks, cfg->ndisks);
     if (!iocount_env) {
       gd_debug ("launcher", "no host disk counters: %s", gd_get_error ());
       if (trace_on (TL_DISK))
@@ -299,7 +261,7 @@ hv_spawn (struct hv *hv, char *const argv[], const int *keep_fds,
   }
   confine_flags = confine_default_flags ();
   /* --gdb attaches to the hypervisor by its pid: no supervisor between. */
-  if (launching && launching->gdb)
+  if (cfg->gdb)
     confine_flags &= ~CONFINE_PIDNS;
   if (pipe2 (cfd, O_CLOEXEC) == -1) {
     gd_set_error_errno ("pipe");
@@ -399,8 +361,8 @@ reap (struct hv *hv, int timeout_ms)
   /* Helpers forked by the hypervisor (UML) share its process group. */
   kill (-hv->pid, SIGKILL);
   unregister_running (hv->pid);
-  if (unlikely (trace_mask))
-    trace_probe_hv_exit (hv);
+  if (hv->hooks && hv->hooks->hv_exit)
+    hv->hooks->hv_exit (hv->hooks->opaque, hv);
   return 0;
 }
 
@@ -415,19 +377,14 @@ hv_free (struct hv *hv)
     kill (-hv->pid, SIGKILL);
     reap (hv, 10000);
   }
-  uml_vblk_stop (hv, 5000);
+  if (hv->priv)
+    hv->ops->free (hv->priv);
   if (hv->console_thread_started)
     pthread_join (hv->console_thread, NULL);
   if (hv->console_fd >= 0)
     close (hv->console_fd);
   if (hv->pidfd >= 0)
     close (hv->pidfd);
-  if (hv->listen_fd >= 0)
-    close (hv->listen_fd);
-  if (hv->extra_fd >= 0)
-    close (hv->extra_fd);
-  if (hv->console_log)
-    fclose (hv->console_log);
   remove_tmpdir (hv->tmpdir);
   reaper_stop (hv->reaper_fd, hv->reaper_gone_fd);
   pthread_mutex_destroy (&hv->lock);
@@ -531,21 +488,22 @@ resolve_backend (struct launch_config *cfg)
   return 0;
 }
 
-static const struct backend_ops *
-ops_for (enum backend_kind b)
-{
-  return b == BACKEND_UML ? &uml_backend_ops : &qemu_backend_ops;
-}
-
 int
 launcher_prepare (struct launch_config *cfg)
 {
+  const struct backend *b;
+
   if (resolve_backend (cfg) == -1)
     return -1;
   for (size_t i = 0; i < cfg->ndisks; i++)
     if (launcher_check_disk (&cfg->disks[i]) == -1)
       return -1;
-  return ops_for (cfg->backend)->check (cfg);
+  b = backend_of_kind (cfg->backend);
+  if (!b || !b->ops) {
+    gd_set_error ("internal error: backend %d cannot start", (int) cfg->backend);
+    return -1;
+  }
+  return b->ops->check (cfg);
 }
 
 /* Under KVM a working kernel prints its first stage mark within a
@@ -611,13 +569,11 @@ wait_sign_of_life (struct hv *hv, int life_ms)
 static struct hv *
 launch_once (struct launch_config *cfg, const struct appliance_files *app)
 {
-  const struct backend_ops *ops = ops_for (cfg->backend);
+  const struct backend_ops *ops = backend_of_kind (cfg->backend)->ops;
   struct hv *hv;
   int r;
 
-  launching = cfg;
   hv = ops->start (cfg, app);
-  launching = NULL;
   if (!hv)
     return NULL;
   channel_set_watch_fd (hv->ch, hv->pidfd);
@@ -686,9 +642,9 @@ launcher_launch (struct launch_config *cfg, const struct appliance_files *app)
 struct channel *hv_channel (struct hv *hv) { return hv->ch; }
 enum backend_kind hv_backend (const struct hv *hv) { return hv->backend; }
 pid_t hv_pid (const struct hv *hv) { return hv->pid; }
-pid_t hv_helper_pid (const struct hv *hv) { return hv->helper_pid; }
+pid_t hv_helper_pid (const struct hv *hv) { return hv->priv && hv->ops->helper_pid ? hv->ops->helper_pid (hv->priv) : -1; }
 const char *hv_tmpdir (const struct hv *hv) { return hv->tmpdir; }
-const char *hv_qmp_path (const struct hv *hv) { return hv->qmp_path; }
+const char *hv_qmp_path (const struct hv *hv) { return hv->priv && hv->ops->qmp_path ? hv->ops->qmp_path (hv->priv) : ""; }
 const struct hv_stats *hv_get_stats (const struct hv *hv) { return &hv->stats; }
 
 unsigned

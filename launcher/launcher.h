@@ -1,6 +1,7 @@
 /* The launcher layer: start a hypervisor running the appliance, hand back
  * the channel to guestfsd, and stop it again.  Each backend is one file
- * (qemu.c, uml.c) behind struct backend_ops.  The launcher owns the
+ * (qemu.c, uml.c) behind struct backend_ops, named in one table
+ * (backends.c).  The launcher owns the
  * hypervisor process (its own process group), the run's temp dir, the
  * console log and the hypervisor's CPU/RSS figures.
  */
@@ -11,7 +12,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../appliance/appliance.h"
 #include "../channel/channel.h"
+#include "../disk/disk.h"
+
+struct hv;                        /* a running hypervisor */
 
 enum backend_kind { BACKEND_AUTO, BACKEND_KVM, BACKEND_TCG, BACKEND_UML };
 
@@ -22,16 +27,14 @@ enum uml_channel { UML_CHANNEL_DEFAULT, UML_CHANNEL_VIRTIO, UML_CHANNEL_SERIAL }
 /* UML's disks: ubd, or vhost-user-blk served by qemu-storage-daemon. */
 enum uml_disk { UML_DISK_DEFAULT, UML_DISK_UBD, UML_DISK_VHOST_USER };
 
-struct disk {
-  char *path;
-  char *format;            /* "raw" or "qcow2" (explicit, always) */
-  char *cache;             /* none|writeback|writethrough|directsync|unsafe */
-  bool readonly;
-};
-
-/* What the appliance layer hands over (see appliance/appliance.h). */
-struct appliance_files {
-  char *kernel, *initrd, *root;   /* initrd NULL when none is needed */
+/* What the launcher tells an observer (the instrumentation above the
+ * session subscribes; the launcher knows nothing of it).  Any member
+ * may be NULL.
+ */
+struct launcher_hooks {
+  /* The hypervisor was reaped; its run directory still exists. */
+  void (*hv_exit) (void *opaque, struct hv *hv);
+  void *opaque;
 };
 
 struct launch_config {
@@ -54,6 +57,7 @@ struct launch_config {
   bool backend_from_auto;         /* set by launcher_prepare: KVM was
                                    * chosen by auto, so a failed KVM
                                    * launch falls back to TCG */
+  const struct launcher_hooks *hooks;  /* NULL: nobody listens */
 };
 
 struct hv_stats {
@@ -64,22 +68,21 @@ struct hv_stats {
   int exit_status;                /* wait status */
 };
 
-struct hv;                        /* a running hypervisor */
-
-struct backend_ops {
-  const char *name;
-  /* Validate the config (formats, cache modes) before anything starts. */
-  int (*check) (const struct launch_config *cfg);
-  /* Start the hypervisor; on success returns the running hv with its
-   * channel connected (launch flag not yet waited for).
-   */
-  struct hv *(*start) (const struct launch_config *cfg,
-                       const struct appliance_files *app);
-  /* Optional: what a failed start's console tail means, in words the
-   * user can act on, or NULL.
-   */
-  const char *(*explain) (const char *console);
+/* The backend table (backends.c): every name --backend takes, in the
+ * order help and errors list them.
+ */
+struct backend_ops;               /* launcher-internal.h */
+struct backend {
+  const char *name;               /* as --backend spells it */
+  enum backend_kind kind;
+  const struct backend_ops *ops;  /* NULL for auto: launcher_prepare
+                                   * resolves it to kvm or tcg */
 };
+/* The entry for NAME, or NULL if there is none. */
+const struct backend *backend_lookup (const char *name);
+const struct backend *backend_of_kind (enum backend_kind kind);
+/* The names, SEP between them ("auto, kvm, tcg, uml"), into BUF. */
+void backend_list (char *buf, size_t len, const char *sep);
 
 struct hv_mark_info {
   char stage[48];
@@ -87,8 +90,8 @@ struct hv_mark_info {
   uint64_t host_ns;               /* gd_now_ns() when the line arrived */
 };
 
-/* Generic API (launcher.c). */
-enum backend_kind launcher_parse_backend (const char *s); /* -1 if unknown */
+/* Generic API (launcher.c).  Parse: -1 if unknown; name: "?" if so. */
+enum backend_kind launcher_parse_backend (const char *s);
 const char *launcher_backend_name (enum backend_kind b);
 /* Resolve AUTO (runs the bounded KVM probe; an explicit KVM is probed
  * too) and validate disks and options for the backend.  0 or -1.

@@ -12,3 +12,4 @@ LIB_SRCS += launcher/uml-cpu.c
 LIB_SRCS += launcher/uml-vhost-blk.c
 LIB_SRCS += launcher/gdb.c
 LIB_SRCS += launcher/kvm-verdict.c
+LIB_SRCS += launcher/backends.c

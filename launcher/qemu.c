@@ -25,6 +25,28 @@
 
 #define CONNECT_TIMEOUT_MS 30000
 
+/* qemu's part of the hv (hv->priv). */
+struct qemu_state {
+  int listen_fd;                  /* the channel socket, until accepted */
+  char qmp_path[300];             /* QMP socket, for disk counters */
+};
+
+static void
+qemu_free (void *priv)
+{
+  struct qemu_state *q = priv;
+
+  if (q->listen_fd >= 0)
+    close (q->listen_fd);
+  free (q);
+}
+
+static const char *
+qemu_qmp_path (const void *priv)
+{
+  return ((const struct qemu_state *) priv)->qmp_path;
+}
+
 static const char *const cache_modes[] = {
   "none", "writeback", "writethrough", "directsync", "unsafe", NULL
 };
@@ -84,6 +106,7 @@ static struct hv *
 qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
 {
   struct hv *hv = hv_alloc (cfg->backend, &qemu_backend_ops);
+  struct qemu_state *q;
   struct args a = { 0 };
   char sock[300], uuid[40];
   uint64_t t0 = gd_now_ns ();
@@ -91,18 +114,24 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
 
   if (!hv)
     return NULL;
+  q = hv->priv = calloc (1, sizeof *q);
+  if (!q) {
+    gd_set_error_errno ("calloc");
+    goto fail;
+  }
+  q->listen_fd = -1;
   snprintf (sock, sizeof sock, "%s/guestfsd.sock", hv->tmpdir);
-  snprintf (hv->qmp_path, sizeof hv->qmp_path, "%s/qmp.sock", hv->tmpdir);
+  snprintf (q->qmp_path, sizeof q->qmp_path, "%s/qmp.sock", hv->tmpdir);
   if (root_uuid (app->root, uuid, sizeof uuid) == -1)
     goto fail;
-  hv->listen_fd = channel_listen_unix (sock);
-  if (hv->listen_fd == -1)
+  q->listen_fd = channel_listen_unix (sock);
+  if (q->listen_fd == -1)
     goto fail;
 
   {
     const struct qemu_paths paths = {
       .binary = qemu_binary (), .tmpdir = hv->tmpdir, .channel_sock = sock,
-      .qmp_sock = hv->qmp_path, .root_uuid = uuid, .verbose = gd_verbose,
+      .qmp_sock = q->qmp_path, .root_uuid = uuid, .verbose = gd_verbose,
     };
     err = qemu_build_argv (cfg, app, &paths, &a);
   }
@@ -120,14 +149,14 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
     char env_tmp[300];
     char *env[] = { env_tmp, NULL };
     snprintf (env_tmp, sizeof env_tmp, "TMPDIR=%s", hv->tmpdir);
-    if (hv_spawn (hv, a.v, NULL, 0, env) == -1)
+    if (hv_spawn (hv, cfg, a.v, NULL, 0, env) == -1)
       goto fail;
   }
   gdb_announce (cfg, hv, NULL);
   args_free (&a);
   a = (struct args) { 0 };
 
-  hv->ch = channel_accept_unix (hv->listen_fd, CONNECT_TIMEOUT_MS, hv->pidfd, "virtio-serial");
+  hv->ch = channel_accept_unix (q->listen_fd, CONNECT_TIMEOUT_MS, hv->pidfd, "virtio-serial");
   if (!hv->ch) {
     char msg[2048];
     const char *tail;
@@ -145,8 +174,8 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
     gd_set_error ("%s", msg);
     goto fail;
   }
-  close (hv->listen_fd);
-  hv->listen_fd = -1;
+  close (q->listen_fd);
+  q->listen_fd = -1;
   return hv;
 
  fail_oom:
@@ -161,4 +190,6 @@ const struct backend_ops qemu_backend_ops = {
   .name = "qemu",
   .check = qemu_check,
   .start = qemu_start,
+  .free = qemu_free,
+  .qmp_path = qemu_qmp_path,
 };

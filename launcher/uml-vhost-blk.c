@@ -125,7 +125,7 @@ vblk_log_tail (const char *path, char *out, size_t outlen)
 }
 
 static int
-vblk_build_args (const struct launch_config *cfg, const struct hv *hv,
+vblk_build_args (const struct launch_config *cfg, const char *tmpdir,
                  struct args *a)
 {
   int err = args_add (a, "%s", QSD_BINARY);
@@ -135,7 +135,7 @@ vblk_build_args (const struct launch_config *cfg, const struct hv *hv,
     const struct vblk_cache *c = vblk_cache_lookup (d->cache);
     char sock[300];
 
-    uml_vblk_socket (hv->tmpdir, i, sock, sizeof sock);
+    uml_vblk_socket (tmpdir, i, sock, sizeof sock);
     err |= args_add (a, "--blockdev");
     err |= args_add (a, "driver=file,node-name=file%zu,filename=%s,"
                      "cache.direct=%s,cache.no-flush=%s,read-only=%s",
@@ -155,8 +155,8 @@ vblk_build_args (const struct launch_config *cfg, const struct hv *hv,
 }
 
 int
-uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
-                int timeout_ms)
+uml_vblk_start (const char *tmpdir, const struct launch_config *cfg,
+                int timeout_ms, pid_t *helper_pid)
 {
   struct args a = { 0 };
   char **env = NULL;
@@ -166,12 +166,12 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
   int logfd, status;
   pid_t pid;
 
-  if (vblk_build_args (cfg, hv, &a)) {
+  if (vblk_build_args (cfg, tmpdir, &a)) {
     gd_set_error_errno ("qemu-storage-daemon command line");
     args_free (&a);
     return -1;
   }
-  snprintf (log, sizeof log, "%s/qsd.log", hv->tmpdir);
+  snprintf (log, sizeof log, "%s/qsd.log", tmpdir);
   logfd = open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (logfd == -1) {
     gd_set_error_errno ("open %s", log);
@@ -184,7 +184,7 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
     free (line);
   }
   if (disk_iocount_wanted ()) {
-    env = disk_iocount_env (hv->tmpdir, cfg->disks, cfg->ndisks);
+    env = disk_iocount_env (tmpdir, cfg->disks, cfg->ndisks);
     if (!env)
       gd_debug ("launcher", "qemu-storage-daemon: no host disk counters: %s",
                 gd_get_error ());
@@ -222,7 +222,7 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
   close (logfd);
   args_free (&a);
   disk_env_free (env);
-  hv->helper_pid = pid;
+  *helper_pid = pid;
   launcher_register_pgid (pid);
 
   /* Ready when every socket exists; a daemon that exits or a deadline
@@ -234,14 +234,14 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
     for (size_t i = 0; i < cfg->ndisks; i++) {
       char sock[300];
       struct stat st;
-      uml_vblk_socket (hv->tmpdir, i, sock, sizeof sock);
+      uml_vblk_socket (tmpdir, i, sock, sizeof sock);
       if (stat (sock, &st) == 0 && S_ISSOCK (st.st_mode))
         ready++;
     }
     if (ready == cfg->ndisks)
       break;
     if (waitpid (pid, &status, WNOHANG) == pid) {
-      hv->helper_pid = -1;
+      *helper_pid = -1;
       launcher_unregister_pgid (pid);
       vblk_log_tail (log, why, sizeof why);
       gd_set_error ("qemu-storage-daemon (--uml-disk vhost-user) failed: %s",
@@ -264,10 +264,10 @@ uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
  * never flushes); SIGKILL after a deadline.
  */
 void
-uml_vblk_stop (struct hv *hv, int timeout_ms)
+uml_vblk_stop (pid_t *helper_pid, int timeout_ms)
 {
   uint64_t deadline = gd_now_ns () + (uint64_t) timeout_ms * 1000000;
-  pid_t pid = hv->helper_pid;
+  pid_t pid = *helper_pid;
 
   if (pid <= 0)
     return;
@@ -286,5 +286,5 @@ uml_vblk_stop (struct hv *hv, int timeout_ms)
   }
   kill (-pid, SIGKILL);         /* anything it left in its group */
   launcher_unregister_pgid (pid);
-  hv->helper_pid = -1;
+  *helper_pid = -1;
 }

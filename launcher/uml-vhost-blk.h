@@ -15,14 +15,16 @@ int uml_vblk_check_disk (const struct disk *d);
 bool uml_vblk_guest_flushes (const struct disk *d);
 /* The socket of disk I in the run's temp dir TMPDIR. */
 void uml_vblk_socket (const char *tmpdir, size_t i, char *out, size_t outlen);
-/* Start qemu-storage-daemon for every disk of CFG and wait (at most
- * TIMEOUT_MS) for its sockets.  0, or -1 with a one-line error.
+/* Start qemu-storage-daemon for every disk of CFG, its sockets in the
+ * run's temp dir TMPDIR, and wait (at most TIMEOUT_MS) for them.  0 and
+ * *PID the daemon (killed with its group by uml_vblk_stop), or -1 with a
+ * one-line error.
  */
-int uml_vblk_start (struct hv *hv, const struct launch_config *cfg,
-                    int timeout_ms);
-/* Stop (SIGTERM, SIGKILL after TIMEOUT_MS) and reap it; no-op if not
- * running.  hv_free calls it.
+int uml_vblk_start (const char *tmpdir, const struct launch_config *cfg,
+                    int timeout_ms, pid_t *pid);
+/* Stop *PID (SIGTERM, SIGKILL after TIMEOUT_MS), reap it and set it to
+ * -1; no-op if not running.  The backend's free calls it.
  */
-void uml_vblk_stop (struct hv *hv, int timeout_ms);
+void uml_vblk_stop (pid_t *pid, int timeout_ms);
 
 #endif

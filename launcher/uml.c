@@ -85,6 +85,32 @@
  */
 #define UML_CHANNEL_DEFAULT_KIND UML_CHANNEL_VIRTIO
 
+/* UML's part of the hv (hv->priv). */
+struct uml_state {
+  int listen_fd;                  /* --uml-channel virtio: vcon.sock */
+  pid_t helper_pid;               /* --uml-disk vhost-user: the daemon */
+};
+
+/* After the hypervisor's reap: the storage daemon goes last, as it
+ * serves UML's disks.
+ */
+static void
+uml_free (void *priv)
+{
+  struct uml_state *u = priv;
+
+  uml_vblk_stop (&u->helper_pid, 5000);
+  if (u->listen_fd >= 0)
+    close (u->listen_fd);
+  free (u);
+}
+
+static pid_t
+uml_helper_pid (const void *priv)
+{
+  return ((const struct uml_state *) priv)->helper_pid;
+}
+
 /* --uml-channel, else $GUESTDRV_UML_CHANNEL (for the commands that do
  * not take the option yet: bench, fsync-test), else the default.
  */
@@ -253,6 +279,7 @@ static struct hv *
 uml_start (const struct launch_config *cfg, const struct appliance_files *app)
 {
   struct hv *hv = hv_alloc (cfg->backend, &uml_backend_ops);
+  struct uml_state *u;
   struct args a = { 0 };
   char env_tmp[300];
   char *env[] = { env_tmp, NULL };
@@ -270,17 +297,25 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
 
   if (!hv)
     return NULL;
+  u = hv->priv = calloc (1, sizeof *u);
+  if (!u) {
+    gd_set_error_errno ("calloc");
+    goto fail;
+  }
+  u->listen_fd = -1;
+  u->helper_pid = -1;
   if (!uml_path_ok ("appliance root", app->root) ||
       !uml_path_ok ("temp dir", hv->tmpdir))
     goto fail;
   snprintf (vsock, sizeof vsock, "%s/vcon.sock", hv->tmpdir);
   if (virtio) {
     /* Listening before UML starts: it connects while it boots. */
-    hv->listen_fd = channel_listen_unix (vsock);
-    if (hv->listen_fd == -1)
+    u->listen_fd = channel_listen_unix (vsock);
+    if (u->listen_fd == -1)
       goto fail;
   }
-  if (vblk && uml_vblk_start (hv, cfg, cfg->launch_timeout_ms) == -1)
+  if (vblk && uml_vblk_start (hv->tmpdir, cfg, cfg->launch_timeout_ms,
+                               &u->helper_pid) == -1)
     goto fail;
   for (i = 0; i < nlines; i++) {
     int sv[2];
@@ -329,7 +364,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   gd_debug ("launcher", "%s", hv->cmdline ? hv->cmdline : "(oom)");
 
   snprintf (env_tmp, sizeof env_tmp, "TMPDIR=%s", uml_memory_dir (hv));
-  if (hv_spawn (hv, a.v, guest, nlines, env) == -1)
+  if (hv_spawn (hv, cfg, a.v, guest, nlines, env) == -1)
     goto fail;
   gdb_announce (cfg, hv, kernel);
   for (i = 0; i < nlines; i++) {
@@ -342,7 +377,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   if (uml_start_watchdog (hv->pid) == -1)
     goto fail;
   if (virtio) {
-    hv->ch = channel_vhost_user_console (hv->listen_fd, hv->pidfd,
+    hv->ch = channel_vhost_user_console (u->listen_fd, hv->pidfd,
                                          cfg->launch_timeout_ms, "uml-virtio");
     if (!hv->ch)
       goto fail;
@@ -396,4 +431,6 @@ const struct backend_ops uml_backend_ops = {
   .check = uml_check,
   .start = uml_start,
   .explain = uml_explain,
+  .free = uml_free,
+  .helper_pid = uml_helper_pid,
 };

@@ -1,1 +1,2 @@
 LIB_SRCS += session/session.c
+LIB_SRCS += session/guest-shell.c

@@ -10,7 +10,6 @@
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
-#include "../trace/probe.h"
 #include "../trace/trace.h"
 
 #include "../protocol/proc-numbers.h"
@@ -26,6 +25,7 @@ struct session {
   int call_timeout_ms;            /* proto_set_call_timeout */
   struct proto *proto;
   uint64_t t_launch0, t_ready;
+  struct session_hooks hooks;
 };
 
 struct session *
@@ -94,12 +94,15 @@ session_add_drive (struct session *s, const char *path, const char *format,
 int
 session_set_backend (struct session *s, const char *name)
 {
-  int b = launcher_parse_backend (name);
-  if (b < 0) {
-    gd_set_error ("unknown backend '%s' (auto, kvm, tcg, uml)", name);
+  const struct backend *b = backend_lookup (name);
+  char names[64];
+
+  if (!b) {
+    backend_list (names, sizeof names, ", ");
+    gd_set_error ("unknown backend '%s' (%s)", name, names);
     return -1;
   }
-  s->cfg.backend = b;
+  s->cfg.backend = b->kind;
   return 0;
 }
 
@@ -126,6 +129,15 @@ session_set_timeouts (struct session *s, int launch_ms, int idle_ms)
   if (idle_ms > 0) s->cfg.idle_timeout_ms = idle_ms;
 }
 void session_set_call_timeout (struct session *s, int ms) { if (ms > 0) s->call_timeout_ms = ms; }
+void
+session_set_hooks (struct session *s, const struct session_hooks *hooks)
+{
+  if (hooks)
+    s->hooks = *hooks;
+  else
+    memset (&s->hooks, 0, sizeof s->hooks);
+  s->cfg.hooks = hooks ? &s->hooks.launcher : NULL;
+}
 size_t session_ndisks (const struct session *s) { return s->cfg.ndisks; }
 const struct disk *session_disk (const struct session *s, size_t i) { return i < s->cfg.ndisks ? &s->cfg.disks[i] : NULL; }
 enum backend_kind session_backend (const struct session *s) { return s->cfg.backend; }
@@ -173,8 +185,10 @@ session_launch (struct session *s)
     gd_set_error ("run: the appliance is already running");
     return -1;
   }
-  if ((int) s->cfg.backend < 0) {
-    gd_set_error ("GUESTDRV_BACKEND: unknown backend (auto, kvm, tcg, uml)");
+  if (!backend_of_kind (s->cfg.backend)) {
+    char names[64];
+    backend_list (names, sizeof names, ", ");
+    gd_set_error ("GUESTDRV_BACKEND: unknown backend (%s)", names);
     return -1;
   }
   if (s->cfg.ndisks == 0) {
@@ -203,8 +217,8 @@ session_launch (struct session *s)
   s->t_ready = gd_now_ns ();
   if (trace_on (TL_LAUNCHER))
     trace_complete (TL_LAUNCHER, "launch", s->t_launch0, s->t_ready, NULL);
-  if (unlikely (trace_mask))
-    trace_probe_launched (s);
+  if (s->hooks.launched)
+    s->hooks.launched (s->hooks.opaque, s);
   return 0;
 }
 
@@ -345,8 +359,8 @@ session_shutdown (struct session *s)
     }
     if (trace_on (TL_PROTOCOL))
       trace_complete (TL_PROTOCOL, "autosync", t0, gd_now_ns (), NULL);
-    if (unlikely (trace_mask))
-      trace_probe_before_shutdown (s);
+    if (s->hooks.before_shutdown)
+      s->hooks.before_shutdown (s->hooks.opaque, s);
     proto_reply_free (&rep);
     proto_args_free (a);
     proto_free (s->proto);

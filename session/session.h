@@ -15,6 +15,18 @@
 
 struct session;
 
+/* What the session tells an observer (the instrumentation above it
+ * subscribes; the session knows nothing of it).  Any member may be NULL.
+ */
+struct session_hooks {
+  /* After the launch flag, once the protocol is up. */
+  void (*launched) (void *opaque, struct session *s);
+  /* After internal_autosync, while the daemon still answers. */
+  void (*before_shutdown) (void *opaque, struct session *s);
+  struct launcher_hooks launcher;   /* handed down to each launch */
+  void *opaque;
+};
+
 struct session *session_new (void);
 /* Shuts the appliance down (if running) and frees everything. */
 void session_free (struct session *s);
@@ -44,6 +56,8 @@ void session_set_uml_disk (struct session *s, enum uml_disk d);
 void session_set_timeouts (struct session *s, int launch_ms, int idle_ms);
 /* The absolute deadline of each call (default 3600 s). */
 void session_set_call_timeout (struct session *s, int ms);
+/* Subscribe HOOKS (copied) to this session's events; NULL unsubscribes. */
+void session_set_hooks (struct session *s, const struct session_hooks *hooks);
 size_t session_ndisks (const struct session *s);
 const struct disk *session_disk (const struct session *s, size_t i);
 enum backend_kind session_backend (const struct session *s);

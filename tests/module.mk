@@ -31,9 +31,9 @@ UNIT_TESTS += tests/unit/test-trace-disk
 tests/unit/test-trace-json tests/unit/test-trace-disk: tests/unit/test-trace-%: tests/unit/test-trace-%.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-trace-disk: disk/libguestdrv-iocount.so
-# trace/hotpath-bench: tracing's cost on the host hot path (trace/overhead.sh)
-TOOLS += trace/hotpath-bench
-trace/hotpath-bench: trace/hotpath-bench.c tests/unit/fake-daemon.c libguestdrv.a
+# tests/perf/hotpath-bench: tracing's cost on the host hot path (trace/overhead.sh)
+TOOLS += tests/perf/hotpath-bench
+tests/perf/hotpath-bench: tests/perf/hotpath-bench.c tests/unit/fake-daemon.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(LDLIBS)
 # common/ unit tests (owner: issue 17, guest text)
 UNIT_TESTS += tests/unit/test-guest-text

@@ -24,8 +24,8 @@ mkdir -p "$TMPDIR"
 
 # First the host hot path alone (channel + protocol + trace recorder over
 # a socketpair to the fake daemon): no VM, so little noise.
-if [ -x "$top/trace/hotpath-bench" ]; then
-  "$top/trace/hotpath-bench" "$size_mb" 9 | tail -n 3
+if [ -x "$top/tests/perf/hotpath-bench" ]; then
+  "$top/tests/perf/hotpath-bench" "$size_mb" 9 | tail -n 3
   echo
 fi
 

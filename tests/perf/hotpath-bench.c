@@ -4,7 +4,7 @@
  * and ROUNDS times untraced, interleaved (on off off on ...), and prints
  * the medians of wall time and of this thread's CPU time.
  *
- *   trace/hotpath-bench [SIZE_MB [ROUNDS]]     (default 256 MiB, 5)
+ *   tests/perf/hotpath-bench [SIZE_MB [ROUNDS]]     (default 256 MiB, 5)
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "instrument.h"
 #include "../common/json.h"
-#include "trace.h"
+#include "../trace/trace.h"
 #include "../common/error.h"
 
 /* Traces of long runs with every layer on stay well below this. */
 #define REPORT_MAX_BYTES (1024UL * 1024 * 1024)
 
-int report_main (int argc, char **argv);
 
 static double
 num (const struct json *o, const char *key)

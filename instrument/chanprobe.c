@@ -1,4 +1,4 @@
-/* Raw channel probes (see probe.h): throughput of the channel and the
+/* Raw channel probes (see chanprobe.h): throughput of the channel and the
  * protocol with no disk underneath.  The sink and the source are device
  * nodes on a tmpfs mounted over /sysroot: guestfsd resolves upload and
  * download paths under /sysroot, so /dev/null of the appliance is out of
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe.h"
-#include "trace.h"
+#include "chanprobe.h"
+#include "../trace/trace.h"
 #include "../common/clock.h"
 #include "../common/error.h"
 #include "../session/session.h"
@@ -139,7 +139,7 @@ gen_source (void *opaque, void *buf, size_t n)
 }
 
 int
-trace_chanprobe_upload_discard (struct session *s, uint64_t size, uint64_t *ns)
+chanprobe_upload_discard (struct session *s, uint64_t size, uint64_t *ns)
 {
   struct gen g = { .left = size };
   struct proto_args *a;
@@ -189,7 +189,7 @@ count_sink (void *opaque, const void *buf, size_t n)
 }
 
 int
-trace_chanprobe_download_zeroes (struct session *s, uint64_t size, uint64_t *ns)
+chanprobe_download_zeroes (struct session *s, uint64_t size, uint64_t *ns)
 {
   struct count c = { 0 };
   struct proto_args *a;
