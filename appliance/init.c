@@ -8,9 +8,9 @@
  * console and in /dev/kmsg (the host maps the kernel's clock with them):
  * init-start, mounts, modules (without guestfs_channel=: virtio_console,
  * by finit_module (init-module.c), and the /dev/virtio-ports links),
- * udev-settle or by-path, md-scan, lvm-scan, daemon-exec, daemon-exit
- * <status>; then sync and power-off (UML) or reboot (qemu, which
- * -no-reboot turns into an exit) via sysrq.
+ * udev-settle or by-path (init-bypath.c), md-scan, lvm-scan, daemon-exec,
+ * daemon-exit <status>; then sync and power-off (UML) or reboot (qemu,
+ * which -no-reboot turns into an exit) via sysrq.
  *
  * A guest program: plain libc, no sanitizers, nothing from libguestdrv.
  */
@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "init-bypath.h"
 #include "init-module.h"
 
 #define PATH_ENV "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
@@ -264,61 +265,6 @@ lo_up (void)
   close (s);
 }
 
-/* The shell's glob order: sd? sd?? vd? vd?? ubd? ubd?? (each sorted). */
-static int
-disk_rank (const char *name)
-{
-  static const char *const prefix[] = { "sd", "vd", "ubd" };
-  for (int p = 0; p < 3; p++) {
-    size_t pl = strlen (prefix[p]), n = strlen (name);
-    if (strncmp (name, prefix[p], pl) != 0 || n < pl + 1 || n > pl + 2)
-      continue;
-    for (size_t i = pl; i < n; i++)
-      if (name[i] < 'a' || name[i] > 'z')
-        return -1;
-    return p * 2 + (int) (n - pl - 1);
-  }
-  return -1;
-}
-
-static int
-disk_cmp (const void *a, const void *b)
-{
-  const char *x = *(const char *const *) a, *y = *(const char *const *) b;
-  int rx = disk_rank (x), ry = disk_rank (y);
-  return rx != ry ? rx - ry : strcmp (x, y);
-}
-
-/* guestfsd only needs whole-disk links in /dev/disk/by-path, in the
- * order of the user's disks; it leaves out the appliance's own root.
- */
-static void
-do_by_path (void)
-{
-  char *names[MAX_DISKS];
-  size_t n = 0;
-  DIR *d = opendir ("/sys/block");
-  struct dirent *e;
-
-  mkdir ("/dev/disk", 0755);
-  mkdir ("/dev/disk/by-path", 0755);
-  if (!d)
-    return;
-  while ((e = readdir (d)) != NULL && n < MAX_DISKS)
-    if (disk_rank (e->d_name) >= 0 && (names[n] = strdup (e->d_name)))
-      n++;
-  closedir (d);
-  qsort (names, n, sizeof names[0], disk_cmp);
-  for (size_t i = 0; i < n; i++) {
-    char link[64], target[64];
-    snprintf (link, sizeof link, "/dev/disk/by-path/guestdrv-disk-%zu", i);
-    snprintf (target, sizeof target, "../../%s", names[i]);
-    unlink (link);
-    symlink (target, link);
-    free (names[i]);
-  }
-}
-
 static void
 do_udev (void)
 {
@@ -477,7 +423,7 @@ main (void)
     mark ("udev-settle");
   }
   else {
-    do_by_path ();
+    init_by_path ();
     mark ("by-path");
   }
   do_noflush (c.noflush);
