@@ -156,7 +156,7 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
   args_free (&a);
   a = (struct args) { 0 };
 
-  hv->ch = channel_accept_unix (q->listen_fd, CONNECT_TIMEOUT_MS, hv->pidfd, "virtio-serial");
+  hv->ch = channel_accept_unix (q->listen_fd, CONNECT_TIMEOUT_MS, hv->proc.pidfd, "virtio-serial");
   if (!hv->ch) {
     char msg[2048];
     const char *tail;

@@ -374,10 +374,10 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   args_free (&a);
   a = (struct args) { 0 };
 
-  if (uml_start_watchdog (hv->pid) == -1)
+  if (uml_start_watchdog (hv->proc.pid) == -1)
     goto fail;
   if (virtio) {
-    hv->ch = channel_vhost_user_console (u->listen_fd, hv->pidfd,
+    hv->ch = channel_vhost_user_console (u->listen_fd, hv->proc.pidfd,
                                          cfg->launch_timeout_ms, "uml-virtio");
     if (!hv->ch)
       goto fail;
