@@ -10,7 +10,7 @@
 
 #include "trace.h"
 #include "../common/error.h"
-#include "../common/guest-text.h"
+#include "../common/json-write.h"
 
 unsigned trace_mask;
 
@@ -218,30 +218,7 @@ trace_summary_str (enum trace_layer l, const char *key, const char *s)
 void
 trace_json_string (FILE *f, const char *s)
 {
-  const unsigned char *p = (const unsigned char *) s;
-  size_t n = strlen (s);
-
-  fputc ('"', f);
-  while (n > 0) {
-    unsigned char c = *p;
-    /* The trace is JSON, which must be valid UTF-8: a byte that does not
-     * start a valid sequence becomes U+FFFD.
-     */
-    size_t u = guest_utf8_len (p, n);
-    if (u == 0) {
-      fputs ("\\ufffd", f);
-      u = 1;
-    }
-    else if (c == '"' || c == '\\')
-      fprintf (f, "\\%c", c);
-    else if (c < 0x20 || c == 0x7f)
-      fprintf (f, "\\u%04x", c);
-    else
-      fwrite (p, 1, u, f);
-    p += u;
-    n -= u;
-  }
-  fputc ('"', f);
+  json_write_string (f, s);
 }
 
 int

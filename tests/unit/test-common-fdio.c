@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "unit-main.h"
 #include "common/error.h"
 #include "common/fdio.h"
 
@@ -116,18 +117,10 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("common-fdio");
   TCase *tc = tcase_create ("all");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test (tc, write_read_all);
   tcase_add_test (tc, read_file_bounded);
   tcase_add_test (tc, source_sink);
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return unit_run ("common-fdio", tc);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit-main.h"
 #include "common/error.h"
 #include "common/json.h"
 #include "common/json-write.h"
@@ -201,10 +202,7 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("common-json-write");
   TCase *tc = tcase_create ("all");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test (tc, string_escaping);
   tcase_add_test (tc, numbers);
@@ -212,10 +210,5 @@ main (void)
   tcase_add_test (tc, writer_misuse);
   tcase_add_test (tc, writer_depth);
   tcase_add_test (tc, tree_round_trip);
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return unit_run ("common-json-write", tc);
 }

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "unit-main.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/run.h"
@@ -287,10 +288,7 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("common-run");
   TCase *tc = tcase_create ("all");
-  SRunner *sr;
-  int failed;
 
   tcase_set_timeout (tc, 30);
   tcase_add_test (tc, run_status_and_output);
@@ -303,10 +301,5 @@ main (void)
   tcase_add_test (tc, spawn_fn_and_wait);
   tcase_add_test (tc, spawn_long_lived);
   tcase_add_test (tc, argv_to_string);
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return unit_run ("common-run", tc);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit-main.h"
 #include "common/text.h"
 
 static void
@@ -38,16 +39,8 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("common-text");
   TCase *tc = tcase_create ("all");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test (tc, last_line);
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return unit_run ("common-text", tc);
 }

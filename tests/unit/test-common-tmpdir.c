@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "unit-main.h"
 #include "common/error.h"
 #include "common/tmpdir.h"
 
@@ -151,18 +152,10 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("common-tmpdir");
   TCase *tc = tcase_create ("all");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test (tc, make_private);
   tcase_add_test (tc, remove_tree_not_following_links);
   tcase_add_test (tc, remove_reports_failure);
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return unit_run ("common-tmpdir", tc);
 }
