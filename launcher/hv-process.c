@@ -184,29 +184,36 @@ hv_spawn (struct hv *hv, const struct launch_config *cfg, char *const argv[],
   return 0;
 }
 
+int
+hv_child_wait_quietly (struct gd_child *c, int timeout_ms)
+{
+  int saved_errno = errno, r;
+  char *saved;
+
+  if (c->pid <= 0 || c->reaped)
+    return 0;
+  saved = strdup (gd_get_error ());
+  r = gd_child_wait (c, timeout_ms, NULL);
+  if (r == -1) {
+    gd_set_error ("%s", saved ? saved : "");
+    errno = saved_errno;
+  }
+  free (saved);
+  return r;
+}
+
 /* Wait (bounded) for the hypervisor's exit; its figures into the stats
- * and the launcher's observer told.  0, or -1 if it still runs (the
- * error slot is left as it was: callers are often reporting another
- * error).
+ * and the launcher's observer told.  0, or -1 if it still runs.
  */
 static int
 reap (struct hv *hv, int timeout_ms)
 {
   const struct rusage *ru = &hv->proc.rusage;
-  int saved_errno = errno;
-  char *saved = strdup (gd_get_error ());
 
-  if (hv->proc.pid <= 0 || hv->proc.reaped) {
-    free (saved);
+  if (hv->proc.pid <= 0 || hv->proc.reaped)
     return 0;
-  }
-  if (gd_child_wait (&hv->proc, timeout_ms, NULL) == -1) {
-    gd_set_error ("%s", saved ? saved : "");
-    errno = saved_errno;
-    free (saved);
+  if (hv_child_wait_quietly (&hv->proc, timeout_ms) == -1)
     return -1;
-  }
-  free (saved);
   hv->stats.exit_status = hv->proc.status;
   hv->stats.user_s = ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6;
   hv->stats.sys_s = ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;

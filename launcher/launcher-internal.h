@@ -92,6 +92,10 @@ int hv_console_start (struct hv *hv, int fd);
 void hv_console_stop (struct hv *hv);
 uint64_t hv_console_life_ns (struct hv *hv);
 void hv_console_last_line (struct hv *hv, char *out, size_t outlen);
+/* gd_child_wait that leaves the error slot as it was (stops happen
+ * while another error is being reported).  0 once reaped, or -1.
+ */
+int hv_child_wait_quietly (struct gd_child *c, int timeout_ms);
 /* Process groups the signal handler kills (launcher_kill_all_from_signal). */
 void launcher_register_pgid (pid_t pgid);
 void launcher_unregister_pgid (pid_t pgid);
