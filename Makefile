@@ -105,7 +105,7 @@ check-valgrind: all $(UNIT_TESTS)
 	@GUESTDRV_TESTS=unit GUESTDRV_VALGRIND=1 bash tests/run-tests.sh $(UNIT_TESTS)
 
 bench:
-	@GUESTDRV_PEER=1 bash tools/install-deps.sh
+	@bash tools/install-deps.sh
 	@$(MAKE) --no-print-directory all
 	@bash bench/make-bench.sh
 
@@ -116,17 +116,36 @@ uml-kernel:
 
 # The appliance's files (init, UML relay) are inside the binary; the
 # disk counter and the FUSE disk model are found where these put them.
+# libguestdrv.a is internal (no stable API, no installed header): not
+# installed.  The man page names its files under $(PREFIX).
+INSTALLED := $(PREFIX)/bin/guestdrv
+INSTALLED += $(PREFIX)/bin/guestdrv-lazyfs
+INSTALLED += $(PREFIX)/lib/guestdrv/libguestdrv-iocount.so
+INSTALLED += $(PREFIX)/share/man/man1/guestdrv.1
+
 install: all
 	install -D -m 755 guestdrv $(DESTDIR)$(PREFIX)/bin/guestdrv
 	install -D -m 755 fsync/guestdrv-lazyfs $(DESTDIR)$(PREFIX)/bin/guestdrv-lazyfs
 	install -D -m 755 disk/libguestdrv-iocount.so $(DESTDIR)$(PREFIX)/lib/guestdrv/libguestdrv-iocount.so
-	install -D -m 644 libguestdrv.a $(DESTDIR)$(PREFIX)/lib/libguestdrv.a
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	sed 's|/usr/local/|$(PREFIX)/|g' man/guestdrv.1 >$(DESTDIR)$(PREFIX)/share/man/man1/guestdrv.1
+	chmod 644 $(DESTDIR)$(PREFIX)/share/man/man1/guestdrv.1
+
+# disk/disk.o bakes $(PREFIX)/lib/guestdrv in: rebuilt when PREFIX changes
+# (`make PREFIX=/usr install` after a plain `make`).
+PREFIX_STAMP := .build-prefix
+$(shell [ "$$(cat $(PREFIX_STAMP) 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" >$(PREFIX_STAMP))
+disk/disk.o: $(PREFIX_STAMP)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(PREFIX)/lib/guestdrv
 
 clean:
-	rm -f guestdrv libguestdrv.a $(TOOLS) $(UNIT_TESTS) $(GEN_HDRS) $(GEN_SRCS)
+	rm -f guestdrv libguestdrv.a $(PREFIX_STAMP) $(TOOLS) $(UNIT_TESTS) $(GEN_HDRS) $(GEN_SRCS)
 	rm -rf fuzz/build fuzz/out $(FUZZ_TARGETS)
 	find . -name '*.o' -delete -o -name '*.d' -delete
 
-.PHONY: all deps check check-only check-unit check-layers check-valgrind bench install clean uml-kernel
+.PHONY: all deps check check-only check-unit check-layers check-valgrind bench install uninstall clean uml-kernel
 
 -include $(DEPS)

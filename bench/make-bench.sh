@@ -33,7 +33,7 @@ if command -v guestfish >/dev/null; then
   peer=--peer
 else
   echo "make bench: libguestfs not installed, no peer" \
-       "(GUESTDRV_PEER=1 bash tools/install-deps.sh)" >&2
+       "(make deps)" >&2
 fi
 
 # exec replaces this shell, so its EXIT trap would never run.

@@ -8,33 +8,9 @@
 #include <string.h>
 
 #include "protocol/proto-internal.h"
+#include "decode-bodies.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-static void
-bodies (const struct proto_reply *r)
-{
-  int32_t i32;
-  int64_t i64;
-  bool b;
-  char *s;
-  char **v;
-  void *buf;
-  size_t len;
-
-  proto_ret_int (r, &i32);
-  proto_ret_int64 (r, &i64);
-  proto_ret_bool (r, &b);
-  if (proto_ret_string (r, &s) == 0)
-    free (s);
-  if (proto_ret_string_list (r, &v) == 0) {
-    for (size_t k = 0; v[k]; k++)
-      free (v[k]);
-    free (v);
-  }
-  if (proto_ret_buffer (r, &buf, &len) == 0)
-    free (buf);
-}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
@@ -48,7 +24,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (proto_decode_reply (data, size, &r) == 0) {
     proto_check_reply_ids (&r, r.proc, r.serial);
     proto_check_reply_ids (&r, 92, 0x00123400u);
-    bodies (&r);
+    fuzz_decode_bodies (&r);
     proto_reply_free (&r);
   }
   if (size >= 12) {

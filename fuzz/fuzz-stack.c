@@ -21,6 +21,7 @@
 #include "channel/channel.h"
 #include "common/error.h"
 #include "protocol/proto-internal.h"
+#include "decode-bodies.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -71,29 +72,6 @@ drain (int fd)
 
   while (recv (fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
     ;
-}
-
-static void
-use_reply (const struct proto_reply *r)
-{
-  char *s;
-  char **v;
-  void *buf;
-  size_t len;
-  int64_t i64;
-
-  if (r->status != 0)
-    return;
-  proto_ret_int64 (r, &i64);
-  if (proto_ret_string (r, &s) == 0)
-    free (s);
-  if (proto_ret_string_list (r, &v) == 0) {
-    for (size_t k = 0; v[k]; k++)
-      free (v[k]);
-    free (v);
-  }
-  if (proto_ret_buffer (r, &buf, &len) == 0)
-    free (buf);
 }
 
 int
@@ -157,8 +135,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     default:
       rc = proto_call (p, proc, 0, a, &r);
     }
-    if (rc == 0)
-      use_reply (&r);
+    if (rc == 0 && r.status == 0)
+      fuzz_decode_bodies (&r);
     proto_reply_free (&r);
     drain (sv[1]);
   }

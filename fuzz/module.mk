@@ -23,6 +23,7 @@ FUZZ_TARGETS := fuzz/fuzz-reply
 FUZZ_TARGETS += fuzz/fuzz-stack
 FUZZ_TARGETS += fuzz/fuzz-qmp
 FUZZ_TARGETS += fuzz/fuzz-console
+FUZZ_TARGETS += fuzz/fuzz-vhost-user
 
 FUZZ_LIB_OBJS := $(patsubst %.c,fuzz/build/%.o,$(FUZZ_LIB_SRCS))
 
@@ -30,8 +31,10 @@ fuzz/build/%.o: %.c | $(GEN_HDRS)
 	@mkdir -p $(dir $@)
 	$(call E,FUZZCC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
-fuzz/fuzz-%: fuzz/fuzz-%.c $(FUZZ_LIB_OBJS) | $(GEN_HDRS)
-	$(call E,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(TIRPC_LIBS) -lm -lpthread
+# fuzz/decode-bodies.c: every return-value decoder, for the targets that
+# get replies (the others do not call it).
+fuzz/fuzz-%: fuzz/fuzz-%.c fuzz/decode-bodies.c $(FUZZ_LIB_OBJS) | $(GEN_HDRS)
+	$(call E,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.c,$^) $(FUZZ_LIB_OBJS) $(TIRPC_LIBS) -lm -lpthread
 
 # rpcgen declares a scratch variable in every function, used or not.
 fuzz/build/protocol/guestfs_protocol_xdr.o: FUZZ_CFLAGS += -Wno-unused-variable

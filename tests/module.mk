@@ -23,7 +23,7 @@ tests/unit/test-vhost-user: tests/unit/test-vhost-user.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-proto-captures: tests/unit/test-proto-captures.c tests/unit/test-proto-sigs.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
-tests/unit/test-proto-fake-daemon tests/unit/test-proto-hostile: tests/unit/test-proto-%: tests/unit/test-proto-%.c tests/unit/fake-daemon.c libguestdrv.a
+tests/unit/test-proto-fake-daemon tests/unit/test-proto-hostile: tests/unit/test-proto-%: tests/unit/test-proto-%.c tests/unit/fake-daemon.c tests/unit/fake-session.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # trace/ and disk/ unit tests (owner: trace)
 UNIT_TESTS += tests/unit/test-trace-json

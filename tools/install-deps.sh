@@ -22,6 +22,7 @@ packages=(
   findutils file bsdextrautils binutils grep sed
   # tests and benchmarks
   e2fsprogs strace gnuplot-nox python3 valgrind jq
+  groff-base man-db                    # the man page's check (groff -ww) and rendering
   libguestfs-tools                     # guestfish: the compatibility oracle and the bench peer
 )
 if [ "${GUESTDRV_KERNEL:-0}" = 1 ]; then

@@ -66,3 +66,46 @@ debugfs_dump () {
   rm -f "$work/part.img"
   [ -f "$out" ] || fail "debugfs could not find $path in $img"
 }
+
+# break_when ACTION PATTERN LOG ARGS...: run `guestdrv -v ARGS` in the
+# background until its log (LOG) shows PATTERN (within $break_when_wait
+# seconds), call the function named by $break_when_check if the test set
+# one (a check while the appliance runs), then do ACTION: uml-kill
+# (SIGKILL the UML process) or ctrl-c (SIGINT guestdrv).  guestdrv must
+# end within 60 s with a non-zero status and a clear error, and leave
+# nothing behind.
+break_when_check=
+break_when_wait=60
+break_when () {
+  local action=$1 pattern=$2 log=$3 pid i rc=0 umlpid
+  shift 3
+  : > "$log"                    # so that the first grep finds it
+  "$GUESTDRV" -v "$@" 2>> "$log" &
+  pid=$!
+  for i in $(seq $((break_when_wait * 10))); do
+    grep -q "$pattern" "$log" && break
+    kill -0 $pid 2>/dev/null || fail "guestdrv ended before '$pattern': $(grep -v console "$log" | tail -4)"
+    sleep 0.1
+  done
+  grep -q "$pattern" "$log" || { kill -INT $pid; wait $pid || :;
+    fail "no '$pattern' within $break_when_wait s: $(grep -v console "$log" | tail -3)"; }
+  [ -z "$break_when_check" ] || "$break_when_check"
+  if [ "$action" = uml-kill ]; then
+    umlpid=$(pgrep -f "umid=guestdrv-$pid " | head -1)
+    [ -n "$umlpid" ] || fail "no UML process for guestdrv $pid"
+    kill -9 "$umlpid"
+  else
+    kill -INT $pid
+  fi
+  timeout 60 tail --pid=$pid -f /dev/null || fail "guestdrv still running 60 s after $action"
+  wait $pid || rc=$?
+  [ $rc -ne 0 ] || fail "exit status 0 after $action"
+  if [ "$action" = uml-kill ]; then
+    grep -Eq "error: .*(hypervisor exited|appliance closed the channel)" "$log" ||
+      fail "no clear error after UML died: $(grep -v console "$log" | tail -3)"
+  else
+    grep -q "interrupted" "$log" || fail "no interrupted message: $(grep -v console "$log" | tail -3)"
+  fi
+  sleep 0.5
+  assert_no_leftovers
+}

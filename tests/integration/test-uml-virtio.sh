@@ -48,40 +48,6 @@ PY
 rm -f "$work/back" "$work/ondisk" "$work/t.json"
 assert_no_leftovers
 
-# Run guestdrv -v ARGS in the background until its log shows PATTERN,
-# then do ACTION (uml-kill or ctrl-c): non-zero exit, a clear error,
-# nothing left behind.
-break_when () {
-  local action=$1 pattern=$2 log=$3 pid i rc=0 umlpid
-  shift 3
-  "$GUESTDRV" -v "$@" 2> "$log" &
-  pid=$!
-  for i in $(seq 600); do
-    grep -q "$pattern" "$log" && break
-    kill -0 $pid 2>/dev/null || fail "guestdrv ended before '$pattern': $(tail -3 "$log")"
-    sleep 0.1
-  done
-  grep -q "$pattern" "$log" || fail "no '$pattern' within 60 s"
-  if [ "$action" = uml-kill ]; then
-    umlpid=$(pgrep -f "umid=guestdrv-$pid " | head -1)
-    [ -n "$umlpid" ] || fail "no UML process for guestdrv $pid"
-    kill -9 "$umlpid"
-  else
-    kill -INT $pid
-  fi
-  timeout 60 tail --pid=$pid -f /dev/null || fail "guestdrv still running 60 s after $action"
-  wait $pid || rc=$?
-  [ $rc -ne 0 ] || fail "exit status 0 after $action"
-  if [ "$action" = uml-kill ]; then
-    grep -Eq "error: .*(hypervisor exited|appliance closed the channel)" "$log" ||
-      fail "no clear error after UML died: $(grep -v console "$log" | tail -3)"
-  else
-    grep -q "interrupted" "$log" || fail "no interrupted message: $(grep -v console "$log" | tail -3)"
-  fi
-  sleep 0.5
-  assert_no_leftovers
-}
-
 # Big enough that the daemon reports progress before the end: on a
 # quiet host 256 MiB went through before the first progress message.
 truncate -s 1500M "$work/big"

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "appliance/vmlinux.h"
+#include "unit-main.h"
 
 static char dir[] = "/tmp/guestdrv-vmlinux-test.XXXXXX";
 
@@ -212,19 +213,11 @@ teardown (void)
 int
 main (void)
 {
-  Suite *s = suite_create ("appliance-vmlinux");
   TCase *tc = tcase_create ("vmlinux");
-  SRunner *sr;
-  int failed;
 
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_note);
   tcase_add_test (tc, test_extract);
   tcase_set_timeout (tc, 60);
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return unit_run ("appliance-vmlinux", tc);
 }

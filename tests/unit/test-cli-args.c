@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "common/error.h"
+#include "unit-main.h"
 
 /* cli/print.c and cli/parse.c use cli_free_words from script.c. */
 void
@@ -223,10 +224,7 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("cli-args");
   TCase *tc = tcase_create ("args");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test (tc, test_table);
   tcase_add_test (tc, test_numbers);
@@ -235,10 +233,5 @@ main (void)
   tcase_add_test (tc, test_print_scalars);
   tcase_add_test (tc, test_print_lists);
   tcase_add_test (tc, test_print_lying_bodies);
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return unit_run ("cli-args", tc);
 }

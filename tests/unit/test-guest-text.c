@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/guest-text.h"
+#include "unit-main.h"
 
 START_TEST (seconds_plain)
 {
@@ -102,20 +103,12 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("guest-text");
   TCase *tc = tcase_create ("all");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test (tc, seconds_plain);
   tcase_add_test (tc, seconds_refused);
   tcase_add_test (tc, marks);
   tcase_add_test (tc, dmesg);
   tcase_add_test (tc, escape);
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return unit_run ("guest-text", tc);
 }

@@ -18,7 +18,8 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "protocol/proto.h"
-#include "fake-daemon.h"
+#include "fake-session.h"
+#include "unit-main.h"
 
 /* Daemon scripts read best as positional tables with trailing fields
  * left out.
@@ -33,44 +34,6 @@
 
 static const unsigned char cancel_word[4] = { 0xff, 0xff, 0xee, 0xee };
 
-struct fixture {
-  struct channel *ch;
-  struct proto *p;
-  pid_t pid;
-};
-
-static void
-start (struct fixture *f, const struct fake_step *steps)
-{
-  int sv[2];
-
-  ck_assert (socketpair (AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-  f->pid = fake_daemon_start (sv[1], sv[0], steps);
-  ck_assert (f->pid > 0);
-  f->ch = channel_from_fds (sv[0], sv[0], "test");
-  ck_assert (f->ch != NULL);
-  channel_set_timeout (f->ch, 5000);
-  f->p = proto_new (f->ch);
-  ck_assert (f->p != NULL);
-}
-
-/* Close our end first, so a daemon waiting for EOF can finish. */
-static int
-finish (struct fixture *f)
-{
-  proto_free (f->p);
-  channel_close (f->ch);
-  return fake_daemon_wait (f->pid);
-}
-
-static void
-assert_error (const char *needle)
-{
-  ck_assert_msg (strstr (gd_get_error (), needle) != NULL,
-                 "error \"%s\" does not contain \"%s\"", gd_get_error (),
-                 needle);
-}
-
 /* A ping whose reply is the given bytes; the call must fail with
  * NEEDLE and errno ERR.
  */
@@ -84,30 +47,23 @@ ping_fails (const void *reply, size_t len, bool then_close,
     { then_close ? FK_END : FK_WAIT_EOF },
     { FK_END },
   };
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), -1);
-  assert_error (needle);
+  fake_assert_error (needle);
   ck_assert_int_eq (errno, err);
   /* The session is dead after a desync. */
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), -1);
-  assert_error ("unusable after an earlier failure");
-  ck_assert_int_eq (finish (&f), 0);
-}
-
-static size_t
-ok_reply (unsigned char *buf, uint32_t proc, uint32_t serial)
-{
-  return fake_reply (buf, 64, PROTO_PROGRAM, proc, serial, 0, NULL, NULL,
-                     NULL, 0);
+  fake_assert_error ("unusable after an earlier failure");
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 
 START_TEST (test_ping_ok)
 {
   unsigned char rep[64], prog[28];
-  size_t n = ok_reply (rep, PING, S0);
+  size_t n = fake_ok_reply (rep, PING, S0);
   struct fake_step steps[] = {
     { FK_READ_CALL },
     { FK_WRITE, prog, fake_progress (prog, PING, S0, 1, 2) },
@@ -115,16 +71,16 @@ START_TEST (test_ping_ok)
     { FK_WRITE, rep, n },
     { FK_END },
   };
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), 0);
   ck_assert_int_eq (r.status, 0);
   ck_assert_int_eq (r.serial, S0);
   proto_reply_free (&r);
   ck_assert_int_eq (proto_get_stats (f.p, PING)->calls, 1);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -158,7 +114,7 @@ big_reply (uint32_t frame)
     { FK_WRITE, buf, 0 },
     { FK_END },
   };
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
   ck_assert (buf != NULL);
@@ -166,11 +122,11 @@ big_reply (uint32_t frame)
                   NULL, NULL, data, body);
   ck_assert_int_eq (n, 4 + frame);
   steps[1].len = n;
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call (f.p, PREAD_DEVICE, 0, NULL, &r), 0);
   ck_assert_int_eq (r.body_len, body);
   proto_reply_free (&r);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
   free (buf);
   free (data);
 }
@@ -190,7 +146,7 @@ END_TEST
 START_TEST (test_truncated_then_eof)
 {
   unsigned char rep[64];
-  size_t n = ok_reply (rep, PING, S0);
+  size_t n = fake_ok_reply (rep, PING, S0);
 
   ping_fails (rep, n - 10, true, "appliance closed the channel", EPIPE);
 }
@@ -205,7 +161,7 @@ END_TEST
 START_TEST (test_wrong_serial)
 {
   unsigned char rep[64];
-  size_t n = ok_reply (rep, PING, S0 + 1);
+  size_t n = fake_ok_reply (rep, PING, S0 + 1);
 
   ping_fails (rep, n, false,
               "reply serial 0x00123401 does not match the call's 0x00123400",
@@ -216,7 +172,7 @@ END_TEST
 START_TEST (test_wrong_proc)
 {
   unsigned char rep[64];
-  size_t n = ok_reply (rep, 7, S0);
+  size_t n = fake_ok_reply (rep, 7, S0);
 
   ping_fails (rep, n, false, "reply is for procedure 7, the call was 92",
               EPROTO);
@@ -263,20 +219,20 @@ START_TEST (test_error_at_limits)
   struct fake_step steps[] = {
     { FK_READ_CALL }, { FK_WRITE, rep, 0 }, { FK_END },
   };
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
   memset (msg, 'm', 65536);
   n = fake_reply (rep, 70000, PROTO_PROGRAM, PING, S0, 1,
                   "EABCDEFGHIJKLMNOPQRSTUVWXYZ12345", msg, NULL, 0);
   steps[1].len = n;
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), 0);
   ck_assert_int_eq (r.status, 1);
   ck_assert_int_eq (strlen (r.errno_str), 32);
   ck_assert_int_eq (strlen (r.error_message), 65536);
   proto_reply_free (&r);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
   free (rep);
 }
 END_TEST
@@ -307,18 +263,18 @@ END_TEST
 START_TEST (test_silence_times_out)
 {
   struct fake_step steps[] = { { FK_READ_CALL }, { FK_WAIT_EOF }, { FK_END } };
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
   int64_t t0;
 
-  start (&f, steps);
+  fake_session_start (&f, steps);
   channel_set_timeout (f.ch, 200);
   t0 = gd_now_ns ();
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), -1);
   ck_assert_int_eq (errno, ETIMEDOUT);
-  assert_error ("no progress for 200 ms");
+  fake_assert_error ("no progress for 200 ms");
   ck_assert_int_ge ((int64_t) gd_now_ns () - t0, 190 * 1000000LL);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -326,17 +282,17 @@ END_TEST
 START_TEST (test_hypervisor_exit)
 {
   struct fake_step steps[] = { { FK_READ_CALL }, { FK_WAIT_EOF }, { FK_END } };
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
   int pfd[2];
 
   ck_assert (pipe (pfd) == 0);
-  start (&f, steps);
+  fake_session_start (&f, steps);
   channel_set_watch_fd (f.ch, pfd[0]);
   ck_assert (write (pfd[1], "x", 1) == 1);
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), -1);
-  assert_error ("hypervisor exited");
-  ck_assert_int_eq (finish (&f), 0);
+  fake_assert_error ("hypervisor exited");
+  ck_assert_int_eq (fake_session_finish (&f), 0);
   close (pfd[0]);
   close (pfd[1]);
 }
@@ -349,24 +305,24 @@ START_TEST (test_launch_flag)
   struct fake_step s1[] = { { FK_WRITE, good, 4 }, { FK_WAIT_EOF }, { FK_END } };
   struct fake_step s2[] = { { FK_WRITE, bad, 4 }, { FK_WAIT_EOF }, { FK_END } };
   struct fake_step s3[] = { { FK_WAIT_EOF }, { FK_END } };
-  struct fixture f;
+  struct fake_session f;
 
-  start (&f, s1);
+  fake_session_start (&f, s1);
   ck_assert_int_eq (channel_wait_launch_flag (f.ch, 1000), 0);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 
-  start (&f, s2);
+  fake_session_start (&f, s2);
   ck_assert_int_eq (channel_wait_launch_flag (f.ch, 1000), -1);
-  assert_error ("got 6c 6f 67 3a");
-  ck_assert_int_eq (finish (&f), 0);
+  fake_assert_error ("got 6c 6f 67 3a");
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 
-  start (&f, s3);
+  fake_session_start (&f, s3);
   ck_assert_int_eq (channel_wait_launch_flag (f.ch, 100), -1);
   ck_assert_int_eq (errno, ETIMEDOUT);
-  assert_error ("launch flag");
-  assert_error ("100 ms");
+  fake_assert_error ("launch flag");
+  fake_assert_error ("100 ms");
   ck_assert_int_eq (channel_get_timeout (f.ch), 5000);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -413,7 +369,7 @@ path_args (const char *path)
 START_TEST (test_upload_ok)
 {
   unsigned char rep[64];
-  size_t n = ok_reply (rep, UPLOAD, S0);
+  size_t n = fake_ok_reply (rep, UPLOAD, S0);
   struct fake_step steps[] = {
     { FK_READ_CALL },
     { FK_READ_CHUNKS, NULL, 20000, 0 },
@@ -422,11 +378,11 @@ START_TEST (test_upload_ok)
   };
   struct src src = { .total = 20000, .fail_after = SIZE_MAX };
   struct proto_args *a = path_args ("/data.bin");
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
   const struct proto_proc_stats *st;
 
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call_filein (f.p, UPLOAD, 0, a, 20000, source, &src,
                                        &r), 0);
   ck_assert_int_eq (r.status, 0);
@@ -435,7 +391,7 @@ START_TEST (test_upload_ok)
   ck_assert_int_eq (st->file_bytes_out, 20000);
   proto_reply_free (&r);
   proto_args_free (a);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -448,7 +404,7 @@ START_TEST (test_upload_daemon_cancel)
   size_t ne = fake_reply (err, sizeof err, PROTO_PROGRAM, UPLOAD, S0, 1,
                           "ENOENT", "/nonexistent-dir/x: No such file or "
                           "directory", NULL, 0);
-  size_t np = ok_reply (pong, PING, S0 + 1);
+  size_t np = fake_ok_reply (pong, PING, S0 + 1);
   struct fake_step steps[] = {
     { FK_READ_CALL },
     { FK_READ, NULL, 3 * (12 + 8192) },
@@ -462,10 +418,10 @@ START_TEST (test_upload_daemon_cancel)
   /* An endless source: only the daemon's cancel can stop it. */
   struct src src = { .total = SIZE_MAX, .fail_after = SIZE_MAX };
   struct proto_args *a = path_args ("/nonexistent-dir/x");
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call_filein (f.p, UPLOAD, 0, a, 0, source, &src,
                                        &r), 0);
   ck_assert_int_eq (r.status, 1);
@@ -476,7 +432,7 @@ START_TEST (test_upload_daemon_cancel)
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), 0);
   proto_reply_free (&r);
   proto_args_free (a);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -497,17 +453,17 @@ START_TEST (test_upload_cancel_after_end)
   };
   struct src src = { .total = 18, .fail_after = SIZE_MAX };
   struct proto_args *a = path_args ("/dev/sdb1");
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call_filein (f.p, UPLOAD, 0, a, 18, source, &src,
                                        &r), 0);
   ck_assert_int_eq (r.status, 1);
   ck_assert_str_eq (r.error_message, "write error: /dev/sdb1");
   proto_reply_free (&r);
   proto_args_free (a);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -519,7 +475,7 @@ START_TEST (test_upload_user_cancel)
   unsigned char err[256], pong[64];
   size_t ne = fake_reply (err, sizeof err, PROTO_PROGRAM, UPLOAD, S0, 1, "",
                           "file upload cancelled", NULL, 0);
-  size_t np = ok_reply (pong, PING, S0 + 1);
+  size_t np = fake_ok_reply (pong, PING, S0 + 1);
   struct fake_step steps[] = {
     { FK_READ_CALL },
     { FK_READ_CHUNKS, NULL, 20000, 1 },
@@ -530,21 +486,21 @@ START_TEST (test_upload_user_cancel)
   };
   struct src src = { .total = SIZE_MAX, .fail_after = 20000 };
   struct proto_args *a = path_args ("/x");
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call_filein (f.p, UPLOAD, 0, a, 0, source, &src,
                                        &r), -2);
-  assert_error ("upload cancelled");
-  assert_error ("local read failed");
+  fake_assert_error ("upload cancelled");
+  fake_assert_error ("local read failed");
   ck_assert_int_eq (errno, EIO);
   ck_assert_int_eq (r.status, 1);
   proto_reply_free (&r);
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), 0);
   proto_reply_free (&r);
   proto_args_free (a);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -598,7 +554,7 @@ START_TEST (test_download_progress)
   struct fake_step steps[] = {
     { FK_READ_CALL },
     { FK_WRITE, pr[0], fake_progress (pr[0], DOWNLOAD, S0, 0, 11) },
-    { FK_WRITE, rep, ok_reply (rep, DOWNLOAD, S0) },
+    { FK_WRITE, rep, fake_ok_reply (rep, DOWNLOAD, S0) },
     { FK_WRITE, c1, fake_chunk (c1, 0, d1, 6) },
     { FK_WRITE, pr[1], fake_progress (pr[1], DOWNLOAD, S0, 6, 11) },
     { FK_WRITE, c2, fake_chunk (c2, 0, d2, 5) },
@@ -609,11 +565,11 @@ START_TEST (test_download_progress)
   struct sink *s = calloc (1, sizeof *s);
   struct progress_count pc = { 0, 0 };
   struct proto_args *a = path_args ("/hello.txt");
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
   s->fail_after = SIZE_MAX;
-  start (&f, steps);
+  fake_session_start (&f, steps);
   proto_set_progress (f.p, on_progress, &pc);
   ck_assert_int_eq (proto_call_fileout (f.p, DOWNLOAD, 0, a, sink, s, &r), 0);
   ck_assert_int_eq (r.status, 0);
@@ -625,7 +581,7 @@ START_TEST (test_download_progress)
   proto_reply_free (&r);
   proto_args_free (a);
   free (s);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -641,26 +597,26 @@ START_TEST (test_download_sink_cancel)
   size_t nc = fake_chunk (c, 0, data, sizeof data);
   struct fake_step steps[] = {
     { FK_READ_CALL },
-    { FK_WRITE, rep, ok_reply (rep, DOWNLOAD, S0) },
+    { FK_WRITE, rep, fake_ok_reply (rep, DOWNLOAD, S0) },
     { FK_WRITE, c, nc },
     { FK_WRITE, c, nc },
     { FK_EXPECT, cancel_word, 4 },
     { FK_WRITE, c, nc },        /* already in flight */
     { FK_WRITE, cc, fake_chunk (cc, 1, NULL, 0) },
     { FK_READ_CALL },
-    { FK_WRITE, pong, ok_reply (pong, PING, S0 + 1) },
+    { FK_WRITE, pong, fake_ok_reply (pong, PING, S0 + 1) },
     { FK_END },
   };
   struct sink *s = calloc (1, sizeof *s);
   struct proto_args *a = path_args ("/big");
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
   s->fail_after = 8192;
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call_fileout (f.p, DOWNLOAD, 0, a, sink, s, &r), -2);
-  assert_error ("download cancelled");
-  assert_error ("disk full");
+  fake_assert_error ("download cancelled");
+  fake_assert_error ("disk full");
   ck_assert_int_eq (errno, ENOSPC);
   ck_assert_int_eq (s->len, 8192);
   proto_reply_free (&r);
@@ -668,7 +624,7 @@ START_TEST (test_download_sink_cancel)
   proto_reply_free (&r);
   proto_args_free (a);
   free (s);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -679,29 +635,29 @@ START_TEST (test_download_daemon_failure)
   unsigned char rep[64], cc[16], pong[64];
   struct fake_step steps[] = {
     { FK_READ_CALL },
-    { FK_WRITE, rep, ok_reply (rep, DOWNLOAD, S0) },
+    { FK_WRITE, rep, fake_ok_reply (rep, DOWNLOAD, S0) },
     { FK_WRITE, c, fake_chunk (c, 0, "abc", 3) },
     { FK_WRITE, cc, fake_chunk (cc, 1, NULL, 0) },
     { FK_READ_CALL },
-    { FK_WRITE, pong, ok_reply (pong, PING, S0 + 1) },
+    { FK_WRITE, pong, fake_ok_reply (pong, PING, S0 + 1) },
     { FK_END },
   };
   struct sink *s = calloc (1, sizeof *s);
   struct proto_args *a = path_args ("/f");
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
   s->fail_after = SIZE_MAX;
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call_fileout (f.p, DOWNLOAD, 0, a, sink, s, &r), -2);
-  assert_error ("download failed in the appliance");
+  fake_assert_error ("download failed in the appliance");
   ck_assert_int_eq (errno, EIO);
   proto_reply_free (&r);
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), 0);
   proto_reply_free (&r);
   proto_args_free (a);
   free (s);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 END_TEST
 
@@ -722,24 +678,24 @@ START_TEST (test_download_bad_chunk)
     unsigned char rep[64];
     struct fake_step steps[] = {
       { FK_READ_CALL },
-      { FK_WRITE, rep, ok_reply (rep, DOWNLOAD, S0) },
+      { FK_WRITE, rep, fake_ok_reply (rep, DOWNLOAD, S0) },
       { FK_WRITE, bad[i], 12 },
       { FK_WAIT_EOF },
       { FK_END },
     };
     struct sink *s = calloc (1, sizeof *s);
     struct proto_args *a = path_args ("/f");
-    struct fixture f;
+    struct fake_session f;
     struct proto_reply r;
 
     s->fail_after = SIZE_MAX;
-    start (&f, steps);
+    fake_session_start (&f, steps);
     ck_assert_int_eq (proto_call_fileout (f.p, DOWNLOAD, 0, a, sink, s, &r), -1);
-    assert_error (msg[i]);
+    fake_assert_error (msg[i]);
     proto_reply_free (&r);
     proto_args_free (a);
     free (s);
-    ck_assert_int_eq (finish (&f), 0);
+    ck_assert_int_eq (fake_session_finish (&f), 0);
   }
 }
 END_TEST
@@ -794,7 +750,7 @@ START_TEST (test_replay_s01)
   const char *skip = getenv ("GUESTDRV_SKIP_CAPTURES");
   size_t clen, dlen;
   unsigned char *c, *d;
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
   struct progress_count pc = { 0, 0 };
   struct proto_args *a;
@@ -814,7 +770,7 @@ START_TEST (test_replay_s01)
       { FK_END },
     };
 
-    start (&f, steps);
+    fake_session_start (&f, steps);
   }
   proto_set_progress (f.p, on_progress, &pc);
   ck_assert_int_eq (channel_wait_launch_flag (f.ch, 1000), 0);
@@ -869,7 +825,7 @@ START_TEST (test_replay_s01)
   proto_reply_free (&r);
   ck_assert_int_eq (proto_get_stats (f.p, 76)->calls, 2);
   ck_assert_int_eq (channel_get_stats (f.ch)->bytes_out, clen);
-  ck_assert_int_eq (finish (&f), 0);  /* the daemon compared our bytes */
+  ck_assert_int_eq (fake_session_finish (&f), 0);  /* the daemon compared our bytes */
   free (c);
   free (d);
 }
@@ -918,11 +874,5 @@ fake_daemon_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (fake_daemon_suite ());
-  int failed;
-
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return unit_run_suite (fake_daemon_suite ());
 }

@@ -28,7 +28,8 @@
 #include "protocol/proto.h"
 #include "common/json.h"
 #include "trace/trace.h"
-#include "fake-daemon.h"
+#include "fake-session.h"
+#include "unit-main.h"
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -38,50 +39,6 @@
 
 static const unsigned char cancel_word[4] = { 0xff, 0xff, 0xee, 0xee };
 
-struct fixture {
-  struct channel *ch;
-  struct proto *p;
-  pid_t pid;
-};
-
-static void
-start (struct fixture *f, const struct fake_step *steps)
-{
-  int sv[2];
-
-  ck_assert (socketpair (AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-  f->pid = fake_daemon_start (sv[1], sv[0], steps);
-  ck_assert (f->pid > 0);
-  f->ch = channel_from_fds (sv[0], sv[0], "test");
-  ck_assert (f->ch != NULL);
-  channel_set_timeout (f->ch, 5000);
-  f->p = proto_new (f->ch);
-  ck_assert (f->p != NULL);
-}
-
-static int
-finish (struct fixture *f)
-{
-  proto_free (f->p);
-  channel_close (f->ch);
-  return fake_daemon_wait (f->pid);
-}
-
-static void
-assert_error (const char *needle)
-{
-  ck_assert_msg (strstr (gd_get_error (), needle) != NULL,
-                 "error \"%s\" does not contain \"%s\"", gd_get_error (),
-                 needle);
-}
-
-static size_t
-ok_reply (unsigned char *buf, uint32_t proc, uint32_t serial)
-{
-  return fake_reply (buf, 64, PROTO_PROGRAM, proc, serial, 0, NULL, NULL,
-                     NULL, 0);
-}
-
 /* A ping answered by REPLY: the call fails with NEEDLE and ERR, fast. */
 static void
 ping_fails (const void *reply, size_t len, const char *needle, int err)
@@ -89,20 +46,20 @@ ping_fails (const void *reply, size_t len, const char *needle, int err)
   struct fake_step steps[] = {
     { FK_READ_CALL }, { FK_WRITE, reply, len }, { FK_END },
   };
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
 
-  start (&f, steps);
+  fake_session_start (&f, steps);
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), -1);
-  assert_error (needle);
+  fake_assert_error (needle);
   ck_assert_int_eq (errno, err);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 
 START_TEST (test_wrong_version)
 {
   unsigned char rep[64];
-  size_t n = ok_reply (rep, PING, S0);
+  size_t n = fake_ok_reply (rep, PING, S0);
 
   rep[11] = 5;                  /* the version word: 4 -> 5 */
   ping_fails (rep, n, "wrong protocol version 5", EPROTO);
@@ -112,7 +69,7 @@ END_TEST
 START_TEST (test_wrong_direction)
 {
   unsigned char rep[64];
-  size_t n = ok_reply (rep, PING, S0);
+  size_t n = fake_ok_reply (rep, PING, S0);
 
   rep[19] = 0;                  /* the direction word: reply -> call */
   ping_fails (rep, n, "got a message with direction 0", EPROTO);
@@ -153,7 +110,7 @@ endless (const void *unit, size_t len, bool traced)
   struct fake_step steps[] = {
     { FK_READ_CALL }, { FK_FLOOD, unit, len }, { FK_END },
   };
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
   struct rusage ru0, ru1;
   uint64_t t0;
@@ -161,14 +118,14 @@ endless (const void *unit, size_t len, bool traced)
   trace_reset ();
   trace_mask = traced ? (1u << TL_NLAYERS) - 1 : 0;
   getrusage (RUSAGE_SELF, &ru0);
-  start (&f, steps);
+  fake_session_start (&f, steps);
   proto_set_call_timeout (f.p, 1500);
   t0 = gd_now_ns ();
   ck_assert_int_eq (proto_call (f.p, PING, 0, NULL, &r), -1);
   ck_assert_int_eq (errno, ETIMEDOUT);
-  assert_error ("deadline");
+  fake_assert_error ("deadline");
   ck_assert_int_lt (gd_now_ns () - t0, 5000000000ull);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
   getrusage (RUSAGE_SELF, &ru1);
   /* Capped trace: tens of MB at most, whatever the flood rate (ASan's
    * quarantine keeps freed memory, so there only the count below).
@@ -246,29 +203,29 @@ endless_download (int timeout_ms, uint64_t limit, uint64_t fail_after,
   unsigned char rep[64];
   struct fake_step steps[] = {
     { FK_READ_CALL },
-    { FK_WRITE, rep, ok_reply (rep, DOWNLOAD, S0) },
+    { FK_WRITE, rep, fake_ok_reply (rep, DOWNLOAD, S0) },
     { FK_FLOOD, c, fake_chunk (c, 0, data, sizeof data) },
     { FK_END },
   };
   struct counter cnt = { 0, fail_after };
-  struct fixture f;
+  struct fake_session f;
   struct proto_reply r;
   uint64_t t0;
 
-  start (&f, steps);
+  fake_session_start (&f, steps);
   proto_set_call_timeout (f.p, timeout_ms);
   if (limit)
     proto_set_fileout_limit (f.p, limit);
   t0 = gd_now_ns ();
   ck_assert_int_eq (proto_call_fileout (f.p, DOWNLOAD, 0, NULL, count_sink,
                                         &cnt, &r), -1);
-  assert_error (needle);
+  fake_assert_error (needle);
   ck_assert_int_eq (errno, err);
   ck_assert_int_lt (gd_now_ns () - t0, 20000000000ull);
   if (limit)
     ck_assert_int_le (cnt.bytes, limit);
   proto_reply_free (&r);
-  ck_assert_int_eq (finish (&f), 0);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
 }
 
 START_TEST (test_endless_fileout_deadline)
@@ -291,27 +248,39 @@ START_TEST (test_drain_after_cancel_bounded)
 }
 END_TEST
 
+/* A download answered by STEPS fails with NEEDLE and ERR; BYTES (unless
+ * -1) reached the sink.
+ */
+static void
+download_fails (const struct fake_step *steps, const char *needle, int err,
+                int64_t bytes)
+{
+  struct counter cnt = { 0, UINT64_MAX };
+  struct fake_session f;
+  struct proto_reply r;
+
+  fake_session_start (&f, steps);
+  ck_assert_int_eq (proto_call_fileout (f.p, DOWNLOAD, 0, NULL, count_sink,
+                                        &cnt, &r), -1);
+  fake_assert_error (needle);
+  ck_assert_int_eq (errno, err);
+  if (bytes >= 0)
+    ck_assert_int_eq (cnt.bytes, bytes);
+  proto_reply_free (&r);
+  ck_assert_int_eq (fake_session_finish (&f), 0);
+}
+
 START_TEST (test_chunk_cancel_2)
 {
   unsigned char rep[64], c[64];
   struct fake_step steps[] = {
     { FK_READ_CALL },
-    { FK_WRITE, rep, ok_reply (rep, DOWNLOAD, S0) },
+    { FK_WRITE, rep, fake_ok_reply (rep, DOWNLOAD, S0) },
     { FK_WRITE, c, fake_chunk (c, 2, "abc", 3) },
     { FK_WAIT_EOF }, { FK_END },
   };
-  struct counter cnt = { 0, UINT64_MAX };
-  struct fixture f;
-  struct proto_reply r;
 
-  start (&f, steps);
-  ck_assert_int_eq (proto_call_fileout (f.p, DOWNLOAD, 0, NULL, count_sink,
-                                        &cnt, &r), -1);
-  assert_error ("chunk with cancel = 2");
-  ck_assert_int_eq (errno, EPROTO);
-  ck_assert_int_eq (cnt.bytes, 0);
-  proto_reply_free (&r);
-  ck_assert_int_eq (finish (&f), 0);
+  download_fails (steps, "chunk with cancel = 2", EPROTO, 0);
 }
 END_TEST
 
@@ -321,22 +290,13 @@ START_TEST (test_eof_mid_chunk)
   unsigned char rep[64];
   struct fake_step steps[] = {
     { FK_READ_CALL },
-    { FK_WRITE, rep, ok_reply (rep, DOWNLOAD, S0) },
+    { FK_WRITE, rep, fake_ok_reply (rep, DOWNLOAD, S0) },
     { FK_WRITE, c, 12 + 1000 },  /* the head and 1000 of 8192 bytes */
     { FK_END },
   };
-  struct counter cnt = { 0, UINT64_MAX };
-  struct fixture f;
-  struct proto_reply r;
 
   fake_chunk (c, 0, data, sizeof data);
-  start (&f, steps);
-  ck_assert_int_eq (proto_call_fileout (f.p, DOWNLOAD, 0, NULL, count_sink,
-                                        &cnt, &r), -1);
-  assert_error ("appliance closed the channel");
-  ck_assert_int_eq (errno, EPIPE);
-  proto_reply_free (&r);
-  ck_assert_int_eq (finish (&f), 0);
+  download_fails (steps, "appliance closed the channel", EPIPE, -1);
 }
 END_TEST
 
@@ -346,23 +306,14 @@ START_TEST (test_cancel_word_during_download)
   unsigned char rep[64];
   struct fake_step steps[] = {
     { FK_READ_CALL },
-    { FK_WRITE, rep, ok_reply (rep, DOWNLOAD, S0) },
+    { FK_WRITE, rep, fake_ok_reply (rep, DOWNLOAD, S0) },
     { FK_WRITE, c, fake_chunk (c, 0, "abcd", 4) },
     { FK_WRITE, cancel_word, 4 },
     { FK_WAIT_EOF }, { FK_END },
   };
-  struct counter cnt = { 0, UINT64_MAX };
-  struct fixture f;
-  struct proto_reply r;
 
-  start (&f, steps);
-  ck_assert_int_eq (proto_call_fileout (f.p, DOWNLOAD, 0, NULL, count_sink,
-                                        &cnt, &r), -1);
-  assert_error ("unexpected cancel word from the daemon during a download");
-  ck_assert_int_eq (errno, EPROTO);
-  ck_assert_int_eq (cnt.bytes, 4);
-  proto_reply_free (&r);
-  ck_assert_int_eq (finish (&f), 0);
+  download_fails (steps, "unexpected cancel word from the daemon during a download",
+                  EPROTO, 4);
 }
 END_TEST
 
@@ -474,7 +425,7 @@ START_TEST (test_qmp_line_over_limit)
   t0 = gd_now_ns ();
   ck_assert_int_eq (disk_qmp_blockstats (path, 3000, st, 4, &n), -1);
   ck_assert_int_eq (errno, EMSGSIZE);
-  assert_error ("longer than");
+  fake_assert_error ("longer than");
   ck_assert_int_lt (gd_now_ns () - t0, 3000000000ull);
   kill (pid, SIGKILL);
   waitpid (pid, NULL, 0);
@@ -486,10 +437,7 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("proto-hostile");
   TCase *tc = tcase_create ("hostile");
-  SRunner *sr;
-  int failed;
 
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_wrong_version);
@@ -507,10 +455,5 @@ main (void)
   tcase_add_test (tc, test_truncated_progress);
   tcase_add_test (tc, test_trace_caps_and_strings);
   tcase_add_test (tc, test_qmp_line_over_limit);
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return unit_run ("proto-hostile", tc);
 }

@@ -1,6 +1,7 @@
-/* The end of a Check unit test's main (): put the test case TC in a
- * suite NAME, run it (fork mode unless CK_FORK=no) and return the exit
- * status: non-zero if any test failed.
+/* The end of a Check unit test's main (): run the suite (fork mode unless
+ * CK_FORK=no, as the valgrind runs set) and return the exit status:
+ * non-zero if any test failed.  unit_run puts a single test case TC in a
+ * suite NAME first.
  */
 #ifndef GUESTDRV_UNIT_MAIN_H
 #define GUESTDRV_UNIT_MAIN_H
@@ -9,18 +10,24 @@
 #include <stdlib.h>
 
 static inline int
-unit_run (const char *name, TCase *tc)
+unit_run_suite (Suite *s)
 {
-  Suite *s = suite_create (name);
-  SRunner *sr;
+  SRunner *sr = srunner_create (s);
   int failed;
 
-  suite_add_tcase (s, tc);
-  sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);
   srunner_free (sr);
   return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static inline int
+unit_run (const char *name, TCase *tc)
+{
+  Suite *s = suite_create (name);
+
+  suite_add_tcase (s, tc);
+  return unit_run_suite (s);
 }
 
 #endif
