@@ -195,7 +195,11 @@ hv_child_wait_quietly (struct gd_child *c, int timeout_ms)
   saved = strdup (gd_get_error ());
   r = gd_child_wait (c, timeout_ms, NULL);
   if (r == -1) {
-    gd_set_error ("%s", saved ? saved : "");
+    /* gd_get_error's text for an empty slot stays an empty slot. */
+    if (!saved || strcmp (saved, "unknown error") == 0)
+      gd_clear_error ();
+    else
+      gd_set_error ("%s", saved);
     errno = saved_errno;
   }
   free (saved);

@@ -1,5 +1,6 @@
-/* Shared between launcher.c (generic process handling) and the backends
- * (qemu.c, uml.c).  Not a public interface.
+/* Shared between the generic launcher (launcher.c, hv-process.c,
+ * console.c, backends.c) and the backends (qemu.c, uml.c).  Not a public
+ * interface.
  */
 #ifndef GUESTDRV_LAUNCHER_INTERNAL_H
 #define GUESTDRV_LAUNCHER_INTERNAL_H
