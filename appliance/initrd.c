@@ -19,6 +19,7 @@
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/run.h"
+#include "../common/tmpdir.h"
 
 #define STEP_TIMEOUT_MS 120000
 #define MAX_MODULES 512
@@ -105,18 +106,9 @@ static int
 sh_step (const char *script, const char *a1, const char *a2)
 {
   const char *argv[] = { "sh", "-c", script, "sh", a1, a2, NULL };
-  char *out = NULL;
-  int r = gd_run ((char *const *) argv, NULL, STEP_TIMEOUT_MS, &out);
 
-  if (r != 0) {
-    if (r > 0)
-      gd_set_error ("initrd: '%s' failed (exit %d): %.200s", script, r,
-                    out ? out : "");
-    free (out);
-    return -1;
-  }
-  free (out);
-  return 0;
+  return gd_run_step ((char *const *) argv, NULL, STEP_TIMEOUT_MS,
+                      "initrd: '%s'", script);
 }
 
 int
@@ -187,9 +179,7 @@ initrd_trim (const char *initrd, const char *workdir)
  out:
   for (size_t i = 0; i < m.n; i++)
     free (m.file[i]);
-  {
-    const char *rm[] = { "rm", "-rf", dir, NULL };
-    gd_run ((char *const *) rm, NULL, 60000, NULL);
-  }
+  if (gd_tree_remove (dir) == -1)
+    gd_debug ("appliance", "initrd: %s", gd_get_error ());
   return r;
 }

@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "kernel.h"
+#include "appliance-internal.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/fdio.h"
 #include "../common/run.h"
 
 #define KERNEL_RUN_TIMEOUT_MS 10000
@@ -56,28 +58,6 @@ static const struct kernel_need qemu_needs[] = {
   { NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
-static char *
-read_text (const char *path, size_t max)
-{
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  char *buf;
-  size_t n = 0;
-  ssize_t r;
-
-  if (fd == -1)
-    return NULL;
-  buf = malloc (max + 1);
-  if (!buf) {
-    close (fd);
-    return NULL;
-  }
-  while (n < max && (r = read (fd, buf + n, max - n)) > 0)
-    n += r;
-  close (fd);
-  buf[n] = '\0';
-  return buf;
-}
-
 char
 guest_kernel_config_value (const char *config, const char *name)
 {
@@ -110,7 +90,7 @@ module_present (const char *modules, const char *name)
   for (size_t i = 0; i < 2 && !found; i++) {
     char *text;
     snprintf (path, sizeof path, "%s/%s", modules, lists[i]);
-    if ((text = read_text (path, 16 * 1024 * 1024)) == NULL)
+    if ((text = gd_read_file (path, 16 * 1024 * 1024, NULL)) == NULL)
       continue;
     /* Module file names use '_' or '-' interchangeably. */
     found = strstr (text, pat) != NULL;
@@ -129,32 +109,10 @@ module_present (const char *modules, const char *name)
 }
 
 static uint64_t
-fnv_file_hash (uint64_t h, const char *path)
-{
-  unsigned char buf[65536];
-  ssize_t r;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-
-  if (fd == -1)
-    return h;
-  while ((r = read (fd, buf, sizeof buf)) > 0)
-    for (ssize_t i = 0; i < r; i++) {
-      h ^= buf[i];
-      h *= 0x100000001b3ULL;
-    }
-  close (fd);
-  return h;
-}
-
-static uint64_t
 fnv_str_hash (uint64_t h, const char *s)
 {
-  for (; s && *s; s++) {
-    h ^= (unsigned char) *s;
-    h *= 0x100000001b3ULL;
-  }
-  h ^= 0xff;
-  return h * 0x100000001b3ULL;
+  h = appliance_fnv (h, s, s ? strlen (s) : 0);
+  return appliance_fnv (h, "\xff", 1);
 }
 
 static char *
@@ -267,7 +225,7 @@ bzimage_find_config (struct guest_kernel *k)
   snprintf (cand[2], sizeof cand[2], "/boot/config-%s", k->version);
   snprintf (cand[3], sizeof cand[3], "%s/build/.config", k->modules ? k->modules : "/nonexistent");
   for (int i = 0; i < 4; i++) {
-    char *text = read_text (cand[i], CONFIG_MAX);
+    char *text = gd_read_file (cand[i], CONFIG_MAX, NULL);
     if (text && strstr (text, "CONFIG_")) {
       k->config = text;
       k->config_source = strdup (cand[i]);
@@ -345,12 +303,13 @@ guest_kernel_open (enum appliance_kind kind, const char *path,
   if (kind == APPLIANCE_QEMU)
     bzimage_find_config (k);
 
-  k->id = fnv_file_hash (0xcbf29ce484222325ULL, k->path);
+  k->id = APPLIANCE_FNV_BASIS;
+  appliance_fnv_file (&k->id, k->path);
   k->id = fnv_str_hash (k->id, k->version);
   k->id = fnv_str_hash (k->id, k->modules ? k->modules : "");
   if (k->modules) {
     snprintf (mdep, sizeof mdep, "%s/modules.dep", k->modules);
-    k->id = fnv_file_hash (k->id, mdep);
+    appliance_fnv_file (&k->id, mdep);
   }
   gd_debug ("appliance", "kernel %s: version %s, modules %s, config %s",
             k->path, k->version, k->modules ? k->modules : "(none: built in)",

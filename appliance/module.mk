@@ -1,4 +1,7 @@
 LIB_SRCS += appliance/appliance.c
+LIB_SRCS += appliance/build.c
+LIB_SRCS += appliance/find-kernel.c
+LIB_SRCS += appliance/fnv.c
 LIB_SRCS += appliance/cache-safety.c
 LIB_SRCS += appliance/vmlinux.c
 LIB_SRCS += appliance/initrd.c

@@ -9,6 +9,7 @@
  * kernel file.
  */
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/run.h"
 
 #define BZIMAGE_MAX    (256 * 1024 * 1024)      /* a bzImage is ~8 MiB */
 #define VMLINUX_MAX    (1024LL * 1024 * 1024)   /* Debian's is ~66 MiB */
@@ -112,47 +114,42 @@ static int
 vmlinux_unxz (const char *bzimage, off_t offset, const char *out)
 {
   uint64_t deadline = gd_now_ns () + XZ_TIMEOUT_MS * 1000000ULL;
-  int in = open (bzimage, O_RDONLY | O_CLOEXEC), status;
+  int in = open (bzimage, O_RDONLY | O_CLOEXEC), r;
   int fd = open (out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  pid_t pid, w;
+  char *argv[] = { "xz", "-dcq", "--single-stream", NULL };
+  /* stderr: nowhere, the status says it failed. */
+  struct gd_spawn s = { .argv = argv, .flags = GD_SPAWN_STDIN |
+                        GD_SPAWN_OUT_FD | GD_SPAWN_STDERR_NULL };
+  struct gd_child c;
 
   if (in == -1 || fd == -1 || lseek (in, offset, SEEK_SET) == -1) {
     gd_set_error_errno ("%s", in == -1 ? bzimage : out);
     goto fail;
   }
-  pid = fork ();
-  if (pid == -1) {
-    gd_set_error_errno ("fork");
-    goto fail;
-  }
-  if (pid == 0) {
-    int null = open ("/dev/null", O_WRONLY);
-    dup2 (in, 0);
-    dup2 (fd, 1);
-    if (null >= 0)
-      dup2 (null, 2);             /* the status says it failed */
-    execlp ("xz", "xz", "-dcq", "--single-stream", NULL);
-    _exit (127);
-  }
+  s.stdin_fd = in;
+  s.out_fd = fd;
+  r = gd_child_spawn (&s, &c);
   close (in);
   close (fd);
-  in = fd = -1;
+  if (r == -1) {
+    gd_error_prefix ("xz -dc %s", bzimage);
+    return -1;
+  }
   /* The bzImage's bytes decide what xz writes: bound its size and time. */
-  while ((w = waitpid (pid, &status, WNOHANG)) == 0) {
+  while (gd_child_wait (&c, 20, NULL) == -1) {
     struct stat st;
-    if (gd_now_ns () > deadline ||
+    if (errno != ETIMEDOUT || gd_now_ns () > deadline ||
         (stat (out, &st) == 0 && st.st_size > VMLINUX_MAX)) {
-      kill (pid, SIGKILL);
-      waitpid (pid, &status, 0);
+      gd_child_kill (&c, 10000);
       gd_set_error ("xz -dc %s: gave up (over %d s or %lld bytes)", bzimage,
                     XZ_TIMEOUT_MS / 1000, (long long) VMLINUX_MAX);
       return -1;
     }
-    usleep (20000);
   }
-  if (w == -1 || !WIFEXITED (status) || WEXITSTATUS (status) != 0) {
+  gd_child_kill (&c, 0);        /* its pidfd */
+  if (!WIFEXITED (c.status) || WEXITSTATUS (c.status) != 0) {
     gd_set_error ("xz -dc %s from offset %lld: failed (status %d; is xz-utils installed?)",
-                  bzimage, (long long) offset, w == -1 ? -1 : status);
+                  bzimage, (long long) offset, c.status);
     return -1;
   }
   return 0;

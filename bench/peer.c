@@ -11,17 +11,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "run.h"
+#include "../common/run.h"
 #include "../common/clock.h"
 #include "../common/error.h"
 
@@ -172,108 +171,43 @@ static int
 run_guestfish (const char *script, const char *tmpdir, int force_tcg,
                char **out)
 {
-  size_t len = 0, cap = 65536;
-  char *buf = malloc (cap);
-  uint64_t deadline = gd_now_ns () + PEER_TIMEOUT_S * 1000000000ULL;
-  int pfd[2], status = 0, killed = 0;
-  pid_t pid;
+  char *argv[] = { "guestfish", "-f", (char *) script, NULL };
+  char *tmpenv = NULL, *env[5];
+  size_t n = 0;
+  struct gd_run_opts o = {
+    .spawn = { .argv = argv, .env_add = env },
+    .timeout_ms = PEER_TIMEOUT_S * 1000,
+    .interrupt = &bench_interrupted, .pgid = &bench_peer_pgid,
+    .output_max = OUTPUT_MAX,
+  };
+  struct gd_run_result r;
+  int ret;
 
   *out = NULL;
-  if (buf == NULL || pipe2 (pfd, O_CLOEXEC) == -1) {
-    gd_set_error_errno ("guestfish: pipe");
-    free (buf);
+  if (asprintf (&tmpenv, "TMPDIR=%s", tmpdir) == -1) {
+    gd_set_error_errno ("guestfish: asprintf");
     return -1;
   }
-  pid = fork ();
-  if (pid == -1) {
-    gd_set_error_errno ("guestfish: fork");
-    close (pfd[0]);
-    close (pfd[1]);
-    free (buf);
+  env[n++] = "LIBGUESTFS_BACKEND=direct";
+  env[n++] = force_tcg ? "LIBGUESTFS_BACKEND_SETTINGS=force_tcg"
+                       : "LIBGUESTFS_BACKEND_SETTINGS";     /* unset */
+  /* Run files in our scratch dir; keep the appliance cache where it
+   * normally lives so it is built once, not per run.
+   */
+  if (getenv ("LIBGUESTFS_CACHEDIR") == NULL)
+    env[n++] = "LIBGUESTFS_CACHEDIR=/var/tmp";
+  env[n++] = tmpenv;
+  env[n] = NULL;
+  ret = gd_run_ex (&o, &r);
+  free (tmpenv);
+  *out = r.output;
+  if (ret == -1)
+    return -1;
+  if (WIFSIGNALED (r.status)) {
+    gd_set_error ("guestfish: killed by signal %d", WTERMSIG (r.status));
     return -1;
   }
-  if (pid == 0) {
-    int nullfd = open ("/dev/null", O_RDONLY);
-
-    setpgid (0, 0);
-    prctl (PR_SET_PDEATHSIG, SIGKILL);
-    signal (SIGINT, SIG_DFL);
-    signal (SIGTERM, SIG_DFL);
-    signal (SIGHUP, SIG_DFL);
-    signal (SIGPIPE, SIG_DFL);
-    if (nullfd >= 0)
-      dup2 (nullfd, 0);
-    dup2 (pfd[1], 1);
-    dup2 (pfd[1], 2);
-    setenv ("LIBGUESTFS_BACKEND", "direct", 1);
-    if (force_tcg)
-      setenv ("LIBGUESTFS_BACKEND_SETTINGS", "force_tcg", 1);
-    else
-      unsetenv ("LIBGUESTFS_BACKEND_SETTINGS");
-    /* Run files in our scratch dir; keep the appliance cache where it
-     * normally lives so it is built once, not per run.
-     */
-    if (getenv ("LIBGUESTFS_CACHEDIR") == NULL)
-      setenv ("LIBGUESTFS_CACHEDIR", "/var/tmp", 1);
-    setenv ("TMPDIR", tmpdir, 1);
-    execlp ("guestfish", "guestfish", "-f", script, (char *) NULL);
-    fprintf (stderr, "guestfish: %m\n");
-    _exit (127);
-  }
-  setpgid (pid, pid);
-  bench_peer_pgid = pid;
-  close (pfd[1]);
-
-  for (;;) {
-    struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-    ssize_t r;
-
-    if (bench_interrupted || gd_now_ns () > deadline) {
-      kill (-pid, SIGKILL);
-      killed = bench_interrupted ? 1 : 2;
-      break;
-    }
-    if (poll (&p, 1, 200) <= 0)
-      continue;
-    if (len + 8192 + 1 > cap) {
-      if (cap >= OUTPUT_MAX) {            /* keep the tail */
-        memmove (buf, buf + cap / 2, len - cap / 2);
-        len -= cap / 2;
-      }
-      else {
-        char *nb = realloc (buf, cap * 2);
-        if (nb == NULL)
-          break;
-        buf = nb;
-        cap *= 2;
-      }
-    }
-    r = read (pfd[0], buf + len, 8192);
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      break;
-    len += r;
-  }
-  close (pfd[0]);
-  while (waitpid (pid, &status, 0) == -1 && errno == EINTR)
-    ;
-  kill (-pid, SIGKILL);                   /* the rest of its group */
-  bench_peer_pgid = 0;
-  buf[len] = '\0';
-  *out = buf;
-  if (killed) {
-    if (killed == 1)
-      gd_set_error ("interrupted");
-    else
-      gd_set_error ("guestfish: timed out after %d s", PEER_TIMEOUT_S);
-    return -1;
-  }
-  if (WIFSIGNALED (status)) {
-    gd_set_error ("guestfish: killed by signal %d", WTERMSIG (status));
-    return -1;
-  }
-  return WEXITSTATUS (status);
+  return WEXITSTATUS (r.status);
 }
 
 /* The value of mark NAME in OUT, ns since the epoch; 0 if absent. */

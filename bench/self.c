@@ -16,6 +16,7 @@
 #include "../disk/disk.h"
 #include "../common/clock.h"
 #include "../common/error.h"
+#include "../common/fdio.h"
 #include "../launcher/launcher.h"
 #include "../session/session.h"
 #include "../protocol/proc-numbers.h"
@@ -118,26 +119,13 @@ upload_file (struct session *s, const char *local, const char *remote)
 }
 
 /* tgz_in is a FileIn call like upload, with a directory argument. */
-static ssize_t
-fd_source (void *opaque, void *buf, size_t n)
-{
-  int fd = *(int *) opaque;
-  ssize_t r;
-
-  do
-    r = read (fd, buf, n);
-  while (r == -1 && errno == EINTR && !bench_interrupted);
-  if (r == -1)
-    gd_set_error_errno ("read");
-  return r;
-}
-
 static int
 tgz_in (struct session *s, const char *tarball, const char *dir)
 {
   struct proto_args *a = proto_args_new ();
   struct proto_reply rep = { 0 };
   int fd = open (tarball, O_RDONLY | O_CLOEXEC), r = -1;
+  struct gd_fd_io io = { .fd = fd, .interrupt = &bench_interrupted };
   struct stat st;
 
   if (fd == -1) {
@@ -146,8 +134,8 @@ tgz_in (struct session *s, const char *tarball, const char *dir)
     return -1;
   }
   if (a && fstat (fd, &st) == 0 && proto_args_string (a, dir) == 0)
-    r = session_call_filein (s, PROC_TGZ_IN, 0, a, st.st_size, fd_source, &fd,
-                             &rep);
+    r = session_call_filein (s, PROC_TGZ_IN, 0, a, st.st_size, gd_fd_source,
+                             &io, &rep);
   if (r == -1)
     gd_error_prefix ("tgz_in %s", dir);
   proto_reply_free (&rep);

@@ -12,19 +12,17 @@
  * group (killed on Ctrl-C or after REF_TIMEOUT_S).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "startup-ref.h"
-#include "../common/clock.h"
 #include "../common/error.h"
+#include "../common/run.h"
+#include "../common/text.h"
 
 #define REF_TIMEOUT_S 600
 #define REF_OUTPUT_MAX (64 * 1024)      /* the tail is kept */
@@ -53,106 +51,19 @@ static int
 ref_spawn (char *const argv[], char *const env_add[], char **out,
            double *seconds, int *status)
 {
-  char *buf = malloc (REF_OUTPUT_MAX + 1);
-  size_t len = 0;
-  uint64_t t0 = gd_now_ns (), deadline = t0 + REF_TIMEOUT_S * 1000000000ULL;
-  int pfd[2], killed = 0;
-  pid_t pid;
+  struct gd_run_opts o = {
+    .spawn = { .argv = argv, .env_add = env_add },
+    .timeout_ms = REF_TIMEOUT_S * 1000,
+    .interrupt = &bench_interrupted, .pgid = &bench_peer_pgid,
+    .output_max = REF_OUTPUT_MAX,
+  };
+  struct gd_run_result r;
+  int ret = gd_run_ex (&o, &r);
 
-  *out = NULL;
-  if (buf == NULL || pipe2 (pfd, O_CLOEXEC) == -1) {
-    gd_set_error_errno ("%s: pipe", argv[0]);
-    free (buf);
-    return -1;
-  }
-  pid = fork ();
-  if (pid == -1) {
-    gd_set_error_errno ("%s: fork", argv[0]);
-    close (pfd[0]);
-    close (pfd[1]);
-    free (buf);
-    return -1;
-  }
-  if (pid == 0) {
-    int nullfd = open ("/dev/null", O_RDONLY);
-
-    setpgid (0, 0);
-    prctl (PR_SET_PDEATHSIG, SIGKILL);
-    signal (SIGINT, SIG_DFL);
-    signal (SIGTERM, SIG_DFL);
-    signal (SIGHUP, SIG_DFL);
-    signal (SIGPIPE, SIG_DFL);
-    if (nullfd >= 0)
-      dup2 (nullfd, 0);
-    dup2 (pfd[1], 1);
-    dup2 (pfd[1], 2);
-    for (size_t i = 0; env_add && env_add[i]; i++)
-      putenv (env_add[i]);
-    execvp (argv[0], argv);
-    fprintf (stderr, "%s: %m\n", argv[0]);
-    _exit (127);
-  }
-  setpgid (pid, pid);
-  bench_peer_pgid = pid;
-  close (pfd[1]);
-  for (;;) {
-    struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-    char chunk[8192];
-    ssize_t r;
-
-    if (bench_interrupted || gd_now_ns () > deadline) {
-      kill (-pid, SIGKILL);
-      killed = bench_interrupted ? 1 : 2;
-      break;
-    }
-    if (poll (&p, 1, 200) <= 0)
-      continue;
-    r = read (pfd[0], chunk, sizeof chunk);
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      break;
-    if (len + r > REF_OUTPUT_MAX) {     /* keep the tail */
-      size_t drop = len + r - REF_OUTPUT_MAX;
-      if (drop > len)
-        drop = len;
-      memmove (buf, buf + drop, len - drop);
-      len -= drop;
-    }
-    memcpy (buf + len, chunk, r);
-    len += r;
-  }
-  close (pfd[0]);
-  while (waitpid (pid, status, 0) == -1 && errno == EINTR)
-    ;
-  *seconds = (gd_now_ns () - t0) / 1e9;
-  kill (-pid, SIGKILL);                 /* the rest of its group */
-  bench_peer_pgid = 0;
-  buf[len] = '\0';
-  *out = buf;
-  if (killed) {
-    if (killed == 1)
-      gd_set_error ("interrupted");
-    else
-      gd_set_error ("%s: timed out after %d s", argv[0], REF_TIMEOUT_S);
-    return -1;
-  }
-  return 0;
-}
-
-/* The last line of OUT, for an error message. */
-static const char *
-last_line (const char *out, int *len)
-{
-  const char *end = out + strlen (out), *p;
-
-  while (end > out && (end[-1] == '\n' || end[-1] == '\r'))
-    end--;
-  p = end;
-  while (p > out && p[-1] != '\n')
-    p--;
-  *len = (int) (end - p);
-  return p;
+  *out = r.output;
+  *seconds = r.seconds;
+  *status = r.status;
+  return ret;
 }
 
 int
@@ -165,7 +76,8 @@ startup_ref_run (const char *tool, const struct bench_run *run,
   int kvm = strcmp (run->backend, "kvm") == 0;
   int uml = strcmp (run->backend, "uml") == 0;
   int bare = strcmp (tool, STARTUP_REF_BARE) == 0;
-  int n = 0, status = 0, r = -1, len;
+  int n = 0, status = 0, r = -1;
+  size_t len;
 
   *seconds = -1;
   if (!bare && workdir_make_image (run->scenario, run->image,
@@ -246,15 +158,16 @@ startup_ref_run (const char *tool, const struct bench_run *run,
      * anything else did not measure a boot.
      */
     if (strstr (out, "Kernel panic") == NULL) {
-      const char *l = last_line (out, &len);
+      const char *l = gd_last_line (out, strlen (out), &len);
       gd_set_error ("%s: no kernel panic in its output (status 0x%x): %.*s",
-                    argv[0], status, len, l);
+                    argv[0], status, (int) len, l);
       goto out;
     }
   }
   else if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
-    const char *l = last_line (out, &len);
-    gd_set_error ("%s: failed (status 0x%x): %.*s", tool, status, len, l);
+    const char *l = gd_last_line (out, strlen (out), &len);
+    gd_set_error ("%s: failed (status 0x%x): %.*s", tool, status, (int) len,
+                  l);
     goto out;
   }
   r = 0;

@@ -13,7 +13,9 @@
 
 #include "run.h"
 #include "../common/error.h"
+#include "../common/fdio.h"
 #include "../common/run.h"
+#include "../common/tmpdir.h"
 
 /* gzip of half a gigabyte of random bytes takes ~20 s; allow plenty. */
 #define TAR_TIMEOUT_MS (15 * 60 * 1000)
@@ -37,22 +39,6 @@ uint64_t
 workdir_image_size (const char *scenario)
 {
   return is_variant (scenario) ? BENCH_VARIANT_IMAGE : BENCH_CORE_IMAGE;
-}
-
-static int
-write_all (int fd, const char *p, size_t n)
-{
-  while (n > 0) {
-    ssize_t r = write (fd, p, n);
-    if (r == -1) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    p += r;
-    n -= r;
-  }
-  return 0;
 }
 
 char *
@@ -95,7 +81,7 @@ workdir_payload (const char *dir, uint64_t bytes)
       }
       got += r;
     }
-    if (write_all (fd, buf, n) == -1) {
+    if (gd_write_all (fd, buf, n) == -1) {
       gd_set_error_errno ("%s", tmp);
       goto err_close;
     }
@@ -124,10 +110,9 @@ workdir_payload (const char *dir, uint64_t bytes)
 char *
 workdir_tarball (const char *dir, const char *payload, uint64_t bytes)
 {
-  char *path, *out = NULL;
+  char *path;
   const char *base = strrchr (payload, '/');
   struct stat st;
-  int r;
 
   if (asprintf (&path, "%s/payload-%llu.tar.gz", dir,
                 (unsigned long long) bytes) == -1) {
@@ -139,26 +124,21 @@ workdir_tarball (const char *dir, const char *payload, uint64_t bytes)
   {
     char *argv[] = { "tar", "-C", (char *) dir, "-czf", path,
                      (char *) (base ? base + 1 : payload), NULL };
-    r = gd_run (argv, NULL, TAR_TIMEOUT_MS, &out);
+    if (gd_run_step (argv, NULL, TAR_TIMEOUT_MS, "tar -czf %s", path) == -1) {
+      unlink (path);
+      free (path);
+      return NULL;
+    }
   }
-  if (r != 0) {
-    if (r > 0)
-      gd_set_error ("tar -czf %s: exit %d: %s", path, r, out ? out : "");
-    unlink (path);
-    free (out);
-    free (path);
-    return NULL;
-  }
-  free (out);
   return path;
 }
 
 static int
 qemu_img_create (const char *path, uint64_t size, int meta)
 {
-  char sizebuf[32], *out = NULL;
+  char sizebuf[32];
   char *argv[12];
-  int i = 0, r;
+  int i = 0;
 
   snprintf (sizebuf, sizeof sizebuf, "%llu", (unsigned long long) size);
   argv[i++] = "qemu-img";
@@ -173,16 +153,8 @@ qemu_img_create (const char *path, uint64_t size, int meta)
   argv[i++] = (char *) path;
   argv[i++] = sizebuf;
   argv[i] = NULL;
-  r = gd_run (argv, NULL, QEMU_IMG_TIMEOUT_MS, &out);
-  if (r != 0) {
-    if (r > 0)
-      gd_set_error ("qemu-img create %s: exit %d: %s", path, r,
-                    out ? out : "");
-    free (out);
-    return -1;
-  }
-  free (out);
-  return 0;
+  return gd_run_step (argv, NULL, QEMU_IMG_TIMEOUT_MS, "qemu-img create %s",
+                      path);
 }
 
 int
@@ -235,10 +207,5 @@ workdir_host_sync (void)
 int
 workdir_remove (const char *dir)
 {
-  char *argv[] = { "rm", "-rf", "--", (char *) dir, NULL };
-  int r = gd_run (argv, NULL, 60 * 1000, NULL);
-
-  if (r > 0)
-    gd_set_error ("rm -rf %s: exit %d", dir, r);
-  return r == 0 ? 0 : -1;
+  return gd_tree_remove (dir);
 }

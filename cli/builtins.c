@@ -160,7 +160,9 @@ fetch (struct cli *c, uint32_t proc, const char *path, struct membuf *m)
   return 0;
 }
 
-/* cat: the file as a string (up to a NUL), then a newline. */
+/* cat: the file as a string (up to a NUL), then a newline; read-file:
+ * its bytes as they are.
+ */
 static int
 b_cat (struct cli *c, int argc, char **argv)
 {
@@ -169,20 +171,10 @@ b_cat (struct cli *c, int argc, char **argv)
   (void) argc;
   if (fetch (c, PROC_DOWNLOAD, argv[1], &m) == -1)
     return -1;
-  printf ("%s\n", m.buf);
-  free (m.buf);
-  return 0;
-}
-
-static int
-b_read_file (struct cli *c, int argc, char **argv)
-{
-  struct membuf m = { 0 };
-
-  (void) argc;
-  if (fetch (c, PROC_DOWNLOAD, argv[1], &m) == -1)
-    return -1;
-  fwrite (m.buf, 1, m.len, stdout);
+  if (strcmp (argv[0], "cat") == 0)
+    printf ("%s\n", m.buf);
+  else
+    fwrite (m.buf, 1, m.len, stdout);
   free (m.buf);
   return 0;
 }
@@ -342,7 +334,7 @@ const struct cli_builtin cli_builtins[] = {
   { "list-devices", b_list_devices, 0, 0, "" },
   { "ls", b_names, 1, 1, "directory" },
   { "quit", b_quit, 0, 0, "" },
-  { "read-file", b_read_file, 1, 1, "path" },
+  { "read-file", b_cat, 1, 1, "path" },
   { "run", b_run, 0, 0, "" },
   { "sparse", cli_host_sparse, 2, 2, "filename size" },
   { "time", b_time, 1, -1, "command [args...]" },

@@ -17,36 +17,44 @@
 
 #include "cli.h"
 #include "../common/error.h"
+#include "../common/run.h"
 
-/* Start tar with ARGV, its stdin (TO_CHILD) or stdout the pipe end FD. */
-static pid_t
-start_tar (char *const argv[], int fd, int child_fd)
+/* Once the daemon's side of the transfer is over, tar has at most a
+ * pipe's worth of data left to handle.
+ */
+#define TAR_EXIT_TIMEOUT_MS (60 * 1000)
+
+/* Start tar with ARGV: its stdout (TO_STDOUT) or stdin is the pipe end
+ * FD; stderr is ours, for its messages.
+ */
+static int
+start_tar (char *const argv[], int fd, bool to_stdout, struct gd_child *t)
 {
-  pid_t pid = fork ();
+  struct gd_spawn s = { .argv = argv };
 
-  if (pid == -1) {
-    gd_set_error_errno ("fork");
-    return -1;
+  if (to_stdout) {
+    s.flags = GD_SPAWN_OUT_FD | GD_SPAWN_STDERR_INHERIT;
+    s.out_fd = fd;
   }
-  if (pid == 0) {
-    if (dup2 (fd, child_fd) == -1)
-      _exit (126);
-    execvp ("tar", argv);
-    _exit (127);
+  else {
+    s.flags = GD_SPAWN_STDIN | GD_SPAWN_OUT_INHERIT;
+    s.stdin_fd = fd;
   }
-  return pid;
+  return gd_child_spawn (&s, t);
 }
 
 static int
-reap_tar (pid_t pid, int call_ok)
+reap_tar (struct gd_child *t, int call_ok)
 {
   int st;
 
-  while (waitpid (pid, &st, 0) == -1)
-    if (errno != EINTR) {
-      gd_set_error_errno ("waitpid");
-      return -1;
-    }
+  if (gd_child_wait (t, TAR_EXIT_TIMEOUT_MS, NULL) == -1) {
+    gd_error_prefix ("tar");
+    gd_child_kill (t, TAR_EXIT_TIMEOUT_MS);
+    return -1;
+  }
+  gd_child_kill (t, 0);         /* its pidfd */
+  st = t->status;
   if (call_ok && (!WIFEXITED (st) || WEXITSTATUS (st) != 0)) {
     gd_set_error ("tar failed (%s %d)", WIFEXITED (st) ? "status" : "signal",
                   WIFEXITED (st) ? WEXITSTATUS (st) : WTERMSIG (st));
@@ -63,7 +71,7 @@ tar_pipe (struct cli *c, bool in, const char *remote, char *const tar_argv[])
   struct proto_reply rep = { 0 };
   char fdpath[32];
   int p[2], r;
-  pid_t pid;
+  struct gd_child tar;
 
   if (cli_ensure_launched (c) == -1)
     return -1;
@@ -72,9 +80,9 @@ tar_pipe (struct cli *c, bool in, const char *remote, char *const tar_argv[])
     return -1;
   }
   /* copy-in: tar writes the pipe, we read it; copy-out the reverse. */
-  pid = start_tar (tar_argv, in ? p[1] : p[0], in ? 1 : 0);
+  r = start_tar (tar_argv, in ? p[1] : p[0], in, &tar);
   close (in ? p[1] : p[0]);
-  if (pid == -1) {
+  if (r == -1) {
     close (in ? p[0] : p[1]);
     return -1;
   }
@@ -90,12 +98,11 @@ tar_pipe (struct cli *c, bool in, const char *remote, char *const tar_argv[])
   if (r == -1) {
     char saved[1024];
     snprintf (saved, sizeof saved, "%s", gd_get_error ());
-    kill (pid, SIGTERM);
-    reap_tar (pid, 0);
+    gd_child_kill (&tar, TAR_EXIT_TIMEOUT_MS);
     gd_set_error ("%s", saved);
     return -1;
   }
-  return reap_tar (pid, 1);
+  return reap_tar (&tar, 1);
 }
 
 /* copy-in LOCAL [LOCAL ...] REMOTEDIR */

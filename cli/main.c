@@ -10,6 +10,7 @@
 #include "../appliance/appliance.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
+#include "../common/signals.h"
 #include "../common/error.h"
 #include "../instrument/instrument.h"
 #include "../trace/trace.h"
@@ -199,7 +200,6 @@ main (int argc, char **argv)
   unsigned layers = (1u << TL_NLAYERS) - 1;
   bool layers_given = false;
   int launch_ms = 0, idle_ms = 0, opt, r = 0;
-  struct sigaction sa;
   char scan[128] = "";
 
   gd_clock_init ();
@@ -368,12 +368,7 @@ main (int argc, char **argv)
     instrument_attach (c.s);
   }
 
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
-  signal (SIGPIPE, SIG_IGN);
+  gd_signals_catch (on_signal);
 
   if (optind < argc && strcmp (argv[optind - 1], "--") != 0 && strcmp (argv[optind], "--") == 0)
     optind++;

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "../common/error.h"
+#include "../common/fdio.h"
 
 #define CLI_MAX_OPTARGS 64
 
@@ -109,42 +110,6 @@ encode_one (struct proto_args *a, char code, const char *v)
   return -1;
 }
 
-struct fd_io { int fd; };
-
-static ssize_t
-fd_source (void *opaque, void *buf, size_t n)
-{
-  struct fd_io *io = opaque;
-  ssize_t r;
-
-  do
-    r = read (io->fd, buf, n);
-  while (r == -1 && errno == EINTR);
-  if (r == -1)
-    gd_set_error_errno ("read");
-  return r;
-}
-
-static int
-fd_sink (void *opaque, const void *buf, size_t n)
-{
-  struct fd_io *io = opaque;
-  const char *p = buf;
-
-  while (n > 0) {
-    ssize_t w = write (io->fd, p, n);
-    if (w == -1) {
-      if (errno == EINTR)
-        continue;
-      gd_set_error_errno ("write");
-      return -1;
-    }
-    p += w;
-    n -= (size_t) w;
-  }
-  return 0;
-}
-
 int
 cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
                int argc, char **argv, struct proto_reply *rep)
@@ -155,7 +120,7 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
   const char *host_file = NULL;
   struct proto_args *a = NULL;
   uint64_t optmask = 0, hint = 0;
-  struct fd_io io = { -1 };
+  struct gd_fd_io io = { .fd = -1 };
   char name[64];
   int r = -1;
 
@@ -242,9 +207,9 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
   if (cli_ensure_launched (c) == -1)
     goto out;
   if (pi->transfer == PROTO_TRANSFER_FILEIN)
-    r = session_call_filein (c->s, pi->proc, optmask, a, hint, fd_source, &io, rep);
+    r = session_call_filein (c->s, pi->proc, optmask, a, hint, gd_fd_source, &io, rep);
   else if (pi->transfer == PROTO_TRANSFER_FILEOUT)
-    r = session_call_fileout (c->s, pi->proc, optmask, a, fd_sink, &io, rep);
+    r = session_call_fileout (c->s, pi->proc, optmask, a, gd_fd_sink, &io, rep);
   else
     r = session_call (c->s, pi->proc, optmask, a, rep);
   if (r != 0)

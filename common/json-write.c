@@ -71,6 +71,7 @@ jw_init_buffer (struct json_writer *w, int indent)
   jw_init (w, NULL, indent);
   w->f = open_memstream (&w->buf, &w->buflen);
   if (!w->f) {
+    w->failed = true;           /* later calls do nothing */
     gd_set_error_errno ("json: open_memstream");
     return -1;
   }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ static void __attribute__((noreturn))
 child_start (const struct gd_spawn *s, int out_w, int errfd, pid_t parent)
 {
   static const int dfl[] = { SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD };
-  int nullfd = open ("/dev/null", O_RDWR);
+  int nullfd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   sigset_t none;
   int e;
 
@@ -62,7 +63,10 @@ child_start (const struct gd_spawn *s, int out_w, int errfd, pid_t parent)
     out_w = nullfd;
   if (out_w >= 0) {
     child_dup (out_w, 1);
-    child_dup (out_w, 2);
+    if (s->flags & GD_SPAWN_STDERR_NULL)
+      child_dup (nullfd, 2);
+    else if (!(s->flags & GD_SPAWN_STDERR_INHERIT) || out_w == nullfd)
+      child_dup (out_w, 2);
   }
   for (size_t i = 0; i < s->nkeep; i++)
     fcntl (s->keep_fds[i], F_SETFD,
@@ -159,7 +163,8 @@ int
 gd_child_wait (struct gd_child *c, int timeout_ms,
                volatile sig_atomic_t *interrupt)
 {
-  uint64_t deadline = gd_now_ns () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0) * 1000000;
+  uint64_t deadline = gd_now_ns () +
+                      (uint64_t) (timeout_ms > 0 ? timeout_ms : 0) * 1000000;
 
   if (c->pid <= 0 || c->reaped)
     return 0;
@@ -380,6 +385,31 @@ gd_run (char *const argv[], char *const env_add[], int timeout_ms,
     return -1;
   }
   return WEXITSTATUS (r.status);
+}
+
+int
+gd_run_step (char *const argv[], char *const env_add[], int timeout_ms,
+              const char *fmt, ...)
+{
+  char *out = NULL, *context = NULL;
+  int r = gd_run (argv, env_add, timeout_ms, &out);
+  size_t n;
+  va_list ap;
+
+  if (r > 0) {
+    n = out ? strlen (out) : 0;
+    while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+      n--;
+    va_start (ap, fmt);
+    if (vasprintf (&context, fmt, ap) == -1)
+      context = NULL;
+    va_end (ap);
+    gd_set_error ("%s: exit %d: %.*s", context ? context : argv[0], r,
+                  (int) n, out ? out : "");
+    free (context);
+  }
+  free (out);
+  return r == 0 ? 0 : -1;
 }
 
 char *

@@ -27,6 +27,8 @@
 #define GD_SPAWN_OUT_FD         0x04    /* stdout+stderr to out_fd */
 #define GD_SPAWN_OUT_INHERIT    0x08    /* stdout+stderr are ours */
 #define GD_SPAWN_IGNORE_SIGINT  0x10    /* Ctrl-C is the parent's to handle */
+#define GD_SPAWN_STDERR_INHERIT 0x20    /* with OUT_PIPE/OUT_FD: stdout only */
+#define GD_SPAWN_STDERR_NULL    0x40    /* with OUT_PIPE/OUT_FD: stdout only */
 
 /* What to start.  Zero-initialised fields mean: no environment change,
  * stdin and output on /dev/null, no fds kept, no working directory
@@ -71,8 +73,11 @@ struct gd_child {
  */
 int gd_child_spawn (const struct gd_spawn *s, struct gd_child *c);
 /* Wait for the child to exit, at most TIMEOUT_MS, stopping early when
- * *INTERRUPT becomes non-zero (INTERRUPT may be NULL).  0 once reaped;
- * -1 with errno ETIMEDOUT or EINTR (the child still runs), error set.
+ * *INTERRUPT becomes non-zero (INTERRUPT may be NULL).  0 once reaped
+ * (what is left of its process group is then killed: helpers it
+ * started); -1 with errno ETIMEDOUT or EINTR (the child still runs),
+ * error set.  With GD_SPAWN_OUT_PIPE the caller must read the pipe, or a
+ * chatty child blocks on it.
  */
 int gd_child_wait (struct gd_child *c, int timeout_ms,
                    volatile sig_atomic_t *interrupt);
@@ -88,7 +93,7 @@ struct gd_run_opts {
   /* Set to the child's process group while it runs, 0 after: for a
    * signal handler that must kill it.  May be NULL.
    */
-  volatile pid_t *pgid;
+  volatile sig_atomic_t *pgid;
   size_t output_max;            /* bytes of the tail kept; 0: 1 MiB */
 };
 
@@ -119,6 +124,15 @@ int gd_run_ex (const struct gd_run_opts *o, struct gd_run_result *r);
  */
 int gd_run (char *const argv[], char *const env_add[], int timeout_ms,
             char **output);
+
+/* A step that must succeed: gd_run with the output kept only for the
+ * error.  0 if ARGV exited 0; else -1 with the error set: "CONTEXT: exit
+ * N: OUTPUT" (CONTEXT from the printf-style FMT; OUTPUT without its
+ * trailing newlines), or gd_run's own error (timed out, killed).
+ */
+int gd_run_step (char *const argv[], char *const env_add[], int timeout_ms,
+                 const char *fmt, ...)
+  __attribute__((format (printf, 4, 5)));
 
 /* Join ARGV into one shell-quoted line (for -v and error messages). */
 char *gd_argv_to_string (char *const argv[]);

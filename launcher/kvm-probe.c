@@ -10,20 +10,19 @@
  */
 #include <fcntl.h>
 #include <linux/kvm.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "launcher.h"
 #include "../common/clock.h"
 #include "../common/error.h"
+#include "../common/run.h"
 
 static const unsigned char guest_code[] = {
   0xb0, 0x2a,                   /* mov $42, %al */
@@ -88,16 +87,26 @@ probe_child (int wfd)
 #undef FAIL
 }
 
+/* The child's side: its message goes to stdout, which is captured. */
+static int
+probe_main (void *arg)
+{
+  (void) arg;
+  return probe_child (1);
+}
+
 int
 kvm_probe (int timeout_ms, char *why, size_t whylen)
 {
-  int pfd[2], status;
-  pid_t pid;
+  struct gd_run_opts o = {
+    .spawn = { .fn = probe_main },
+    .timeout_ms = timeout_ms,
+    .output_max = 1024,
+  };
+  struct gd_run_result r;
   uint64_t t0 = gd_now_ns ();
-  ssize_t n;
-  struct pollfd p;
-
   const char *force = getenv ("GUESTDRV_KVM_PROBE");
+  int ok;
 
   snprintf (why, whylen, "unknown");
   if (force && (strcmp (force, "pass") == 0 || strcmp (force, "fail") == 0)) {
@@ -108,55 +117,25 @@ kvm_probe (int timeout_ms, char *why, size_t whylen)
     snprintf (why, whylen, "/dev/kvm does not exist");
     return 0;
   }
-  if (pipe2 (pfd, O_CLOEXEC) == -1) {
-    snprintf (why, whylen, "pipe: %m");
-    return 0;
-  }
-  pid = fork ();
-  if (pid == -1) {
-    snprintf (why, whylen, "fork: %m");
-    close (pfd[0]); close (pfd[1]);
-    return 0;
-  }
-  if (pid == 0) {
-    close (pfd[0]);
-    prctl (PR_SET_PDEATHSIG, SIGKILL);
-    _exit (probe_child (pfd[1]));
-  }
-  close (pfd[1]);
-
-  /* The pipe closes when the child exits (or is killed). */
-  p.fd = pfd[0];
-  p.events = POLLIN;
-  for (;;) {
-    int64_t left = timeout_ms - (int64_t) (gd_now_ns () - t0) / 1000000;
-    int r;
-    if (left <= 0) {
-      kill (pid, SIGKILL);
-      waitpid (pid, &status, 0);
-      close (pfd[0]);
+  /* The probe ends when the child exits (or is killed at the deadline). */
+  if (gd_run_ex (&o, &r) == -1) {
+    if (r.timed_out)
       snprintf (why, whylen,
                 "/dev/kvm exists but a vCPU did not run within %d ms "
                 "(nested virtualization without KVM support?)", timeout_ms);
-      return 0;
-    }
-    r = poll (&p, 1, (int) left);
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r != 0)
-      break;
+    else
+      snprintf (why, whylen, "%s", gd_get_error ());
+    free (r.output);
+    return 0;
   }
-  n = read (pfd[0], why, whylen - 1);
-  close (pfd[0]);
-  waitpid (pid, &status, 0);
-  if (WIFEXITED (status) && WEXITSTATUS (status) == 0) {
+  ok = WIFEXITED (r.status) && WEXITSTATUS (r.status) == 0;
+  if (ok)
     snprintf (why, whylen, "a vCPU ran the probe's code in %.1f ms",
               (gd_now_ns () - t0) / 1e6);
-    return 1;
-  }
-  if (n > 0)
-    why[n] = '\0';
+  else if (r.output && r.output[0])
+    snprintf (why, whylen, "%s", r.output);
   else
-    snprintf (why, whylen, "KVM probe failed (status 0x%x)", status);
-  return 0;
+    snprintf (why, whylen, "KVM probe failed (status 0x%x)", r.status);
+  free (r.output);
+  return ok;
 }

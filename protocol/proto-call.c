@@ -213,14 +213,11 @@ proto_read_word (struct proto *p, unsigned flags, uint32_t *w)
 int
 proto_desync (struct proto *p, const char *fmt, ...)
 {
-  char msg[512];
   va_list ap;
 
   va_start (ap, fmt);
-  vsnprintf (msg, sizeof msg, fmt, ap);
+  proto_vdesync_error (fmt, ap);
   va_end (ap);
-  errno = EPROTO;
-  gd_set_error ("protocol error: %s", msg);
   proto_fail (p);
   return -1;
 }

@@ -189,6 +189,19 @@ count_transfer (struct proto *p, uint32_t proc, bool in,
  * the way the caller expects, take the session, send the call.  On
  * success the caller owes proto_end; on failure nothing is owed.
  */
+/* The caller's source or sink failed (errno ERR, message MSG): the call
+ * was cancelled.  Returns -2.
+ */
+static int
+callback_failed (const char *what, int err, const char *msg)
+{
+  errno = err;
+  gd_set_error ("%s cancelled: the data %s failed: %s", what,
+                strcmp (what, "upload") == 0 ? "source" : "sink",
+                msg ? msg : "unknown error");
+  return -2;
+}
+
 static int
 transfer_start (struct proto *p, uint32_t proc, int kind, const char *what,
                 uint64_t progress_hint, uint64_t optargs_bitmask,
@@ -280,14 +293,7 @@ proto_call_filein (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
   trace_transfer ("upload data", proc, serial, t_sent, t_end, chunks, bytes);
   if (trace_on (TL_CHANNEL))
     trace_channel_transfer (p, "transfer out", serial, &ch0, t_sent);
-  if (src_failed) {
-    errno = src_errno;
-    gd_set_error ("upload cancelled: the data source failed: %s",
-                  src_msg ? src_msg : "unknown error");
-    ret = -2;
-  }
-  else
-    ret = 0;
+  ret = src_failed ? callback_failed ("upload", src_errno, src_msg) : 0;
  out:
   free (src_msg);
   proto_end (p);
@@ -375,14 +381,8 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
       /* If we had cancelled, the daemon finished first and ignores our
        * cancel word in its main loop (§9).
        */
-      if (user_cancel) {
-        errno = sink_errno;
-        gd_set_error ("download cancelled: the data sink failed: %s",
-                      sink_msg ? sink_msg : "unknown error");
-        ret = -2;
-      }
-      else
-        ret = 0;
+      ret = user_cancel ? callback_failed ("download", sink_errno, sink_msg)
+                        : 0;
       break;
     }
     if (user_cancel)

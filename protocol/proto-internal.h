@@ -7,6 +7,7 @@
 #define GUESTDRV_PROTO_INTERNAL_H
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -63,6 +64,10 @@ proto_word (const void *p)
   memcpy (&w, p, 4);
   return ntohl (w);
 }
+
+/* Set the error "protocol error: MESSAGE" with errno EPROTO; -1. */
+int proto_vdesync_error (const char *fmt, va_list ap)
+  __attribute__((format (printf, 1, 0)));
 
 /* Length word and header of a call whose arguments are ARGS_LEN bytes. */
 int proto_encode_call_head (unsigned char out[PROTO_CALL_HEAD_LEN],

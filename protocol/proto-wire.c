@@ -12,6 +12,17 @@
 #include "proto-internal.h"
 #include "../common/error.h"
 
+int
+proto_vdesync_error (const char *fmt, va_list ap)
+{
+  char msg[512];
+
+  vsnprintf (msg, sizeof msg, fmt, ap);
+  errno = EPROTO;
+  gd_set_error ("protocol error: %s", msg);
+  return -1;
+}
+
 /* Every failure here means the byte stream cannot be trusted. */
 static int desync (const char *fmt, ...)
   __attribute__((format (printf, 1, 2)));
@@ -19,14 +30,11 @@ static int desync (const char *fmt, ...)
 static int
 desync (const char *fmt, ...)
 {
-  char msg[512];
   va_list ap;
 
   va_start (ap, fmt);
-  vsnprintf (msg, sizeof msg, fmt, ap);
+  proto_vdesync_error (fmt, ap);
   va_end (ap);
-  errno = EPROTO;
-  gd_set_error ("protocol error: %s", msg);
   return -1;
 }
 

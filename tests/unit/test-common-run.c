@@ -42,6 +42,12 @@ assert_no_children (void)
   ck_assert_int_eq (errno, ECHILD);
 }
 
+static int
+cmp_names (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
 /* PID exists and is not a zombie. */
 static bool
 alive (pid_t pid)
@@ -141,7 +147,7 @@ START_TEST (run_deadline_kills_group)
 END_TEST
 
 static volatile sig_atomic_t stop_flag;
-static volatile pid_t running_pgid;
+static volatile sig_atomic_t running_pgid;
 
 static void
 on_alarm (int sig)
@@ -275,6 +281,96 @@ START_TEST (spawn_long_lived)
 }
 END_TEST
 
+/* stderr apart from stdout: to /dev/null, or left as ours. */
+START_TEST (spawn_stderr)
+{
+  char *argv[] = { "sh", "-c", "echo out; echo err >&2", NULL };
+  struct gd_spawn s = { .argv = argv,
+                        .flags = GD_SPAWN_OUT_PIPE | GD_SPAWN_STDERR_NULL };
+  struct gd_child c;
+  char buf[64];
+  int p[2], saved;
+  ssize_t n;
+
+  ck_assert_int_eq (gd_child_spawn (&s, &c), 0);
+  n = read (c.out_fd, buf, sizeof buf);
+  ck_assert_int_eq (n, 4);
+  ck_assert_int_eq (read (c.out_fd, buf, sizeof buf), 0);
+  ck_assert_int_eq (gd_child_wait (&c, 10000, NULL), 0);
+  gd_child_kill (&c, 0);
+
+  /* STDERR_INHERIT: err reaches our stderr (a pipe here). */
+  ck_assert_int_eq (pipe (p), 0);
+  saved = dup (2);
+  dup2 (p[1], 2);
+  close (p[1]);
+  s.flags = GD_SPAWN_OUT_PIPE | GD_SPAWN_STDERR_INHERIT;
+  ck_assert_int_eq (gd_child_spawn (&s, &c), 0);
+  dup2 (saved, 2);
+  close (saved);
+  ck_assert_int_eq (read (c.out_fd, buf, sizeof buf), 4);
+  ck_assert_int_eq (gd_child_wait (&c, 10000, NULL), 0);
+  gd_child_kill (&c, 0);
+  ck_assert_int_eq (read (p[0], buf, sizeof buf), 4);
+  ck_assert_int_eq (memcmp (buf, "err\n", 4), 0);
+  close (p[0]);
+  assert_no_children ();
+}
+END_TEST
+
+/* The program gets fds 0, 1, 2 and what we had open without CLOEXEC:
+ * nothing of the set-up (its /dev/null, the exec-error pipe).
+ */
+START_TEST (spawn_no_stray_fds)
+{
+  char *argv[] = { "sh", "-c", "for f in /proc/self/fd/*; do n=${f##*/}; "
+                   "[ \"$n\" -gt 2 ] && [ -e \"$f\" ] && printf '%s ' \"$n\"; "
+                   "done; echo", NULL };
+  struct gd_run_opts o = { .spawn = { .argv = argv }, .timeout_ms = 10000 };
+  struct gd_run_result r;
+  char want[4096] = "", *got;
+  size_t n = 0;
+  DIR *d = opendir ("/proc/self/fd");
+  struct dirent *e;
+
+  /* Ours, in the order the shell's glob sorts them (as strings). */
+  {
+    char *names[256];
+    size_t k = 0;
+    while ((e = readdir (d)) != NULL && k < 256) {
+      int fd = atoi (e->d_name);
+      if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd (d) ||
+          (fcntl (fd, F_GETFD) & FD_CLOEXEC))
+        continue;
+      names[k++] = strdup (e->d_name);
+    }
+    closedir (d);
+    qsort (names, k, sizeof names[0], cmp_names);
+    for (size_t i = 0; i < k; i++) {
+      n += (size_t) snprintf (want + n, sizeof want - n, "%s ", names[i]);
+      free (names[i]);
+    }
+    snprintf (want + n, sizeof want - n, "\n");
+  }
+  ck_assert_int_eq (gd_run_ex (&o, &r), 0);
+  got = r.output;
+  ck_assert_str_eq (got, want);
+  free (r.output);
+}
+END_TEST
+
+START_TEST (run_step)
+{
+  char *ok[] = { "true", NULL };
+  char *bad[] = { "sh", "-c", "echo first; echo why >&2; exit 4", NULL };
+
+  ck_assert_int_eq (gd_run_step (ok, NULL, 10000, "never %s", "shown"), 0);
+  ck_assert_int_eq (gd_run_step (bad, NULL, 10000, "step %d", 7), -1);
+  ck_assert_str_eq (gd_get_error (), "step 7: exit 4: first\nwhy");
+  assert_no_children ();
+}
+END_TEST
+
 START_TEST (argv_to_string)
 {
   char *argv[] = { "qemu", "-append", "a b", "it's", "", NULL };
@@ -300,6 +396,9 @@ main (void)
   tcase_add_test (tc, run_env_stdin_cwd);
   tcase_add_test (tc, spawn_fn_and_wait);
   tcase_add_test (tc, spawn_long_lived);
+  tcase_add_test (tc, spawn_stderr);
+  tcase_add_test (tc, spawn_no_stray_fds);
+  tcase_add_test (tc, run_step);
   tcase_add_test (tc, argv_to_string);
   return unit_run ("common-run", tc);
 }
