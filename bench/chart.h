@@ -9,6 +9,9 @@
 
 #include "results.h"
 
+/* The script's and the data's file names in the results directory. */
+#define CHART_SCRIPT_NAME "chart.gp"
+
 struct chart_options {
   const char *gnuplot;          /* NULL: "gnuplot" from $PATH */
   double timeout_s;             /* 0: CHART_DEFAULT_TIMEOUT_S */

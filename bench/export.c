@@ -12,9 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "outfile.h"
 #include "results.h"
 #include "scenario.h"
 #include "../common/error.h"
+#include "../common/json-write.h"
 
 static const char *
 status_name (enum bench_status st)
@@ -25,31 +27,6 @@ status_name (enum bench_status st)
   case BENCH_FAILED: return "failed";
   }
   return "unknown";
-}
-
-/* Open PATH for writing; close_output checks every write reached it. */
-static FILE *
-open_output (const char *path)
-{
-  FILE *fp = fopen (path, "we");
-
-  if (fp == NULL)
-    gd_set_error_errno ("bench: cannot create %s", path);
-  return fp;
-}
-
-static int
-close_output (FILE *fp, const char *path)
-{
-  int err = ferror (fp);
-
-  if (fclose (fp) == EOF || err) {
-    if (err && errno == 0)
-      errno = EIO;
-    gd_set_error_errno ("bench: writing %s", path);
-    return -1;
-  }
-  return 0;
 }
 
 int
@@ -126,7 +103,7 @@ results_write_csv (const struct bench_results *r, const char *path)
   keys = collect_extra_keys (r, &nkeys);
   if (keys == NULL)
     return -1;
-  fp = open_output (path);
+  fp = outfile_create ("bench", path);
   if (fp == NULL) {
     free (keys);
     return -1;
@@ -177,92 +154,82 @@ results_write_csv (const struct bench_results *r, const char *path)
     fputs ("\r\n", fp);
   }
   free (keys);
-  return close_output (fp, path);
-}
-
-/* Emit one code point as \uXXXX (a surrogate pair above the BMP). */
-static void
-json_u (FILE *fp, unsigned cp)
-{
-  if (cp >= 0x10000) {
-    cp -= 0x10000;
-    fprintf (fp, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
-  }
-  else
-    fprintf (fp, "\\u%04x", cp);
-}
-
-/* Length of the valid UTF-8 sequence at P (1..4), or 0 if invalid. */
-static size_t
-utf8_len (const unsigned char *p, unsigned *cp)
-{
-  size_t n, i;
-  unsigned min;
-
-  if (p[0] < 0x80) { *cp = p[0]; return 1; }
-  else if ((p[0] & 0xe0) == 0xc0) { n = 2; *cp = p[0] & 0x1f; min = 0x80; }
-  else if ((p[0] & 0xf0) == 0xe0) { n = 3; *cp = p[0] & 0x0f; min = 0x800; }
-  else if ((p[0] & 0xf8) == 0xf0) { n = 4; *cp = p[0] & 0x07; min = 0x10000; }
-  else return 0;
-  for (i = 1; i < n; i++) {
-    if ((p[i] & 0xc0) != 0x80)
-      return 0;
-    *cp = (*cp << 6) | (p[i] & 0x3f);
-  }
-  if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-    return 0;
-  return n;
-}
-
-int
-results_json_string (FILE *fp, const char *s)
-{
-  const unsigned char *p = (const unsigned char *) (s ? s : "");
-
-  fputc ('"', fp);
-  while (*p) {
-    unsigned cp;
-    size_t n = utf8_len (p, &cp);
-
-    if (n == 0) {
-      /* Not UTF-8 (a reason string quoting a guest's bytes): keep the
-       * document valid with U+FFFD rather than fail the whole report.
-       */
-      json_u (fp, 0xfffd);
-      p++;
-      continue;
-    }
-    if (cp == '"' || cp == '\\')
-      fprintf (fp, "\\%c", (char) cp);
-    else if (cp == '\n')
-      fputs ("\\n", fp);
-    else if (cp == '\t')
-      fputs ("\\t", fp);
-    else if (cp < 0x20 || cp == 0x7f)
-      json_u (fp, cp);
-    else
-      fwrite (p, 1, n, fp);
-    p += n;
-  }
-  return fputc ('"', fp) == EOF ? -1 : 0;
-}
-
-/* JSON has no NaN or infinity: those become null. */
-static void
-json_number (FILE *fp, double x)
-{
-  if (isfinite (x))
-    fprintf (fp, "%.9g", x);
-  else
-    fputs ("null", fp);
+  return outfile_close ("bench", fp, path);
 }
 
 static void
 json_key (FILE *fp, const char *indent, const char *key)
 {
   fputs (indent, fp);
-  results_json_string (fp, key);
+  json_write_string (fp, key);
   fputs (": ", fp);
+}
+
+/* KEY: S (null if S is NULL), then ",\n". */
+static void
+json_field_string (FILE *fp, const char *indent, const char *key,
+                   const char *s)
+{
+  json_key (fp, indent, key);
+  if (s)
+    json_write_string (fp, s);
+  else
+    fputs ("null", fp);
+  fputs (",\n", fp);
+}
+
+/* The case name's variants (bench/run-matrix.c):
+ * BACKEND[-CHANNEL][-DISK][:KERNEL][:bare], spelt out.
+ */
+static void
+json_case_variants (FILE *fp, const char *in, const struct bench_case *c)
+{
+  const char *k = strchr (c->backend, ':');
+  int uml = strncmp (c->backend, "uml", 3) == 0;
+  size_t n = strlen (c->backend);
+  char kernel[64] = "stock";
+
+  if (k && strcmp (k, ":bare") != 0)
+    snprintf (kernel, sizeof kernel, "%.*s", (int) strcspn (k + 1, ":"),
+              k + 1);
+  json_field_string (fp, in, "guest_kernel", kernel);
+  json_field_string (fp, in, "channel", c->channel ? c->channel
+                     : uml ? "virtio" : "virtio-serial");
+  json_field_string (fp, in, "disk", c->disk ? c->disk
+                     : uml ? "ubd" : "virtio-scsi");
+  json_field_string (fp, in, "uml_window", !uml ? "n/a"
+                     : n >= 5 && strcmp (c->backend + n - 5, ":bare") == 0
+                     ? "off" : "on");
+}
+
+/* "summary" (null if none) and "MBps" (null unless bytes moved). */
+static void
+json_case_summary (FILE *fp, const char *in, const struct bench_case *c,
+                   int have, const struct stats_summary *s)
+{
+  static const char *const names[] = {
+    "min_s", "median_s", "max_s", "mean_s", "stddev_s"
+  };
+  const double v[] = { s->min, s->median, s->max, s->mean, s->stddev };
+  double mbps;
+
+  json_key (fp, in, "summary");
+  if (have) {
+    fprintf (fp, "{\"n\": %zu", s->n);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+      fprintf (fp, ", \"%s\": ", names[i]);
+      json_write_number (fp, v[i], 9);
+    }
+    fputs ("},\n", fp);
+  }
+  else
+    fputs ("null,\n", fp);
+  json_key (fp, in, "MBps");
+  if (have && c->bytes > 0 && stats_mbps (c->bytes, s->median, &mbps) == 0)
+    json_write_number (fp, mbps, 9);
+  else
+    fputs ("null", fp);
+  fputs (",\n", fp);
 }
 
 static void
@@ -270,58 +237,19 @@ json_case (const struct bench_results *r, const struct bench_case *c,
            FILE *fp)
 {
   const char *in = "      ";
-  struct stats_summary s;
+  struct stats_summary s = { 0 };
   int have = c->status != BENCH_SKIPPED &&
     results_case_summary (r, c, &s) == 0;
-  double mbps;
   size_t j;
 
   fputs ("    {\n", fp);
-  json_key (fp, in, "scenario"); results_json_string (fp, c->scenario);
-  fputs (",\n", fp);
-  json_key (fp, in, "backend"); results_json_string (fp, c->backend);
-  fputs (",\n", fp);
-  json_key (fp, in, "cache"); results_json_string (fp, c->cache);
-  fputs (",\n", fp);
-  {
-    /* The case name's variants (bench/run.c): BACKEND[:KERNEL][:bare]. */
-    const char *k = strchr (c->backend, ':');
-    char kernel[64] = "stock";
-    size_t n;
-
-    if (k && strcmp (k, ":bare") != 0) {
-      n = strcspn (k + 1, ":");
-      snprintf (kernel, sizeof kernel, "%.*s", (int) n, k + 1);
-    }
-    json_key (fp, in, "guest_kernel"); results_json_string (fp, kernel);
-    fputs (",\n", fp);
-    json_key (fp, in, "channel");
-    results_json_string (fp, c->channel ? c->channel
-                         : strncmp (c->backend, "uml", 3) == 0 ? "virtio"
-                         : "virtio-serial");
-    fputs (",\n", fp);
-    json_key (fp, in, "disk");
-    results_json_string (fp, c->disk ? c->disk
-                         : strncmp (c->backend, "uml", 3) == 0 ? "ubd"
-                         : "virtio-scsi");
-    fputs (",\n", fp);
-    json_key (fp, in, "uml_window");
-    results_json_string (fp, strncmp (c->backend, "uml", 3) != 0 ? "n/a"
-                         : (n = strlen (c->backend)) >= 5 &&
-                           strcmp (c->backend + n - 5, ":bare") == 0 ? "off" : "on");
-    fputs (",\n", fp);
-  }
-  json_key (fp, in, "tool"); results_json_string (fp, c->tool);
-  fputs (",\n", fp);
-  json_key (fp, in, "status");
-  results_json_string (fp, status_name (c->status));
-  fputs (",\n", fp);
-  json_key (fp, in, "reason");
-  if (c->reason)
-    results_json_string (fp, c->reason);
-  else
-    fputs ("null", fp);
-  fputs (",\n", fp);
+  json_field_string (fp, in, "scenario", c->scenario);
+  json_field_string (fp, in, "backend", c->backend);
+  json_field_string (fp, in, "cache", c->cache);
+  json_case_variants (fp, in, c);
+  json_field_string (fp, in, "tool", c->tool);
+  json_field_string (fp, in, "status", status_name (c->status));
+  json_field_string (fp, in, "reason", c->reason);
   json_key (fp, in, "bytes");
   fprintf (fp, "%" PRIu64 ",\n", c->bytes);
   json_key (fp, in, "warmup");
@@ -331,41 +259,19 @@ json_case (const struct bench_results *r, const struct bench_case *c,
   for (j = 0; j < c->nsamples; j++) {
     if (j)
       fputs (", ", fp);
-    json_number (fp, c->samples[j]);
+    json_write_number (fp, c->samples[j], 9);
   }
   fputs ("],\n", fp);
-
-  json_key (fp, in, "summary");
-  if (have) {
-    fprintf (fp, "{\"n\": %zu, \"min_s\": ", s.n);
-    json_number (fp, s.min);
-    fputs (", \"median_s\": ", fp);
-    json_number (fp, s.median);
-    fputs (", \"max_s\": ", fp);
-    json_number (fp, s.max);
-    fputs (", \"mean_s\": ", fp);
-    json_number (fp, s.mean);
-    fputs (", \"stddev_s\": ", fp);
-    json_number (fp, s.stddev);
-    fputs ("},\n", fp);
-  }
-  else
-    fputs ("null,\n", fp);
-  json_key (fp, in, "MBps");
-  if (have && c->bytes > 0 && stats_mbps (c->bytes, s.median, &mbps) == 0)
-    json_number (fp, mbps);
-  else
-    fputs ("null", fp);
-  fputs (",\n", fp);
+  json_case_summary (fp, in, c, have, &s);
 
   json_key (fp, in, "extra");
   fputc ('{', fp);
   for (j = 0; j < c->nextras; j++) {
     if (j)
       fputs (", ", fp);
-    results_json_string (fp, c->extras[j].key);
+    json_write_string (fp, c->extras[j].key);
     fputs (": ", fp);
-    json_number (fp, c->extras[j].value);
+    json_write_number (fp, c->extras[j].value, 9);
   }
   fputs ("}\n    }", fp);
 }
@@ -378,7 +284,7 @@ results_write_json (const struct bench_results *r, const char *path)
   FILE *fp;
   size_t i;
 
-  fp = open_output (path);
+  fp = outfile_create ("bench", path);
   if (fp == NULL)
     return -1;
 
@@ -388,27 +294,27 @@ results_write_json (const struct bench_results *r, const char *path)
   json_key (fp, in, "warmup_discarded");
   fprintf (fp, "%u,\n", m->warmup);
   json_key (fp, in, "statistic");
-  results_json_string (fp, "median");
+  json_write_string (fp, "median");
   fputs (",\n", fp);
   json_key (fp, in, "percentiles");
-  results_json_string (fp, "linear interpolation between closest ranks "
+  json_write_string (fp, "linear interpolation between closest ranks "
                        "(Hyndman-Fan type 7)");
   fputs (",\n", fp);
   json_key (fp, in, "MB_bytes");
   fprintf (fp, "%.0f,\n", STATS_MB);
   json_key (fp, in, "image");
-  results_json_string (fp, m->image ? m->image : "unknown");
+  json_write_string (fp, m->image ? m->image : "unknown");
   fputs (",\n", fp);
   json_key (fp, in, "nproc");
   fprintf (fp, "%ld,\n", m->nproc);
   json_key (fp, in, "kernel");
-  results_json_string (fp, m->kernel ? m->kernel : "unknown");
+  json_write_string (fp, m->kernel ? m->kernel : "unknown");
   fputs (",\n", fp);
   json_key (fp, in, "cpu");
-  results_json_string (fp, m->cpu ? m->cpu : "unknown");
+  json_write_string (fp, m->cpu ? m->cpu : "unknown");
   fputs (",\n", fp);
   json_key (fp, in, "date");
-  results_json_string (fp, m->date ? m->date : "unknown");
+  json_write_string (fp, m->date ? m->date : "unknown");
   fputs (",\n", fp);
   json_key (fp, in, "peer");
   fputs (r->peer ? "true\n" : "false\n", fp);
@@ -418,20 +324,7 @@ results_write_json (const struct bench_results *r, const char *path)
     json_case (r, r->cases[i], fp);
   }
   fputs (r->ncases ? "\n  ]\n}\n" : "]\n}\n", fp);
-  return close_output (fp, path);
-}
-
-/* DIR/NAME into a malloc'd string, or NULL. */
-static char *
-join_path (const char *dir, const char *name)
-{
-  char *p;
-
-  if (asprintf (&p, "%s/%s", dir, name) == -1) {
-    gd_set_error_errno ("bench: asprintf");
-    return NULL;
-  }
-  return p;
+  return outfile_close ("bench", fp, path);
 }
 
 int
@@ -445,13 +338,13 @@ results_write_all (const struct bench_results *r, const char *outdir)
     gd_set_error_errno ("bench: cannot create --out directory %s", outdir);
     return -1;
   }
-  txt = join_path (outdir, "results.txt");
-  csv = join_path (outdir, "results.csv");
-  json = join_path (outdir, "results.json");
+  txt = outfile_path ("bench", outdir, "results.txt");
+  csv = outfile_path ("bench", outdir, "results.csv");
+  json = outfile_path ("bench", outdir, "results.json");
   if (!txt || !csv || !json)
     goto out;
 
-  fp = open_output (txt);
+  fp = outfile_create ("bench", txt);
   if (fp == NULL)
     goto out;
   if (results_write_method (r, fp) == -1 ||
@@ -462,7 +355,7 @@ results_write_all (const struct bench_results *r, const char *outdir)
     fclose (fp);
     goto out;
   }
-  if (close_output (fp, txt) == -1 ||
+  if (outfile_close ("bench", fp, txt) == -1 ||
       results_write_csv (r, csv) == -1 ||
       results_write_json (r, json) == -1)
     goto out;

@@ -123,8 +123,6 @@ int results_write_all (const struct bench_results *r, const char *outdir);
 /* Helpers exposed for tests and the chart writer. */
 /* Quote FIELD for CSV per RFC 4180 (quotes only when needed). */
 int results_csv_field (FILE *fp, const char *field);
-/* Write S as a JSON string literal (with the quotes). */
-int results_json_string (FILE *fp, const char *s);
 /* "12.3", "0.812": three significant digits, no exponent. */
 void results_format_seconds (double s, char *buf, size_t len);
 

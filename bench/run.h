@@ -1,5 +1,5 @@
-/* Internals of the `guestdrv bench` runner, shared by run.c (options,
- * case loop, outputs), workdir.c (payloads and images on the host),
+/* Internals of the `guestdrv bench` runner, shared by run*.c (options,
+ * case matrix and loop, outputs: runner.h), workdir.c (payloads and images on the host),
  * self.c (one run through guestdrv's session) and peer.c (one run
  * through stock libguestfs' guestfish).
  */

@@ -14,7 +14,6 @@
  * backing image with e2fsck -fn and debugfs, without guestdrv.
  * Meanwhile harness-flushcount.c counts the hypervisor's flush syscalls.
  */
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,240 +29,12 @@
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/run.h"
+#include "../session/guest-shell.h"
 #include "../session/session.h"
 #include "../protocol/proc-numbers.h"
 
-#define BLOCK_SIZE 4096
-#define PATTERN_BLOCKS 256
-#define PATTERN_SIZE (BLOCK_SIZE * PATTERN_BLOCKS)
-#define IMAGE_SIZE "64M"
 #define LAUNCH_TIMEOUT_MS 240000
 #define CALL_TIMEOUT_MS 120000
-#define TOOL_TIMEOUT_MS 60000
-
-/* The bytes `yes LINE | head -c SIZE` produces. */
-static char *
-make_pattern (const char *line, size_t size)
-{
-  char *buf = malloc (size);
-  size_t llen = strlen (line);
-
-  if (!buf)
-    return NULL;
-  for (size_t i = 0; i < size; i++) {
-    size_t k = i % (llen + 1);
-    buf[i] = k < llen ? line[k] : '\n';
-  }
-  return buf;
-}
-
-static int
-write_file (const char *path, const void *buf, size_t len)
-{
-  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd == -1 || write (fd, buf, len) != (ssize_t) len) {
-    gd_set_error_errno ("%s", path);
-    if (fd >= 0)
-      close (fd);
-    return -1;
-  }
-  return close (fd);
-}
-
-static int
-run_tool (char *const argv[], char **out)
-{
-  int r = gd_run (argv, NULL, TOOL_TIMEOUT_MS, out);
-  if (r == -1)
-    gd_error_prefix ("%s", argv[0]);
-  return r;
-}
-
-/* The ext2 image with the two old-pattern files, durable from the start. */
-static int
-make_image (const char *dir, const char *img)
-{
-  char seed[PATH_MAX], path[PATH_MAX];
-  char *oldpat;
-  int r;
-
-  snprintf (seed, sizeof seed, "%s/seed", dir);
-  if (mkdir (seed, 0755) == -1 && errno != EEXIST) {
-    gd_set_error_errno ("mkdir %s", seed);
-    return -1;
-  }
-  oldpat = make_pattern ("guestdrv-fsync old data", PATTERN_SIZE);
-  if (!oldpat) {
-    gd_set_error_errno ("malloc");
-    return -1;
-  }
-  snprintf (path, sizeof path, "%s/synced.bin", seed);
-  r = write_file (path, oldpat, PATTERN_SIZE);
-  snprintf (path, sizeof path, "%s/unsynced.bin", seed);
-  if (r == 0)
-    r = write_file (path, oldpat, PATTERN_SIZE);
-  free (oldpat);
-  if (r == -1)
-    return -1;
-  {
-    char *trunc[] = { (char *) "truncate", (char *) "-s", (char *) IMAGE_SIZE,
-                      (char *) img, NULL };
-    char *mkfs[] = { (char *) "mkfs.ext2", (char *) "-q", (char *) "-F",
-                     (char *) "-b", (char *) "4096", (char *) "-d", seed,
-                     (char *) "-L", (char *) "gdfsync", (char *) img, NULL };
-    char *out = NULL;
-    if (run_tool (trunc, NULL) != 0 || (r = run_tool (mkfs, &out)) != 0) {
-      if (r > 0)
-        gd_set_error ("mkfs.ext2 %s failed: %s", img, out ? out : "");
-      free (out);
-      return -1;
-    }
-    free (out);
-  }
-  return 0;
-}
-
-/* Compare FILE (dumped from an image) with the pattern WANT; *DIFF gets
- * the bytes of the blocks that are not WANT's (a missing or short file
- * counts whole).
- */
-static int
-compare_dump (const char *file, const char *want, size_t size, uint64_t *diff)
-{
-  char *buf = malloc (size);
-  int fd = open (file, O_RDONLY | O_CLOEXEC);
-  ssize_t n = 0;
-
-  *diff = size;
-  if (!buf) {
-    gd_set_error_errno ("malloc");
-    if (fd >= 0)
-      close (fd);
-    return -1;
-  }
-  if (fd >= 0) {
-    size_t got = 0;
-    while (got < size && (n = read (fd, buf + got, size - got)) > 0)
-      got += n;
-    close (fd);
-    /* Whole blocks: old and new patterns share some bytes by chance. */
-    *diff = 0;
-    for (size_t off = 0; off < size; off += BLOCK_SIZE)
-      if (off + BLOCK_SIZE > got || memcmp (buf + off, want + off, BLOCK_SIZE) != 0)
-        *diff += BLOCK_SIZE;
-  }
-  free (buf);
-  return 0;
-}
-
-/* debugfs -R "dump FILE OUT" IMG, then compare with WANT. */
-static int
-dump_and_compare (const char *img, const char *name, const char *out,
-                  const char *want, uint64_t *diff)
-{
-  char req[PATH_MAX + 64];
-  char *argv[] = { (char *) "debugfs", (char *) "-R", req, (char *) img, NULL };
-
-  unlink (out);
-  snprintf (req, sizeof req, "dump /%s %s", name, out);
-  if (run_tool (argv, NULL) == -1)
-    return -1;
-  return compare_dump (out, want, PATTERN_SIZE, diff);
-}
-
-/* The physical block of each 4 KiB logical block of FILE in IMG, from
- * debugfs bmap (one run, a command file).  Read before the hypervisor
- * starts: the guest overwrites in place, so the map never changes.
- */
-static int
-block_map (const char *dir, const char *img, const char *file, uint64_t *map)
-{
-  char cmds[PATH_MAX], *out = NULL, *line, *save = NULL;
-  char *argv[] = { (char *) "debugfs", (char *) "-f", cmds, (char *) img, NULL };
-  size_t n = 0;
-  FILE *f;
-
-  snprintf (cmds, sizeof cmds, "%s/bmap-%s.cmds", dir, file);
-  f = fopen (cmds, "w");
-  if (!f) {
-    gd_set_error_errno ("%s", cmds);
-    return -1;
-  }
-  for (int i = 0; i < PATTERN_BLOCKS; i++)
-    fprintf (f, "bmap /%s %d\n", file, i);
-  if (fclose (f) != 0) {
-    gd_set_error_errno ("%s", cmds);
-    return -1;
-  }
-  if (run_tool (argv, &out) != 0) {
-    free (out);
-    gd_set_error ("debugfs bmap on %s failed", img);
-    return -1;
-  }
-  for (line = strtok_r (out, "\n", &save); line && n < PATTERN_BLOCKS;
-       line = strtok_r (NULL, "\n", &save)) {
-    char *end;
-    unsigned long long b = strtoull (line, &end, 10);
-    if (end != line && *end == '\0' && b > 0)
-      map[n++] = b;
-  }
-  free (out);
-  if (n != PATTERN_BLOCKS) {
-    gd_set_error ("debugfs bmap /%s in %s: %zu blocks of %d", file, img, n,
-                  PATTERN_BLOCKS);
-    return -1;
-  }
-  return 0;
-}
-
-/* Read the file's blocks straight from the image (through the mount: no
- * e2fsprogs there, they fsync what they open) and compare with WANT.
- */
-static int
-read_blocks_compare (const char *img, const uint64_t *map, const char *want,
-                     uint64_t *diff)
-{
-  char buf[BLOCK_SIZE];
-  int fd = open (img, O_RDONLY | O_CLOEXEC);
-
-  if (fd == -1) {
-    gd_set_error_errno ("%s", img);
-    return -1;
-  }
-  *diff = 0;
-  for (int i = 0; i < PATTERN_BLOCKS; i++) {
-    ssize_t n = pread (fd, buf, BLOCK_SIZE, (off_t) map[i] * BLOCK_SIZE);
-    if (n < 0)
-      n = 0;
-    if (n != BLOCK_SIZE || memcmp (buf, want + (size_t) i * BLOCK_SIZE, BLOCK_SIZE) != 0)
-      *diff += BLOCK_SIZE;
-  }
-  close (fd);
-  return 0;
-}
-
-static int
-guest_sh (struct session *s, const char *cmd, char **out)
-{
-  struct proto_args *a = proto_args_new ();
-  struct proto_reply rep = { 0 };
-  char *extra[] = { (char *) cmd, NULL };
-  int r = -1;
-
-  *out = NULL;
-  if (!a || proto_args_string (a, "sh") == -1 ||
-      proto_args_string_list (a, extra) == -1)
-    goto done;
-  gd_debug ("fsync", "guest: %s", cmd);
-  if (session_call (s, PROC_DEBUG, 0, a, &rep) == -1 ||
-      proto_ret_string (&rep, out) == -1)
-    goto done;
-  r = 0;
- done:
-  proto_reply_free (&rep);
-  proto_args_free (a);
-  return r;
-}
 
 static int
 guest_mount (struct session *s)
@@ -294,7 +65,8 @@ guest_write (struct session *s, const char *line, const char *file,
             "yes '%s' | head -c %d | dd of=/sysroot/%s bs=65536 "
             "iflag=fullblock %s 2>&1 && echo guestdrv-fsync-ok",
             line, PATTERN_SIZE, file, ddflags);
-  r = guest_sh (s, cmd, &out);
+  gd_debug ("fsync", "guest: %s", cmd);
+  r = session_guest_sh (s, cmd, &out);
   if (r == 0 && (!out || !strstr (out, "guestdrv-fsync-ok"))) {
     gd_set_error ("in the guest, %s failed: %s", cmd, out ? out : "");
     r = -1;
@@ -351,7 +123,8 @@ set_verdicts (struct harness_env *env, struct case_result *r)
               "honoured" : "not-honoured");
   else {
     snprintf (r->method1, sizeof r->method1, "n/a");
-    nl += snprintf (r->note + nl, sizeof r->note - nl, "%sflush accounting unavailable: %s",
+    nl += snprintf (r->note + nl, sizeof r->note - nl,
+                    "%sflush accounting unavailable: %s",
                     nl ? "; " : "", r->fc.why);
   }
 
@@ -389,29 +162,33 @@ set_verdicts (struct harness_env *env, struct case_result *r)
     snprintf (r->verdict, sizeof r->verdict, "inconsistent");
     nl += snprintf (r->note + nl, sizeof r->note - nl,
                     "%sthe methods disagree: flush accounting says %s, the "
-                    "power cut says %s", nl ? "; " : "", r->method1, r->method2);
+                    "power cut says %s", nl ? "; " : "", r->method1,
+                    r->method2);
   }
   (void) nl;
 }
 
-int
-harness_run_case (struct harness_env *env, const char *backend,
-                  const char *channel, const char *disk, const char *cache, const struct harness_kernel *k,
-                  size_t kindex, struct case_result *r)
-{
-  char dir[PATH_MAX], img[PATH_MAX], back_img[PATH_MAX], name[64];
-  char sline[128], uline[128], dump[PATH_MAX];
-  char *want_s = NULL, *want_u = NULL;
+/* One case's files and patterns. */
+struct case_files {
+  char dir[PATH_MAX];           /* the case's scratch dir */
+  char img[PATH_MAX];           /* the image the hypervisor opens */
+  char back_img[PATH_MAX];      /* the same file on the backing dir */
+  char name[64];                /* its file name */
+  char sline[128], uline[128];  /* the lines of the new patterns */
+  char *want_s, *want_u;        /* the new patterns (synced, unsynced) */
   uint64_t map_s[PATTERN_BLOCKS], map_u[PATTERN_BLOCKS];
-  struct session *s = NULL;
-  struct flushcount *fc = NULL;
-  struct disk d;
-  struct launch_config cfg;
-  bool is_uml = strcmp (backend, "uml") == 0;
-  bool vblk = is_uml && disk && strcmp (disk, "vhost-user") == 0;
+};
+
+/* The result's labels and the case's paths.  UML's channel and disk
+ * default to virtio and ubd.
+ */
+static void
+case_name (const struct harness_env *env, const char *backend,
+           const char **channel, const char **disk, const char *cache,
+           const struct harness_kernel *k, size_t kindex,
+           struct case_result *r, struct case_files *cf)
+{
   char tag[40];
-  pid_t pid, helper = -1;
-  int ret = -1;
 
   memset (r, 0, sizeof *r);
   snprintf (r->backend, sizeof r->backend, "%s", backend);
@@ -422,68 +199,104 @@ harness_run_case (struct harness_env *env, const char *backend,
   r->fsck_status = -1;
   r->pattern_bytes = PATTERN_SIZE;
 
-  if (is_uml) {
-    if (!channel)
-      channel = "virtio";
-    if (!disk)
-      disk = "ubd";
-    snprintf (r->channel, sizeof r->channel, "%s", channel);
-    snprintf (r->disk, sizeof r->disk, "%s", disk);
-    snprintf (r->label, sizeof r->label, "uml/%s/%s", channel, disk);
-    snprintf (tag, sizeof tag, "uml-%s-%s", channel, disk);
+  if (strcmp (backend, "uml") == 0) {
+    if (!*channel)
+      *channel = "virtio";
+    if (!*disk)
+      *disk = "ubd";
+    snprintf (r->channel, sizeof r->channel, "%s", *channel);
+    snprintf (r->disk, sizeof r->disk, "%s", *disk);
+    snprintf (r->label, sizeof r->label, "uml/%s/%s", *channel, *disk);
+    snprintf (tag, sizeof tag, "uml-%s-%s", *channel, *disk);
   }
   else {
     snprintf (r->label, sizeof r->label, "%s", backend);
     snprintf (tag, sizeof tag, "%s", backend);
   }
-  snprintf (name, sizeof name, "disk-%s-%s-k%zu.img", tag, cache, kindex);
-  snprintf (r->image, sizeof r->image, "%s", name);
-  snprintf (dir, sizeof dir, "%s/%s-%s-k%zu", env->tmpdir, tag, cache, kindex);
-  snprintf (img, sizeof img, "%s/%s", env->lfs ? env->mnt : dir, name);
-  snprintf (back_img, sizeof back_img, "%s/%s", env->lfs ? env->backing : dir, name);
-  if (mkdir (dir, 0755) == -1) {
-    gd_set_error_errno ("mkdir %s", dir);
-    goto error;
-  }
-  if (make_image (dir, back_img) == -1 ||
-      block_map (dir, back_img, "synced.bin", map_s) == -1 ||
-      block_map (dir, back_img, "unsynced.bin", map_u) == -1)
-    goto error;
+  snprintf (cf->name, sizeof cf->name, "disk-%s-%s-k%zu.img", tag, cache,
+            kindex);
+  snprintf (r->image, sizeof r->image, "%s", cf->name);
+  snprintf (cf->dir, sizeof cf->dir, "%s/%s-%s-k%zu", env->tmpdir, tag,
+            cache, kindex);
+  snprintf (cf->img, sizeof cf->img, "%s/%s", env->lfs ? env->mnt : cf->dir,
+            cf->name);
+  snprintf (cf->back_img, sizeof cf->back_img, "%s/%s",
+            env->lfs ? env->backing : cf->dir, cf->name);
+}
 
-  /* A mode the backend refuses is a result, not a failure. */
-  d = (struct disk) { .path = img, .format = (char *) "raw",
-                      .cache = (char *) cache };
-  cfg = (struct launch_config) { .disks = &d, .ndisks = 1 };
-  cfg.backend = launcher_parse_backend (backend);
-  if (is_uml)
-    cfg.uml_disk = vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD;
-  if (launcher_prepare (&cfg) == -1) {
-    /* A refusal of the mode names it; anything else is the backend. */
-    snprintf (r->verdict, sizeof r->verdict, "%s",
-              strstr (gd_get_error (), cache) ? "refused" : "unavailable");
-    snprintf (r->note, sizeof r->note, "%s", gd_get_error ());
-    return 0;
+/* The image with the old patterns and its block maps, then the new
+ * patterns the guest will write.
+ */
+static int
+case_files_make (struct case_files *cf)
+{
+  if (mkdir (cf->dir, 0755) == -1) {
+    gd_set_error_errno ("mkdir %s", cf->dir);
+    return -1;
   }
+  if (harness_image_make (cf->dir, cf->back_img) == -1 ||
+      harness_image_block_map (cf->dir, cf->back_img, "synced.bin",
+                               cf->map_s) == -1 ||
+      harness_image_block_map (cf->dir, cf->back_img, "unsynced.bin",
+                               cf->map_u) == -1)
+    return -1;
+  return 0;
+}
 
-  {
-    /* Unique per run, so stale data can never pass for ours. */
-    unsigned nonce = (unsigned) (gd_now_ns () ^ getpid ());
-    snprintf (sline, sizeof sline, "guestdrv-fsync synced %08x", nonce);
-    snprintf (uline, sizeof uline, "guestdrv-fsync unsynced %08x", nonce);
-  }
-  want_s = make_pattern (sline, PATTERN_SIZE);
-  want_u = make_pattern (uline, PATTERN_SIZE);
-  if (!want_s || !want_u) {
+static int
+case_patterns_make (struct case_files *cf)
+{
+  /* Unique per run, so stale data can never pass for ours. */
+  unsigned nonce = (unsigned) (gd_now_ns () ^ getpid ());
+
+  snprintf (cf->sline, sizeof cf->sline, "guestdrv-fsync synced %08x", nonce);
+  snprintf (cf->uline, sizeof cf->uline, "guestdrv-fsync unsynced %08x",
+            nonce);
+  cf->want_s = harness_pattern_make (cf->sline, PATTERN_SIZE);
+  cf->want_u = harness_pattern_make (cf->uline, PATTERN_SIZE);
+  if (!cf->want_s || !cf->want_u) {
     gd_set_error_errno ("malloc");
-    goto error;
+    return -1;
   }
+  return 0;
+}
 
-  s = session_new ();
+/* A mode the backend refuses is a result, not a failure: 1 (R says
+ * refused or unavailable, and why) if the launcher will not take it.
+ */
+static int
+case_refused (const char *backend, bool vblk, const char *cache,
+              const char *img, struct case_result *r)
+{
+  struct disk d = { .path = (char *) img, .format = (char *) "raw",
+                    .cache = (char *) cache };
+  struct launch_config cfg = { .disks = &d, .ndisks = 1 };
+
+  cfg.backend = launcher_parse_backend (backend);
+  if (strcmp (backend, "uml") == 0)
+    cfg.uml_disk = vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD;
+  if (launcher_prepare (&cfg) == 0)
+    return 0;
+  /* A refusal of the mode names it; anything else is the backend. */
+  snprintf (r->verdict, sizeof r->verdict, "%s",
+            strstr (gd_get_error (), cache) ? "refused" : "unavailable");
+  snprintf (r->note, sizeof r->note, "%s", gd_get_error ());
+  return 1;
+}
+
+/* The appliance on IMG, launched and with /dev/sda mounted. */
+static struct session *
+case_launch (const char *backend, const char *channel, bool vblk,
+             const char *cache, const struct harness_kernel *k,
+             const char *img)
+{
+  struct session *s = session_new ();
+
   if (!s || session_set_backend (s, backend) == -1 ||
       session_add_drive (s, img, "raw", cache, false) == -1)
-    goto error;
+    goto err;
   session_set_timeouts (s, LAUNCH_TIMEOUT_MS, CALL_TIMEOUT_MS);
-  if (is_uml) {
+  if (strcmp (backend, "uml") == 0) {
     session_set_uml_channel (s, strcmp (channel, "serial") == 0
                              ? UML_CHANNEL_SERIAL : UML_CHANNEL_VIRTIO);
     session_set_uml_disk (s, vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD);
@@ -492,99 +305,145 @@ harness_run_case (struct harness_env *env, const char *backend,
     session_set_kernel (s, k->path);
   if (session_launch (s) == -1) {
     gd_error_prefix ("launch");
-    goto error;
+    goto err;
   }
-  if (harness_interrupted)
+  if (harness_interrupted || guest_mount (s) == -1)
+    goto err;
+  return s;
+ err:
+  session_free (s);
+  return NULL;
+}
+
+/* The guest writes synced.bin with fsync, then unsynced.bin without,
+ * each phase marked for the flush count.
+ */
+static int
+case_guest_writes (struct session *s, struct flushcount *fc,
+                   const struct case_files *cf, struct case_result *r)
+{
+  uint64_t t0 = gd_now_ns ();
+
+  flushcount_mark (fc, FC_PHASE_FSYNCED);
+  if (guest_write (s, cf->sline, "synced.bin", "conv=notrunc,fsync") == -1)
+    return -1;
+  r->guest_fsync_s = (gd_now_ns () - t0) / 1e9;
+  /* The reply is the guest's word that synced.bin is durable. */
+  flushcount_mark (fc, FC_PHASE_UNSYNCED);
+  if (guest_write (s, cf->uline, "unsynced.bin",
+                   "oflag=direct conv=notrunc") == -1)
+    return -1;
+  flushcount_mark (fc, FC_PHASE_AFTER);
+  return 0;
+}
+
+/* After the hypervisor's death: the model's counters, what reached the
+ * host before the cut, the cut, then the backing image read with host
+ * tools only.
+ */
+static int
+case_power_cut (struct lazyfs *l, const struct case_files *cf,
+                struct case_result *r)
+{
+  char *st = NULL, *cut = NULL, dump[PATH_MAX];
+  char *fsck[] = { (char *) "e2fsck", (char *) "-fn",
+                   (char *) cf->back_img, NULL };
+  char *out = NULL;
+  uint64_t diff;
+
+  settle (l, cf->name);
+  if (lazyfs_ctl (l, "stats", &st) == 0) {
+    lazyfs_field (st, cf->name, "dirty_bytes", &r->dirty_before_cut);
+    lazyfs_field (st, cf->name, "fsyncs", &r->model_fsyncs);
+    lazyfs_field (st, cf->name, "fdatasyncs", &r->model_fdatasyncs);
+    lazyfs_field (st, cf->name, "sync_writes", &r->model_sync_writes);
+    lazyfs_field (st, cf->name, "writebacks", &r->writebacks);
+  }
+  free (st);
+  /* Before the cut, through the mount: did the data reach the host? */
+  if (harness_image_read_compare (cf->img, cf->map_s, cf->want_s,
+                                  &diff) == -1)
+    return -1;
+  r->fsynced_on_host = diff == 0;
+  if (harness_image_read_compare (cf->img, cf->map_u, cf->want_u,
+                                  &diff) == -1)
+    return -1;
+  r->unsynced_on_host = diff == 0;
+
+  if (lazyfs_ctl (l, "cut", &cut) == -1)
+    return -1;
+  lazyfs_field (cut, cf->name, "bytes_lost", &r->cut_bytes_lost);
+  free (cut);
+  r->cut_done = true;
+
+  r->fsck_status = harness_run_tool (fsck, &out);
+  if (r->fsck_status != 0)
+    gd_debug ("fsync", "e2fsck -fn %s: %s", cf->back_img, out ? out : "");
+  free (out);
+  snprintf (dump, sizeof dump, "%s/after-synced.bin", cf->dir);
+  if (harness_image_dump_compare (cf->back_img, "synced.bin", dump,
+                                  cf->want_s, &r->fsynced_bytes_lost) == -1)
+    return -1;
+  snprintf (dump, sizeof dump, "%s/after-unsynced.bin", cf->dir);
+  return harness_image_dump_compare (cf->back_img, "unsynced.bin", dump,
+                                     cf->want_u, &r->unsynced_bytes_lost);
+}
+
+int
+harness_run_case (struct harness_env *env, const char *backend,
+                  const char *channel, const char *disk, const char *cache,
+                  const struct harness_kernel *k, size_t kindex,
+                  struct case_result *r)
+{
+  struct case_files cf = { .want_s = NULL };
+  struct session *s = NULL;
+  struct flushcount *fc = NULL;
+  bool is_uml = strcmp (backend, "uml") == 0;
+  bool vblk = is_uml && disk && strcmp (disk, "vhost-user") == 0;
+  pid_t pid = -1, helper = -1;
+  int ret = -1;
+
+  case_name (env, backend, &channel, &disk, cache, k, kindex, r, &cf);
+  if (case_files_make (&cf) == -1)
+    goto error;
+  if (case_refused (backend, vblk, cache, cf.img, r))
+    return 0;
+  if (case_patterns_make (&cf) == -1 ||
+      (s = case_launch (backend, channel, vblk, cache, k, cf.img)) == NULL)
     goto error;
   pid = hv_pid (session_hv (s));
   helper = hv_helper_pid (session_hv (s));
-  if (guest_mount (s) == -1)
-    goto error;
   if (env->lfs)
     lazyfs_ctl (env->lfs, "reset-counters", NULL);
   /* With vhost-user disks qemu-storage-daemon (threaded, like qemu)
    * does the image's I/O, not UML.
    */
   if (vblk)
-    fc = flushcount_start (helper, img, dir, true);
+    fc = flushcount_start (helper, cf.img, cf.dir, true);
   else
-    fc = flushcount_start (pid, img, dir, !is_uml);
-
-  flushcount_mark (fc, FC_PHASE_FSYNCED);
-  {
-    uint64_t t0 = gd_now_ns ();
-    if (guest_write (s, sline, "synced.bin", "conv=notrunc,fsync") == -1)
-      goto error_kill;
-    r->guest_fsync_s = (gd_now_ns () - t0) / 1e9;
-  }
-  /* The reply is the guest's word that synced.bin is durable. */
-  flushcount_mark (fc, FC_PHASE_UNSYNCED);
-  if (guest_write (s, uline, "unsynced.bin", "oflag=direct conv=notrunc") == -1)
-    goto error_kill;
-  flushcount_mark (fc, FC_PHASE_AFTER);
+    fc = flushcount_start (pid, cf.img, cf.dir, !is_uml);
+  if (case_guest_writes (s, fc, &cf, r) == -1)
+    goto error;
 
   kill_hypervisor (pid);
   if (helper > 0)
     kill_hypervisor (helper);   /* the power cut takes the disk server too */
+  pid = helper = -1;
   flushcount_finish (fc, &r->fc);
   fc = NULL;
-
-  if (env->lfs) {
-    char *st = NULL, *cut = NULL;
-    uint64_t diff;
-
-    settle (env->lfs, name);
-    if (lazyfs_ctl (env->lfs, "stats", &st) == 0) {
-      lazyfs_field (st, name, "dirty_bytes", &r->dirty_before_cut);
-      lazyfs_field (st, name, "fsyncs", &r->model_fsyncs);
-      lazyfs_field (st, name, "fdatasyncs", &r->model_fdatasyncs);
-      lazyfs_field (st, name, "sync_writes", &r->model_sync_writes);
-      lazyfs_field (st, name, "writebacks", &r->writebacks);
-    }
-    free (st);
-    /* Before the cut, through the mount: did the data reach the host? */
-    if (read_blocks_compare (img, map_s, want_s, &diff) == -1)
-      goto error;
-    r->fsynced_on_host = diff == 0;
-    if (read_blocks_compare (img, map_u, want_u, &diff) == -1)
-      goto error;
-    r->unsynced_on_host = diff == 0;
-
-    if (lazyfs_ctl (env->lfs, "cut", &cut) == -1)
-      goto error;
-    lazyfs_field (cut, name, "bytes_lost", &r->cut_bytes_lost);
-    free (cut);
-    r->cut_done = true;
-
-    /* After the cut, on the backing file, with host tools only. */
-    {
-      char *fsck[] = { (char *) "e2fsck", (char *) "-fn", back_img, NULL };
-      char *out = NULL;
-      r->fsck_status = run_tool (fsck, &out);
-      if (r->fsck_status != 0)
-        gd_debug ("fsync", "e2fsck -fn %s: %s", back_img, out ? out : "");
-      free (out);
-    }
-    snprintf (dump, sizeof dump, "%s/after-synced.bin", dir);
-    if (dump_and_compare (back_img, "synced.bin", dump, want_s,
-                          &r->fsynced_bytes_lost) == -1)
-      goto error;
-    snprintf (dump, sizeof dump, "%s/after-unsynced.bin", dir);
-    if (dump_and_compare (back_img, "unsynced.bin", dump, want_u,
-                          &r->unsynced_bytes_lost) == -1)
-      goto error;
-  }
+  if (env->lfs && case_power_cut (env->lfs, &cf, r) == -1)
+    goto error;
   session_free (s);
   s = NULL;
   set_verdicts (env, r);
   ret = 0;
   goto out;
 
- error_kill:
-  kill_hypervisor (hv_pid (session_hv (s)));
+ error:
+  if (pid > 0)
+    kill_hypervisor (pid);
   if (helper > 0)
     kill_hypervisor (helper);
- error:
   if (fc) {
     flushcount_finish (fc, &r->fc);
     fc = NULL;
@@ -594,9 +453,8 @@ harness_run_case (struct harness_env *env, const char *backend,
             harness_interrupted ? "interrupted" : gd_get_error ());
   session_free (s);
   s = NULL;
-  ret = -1;
  out:
-  free (want_s);
-  free (want_u);
+  free (cf.want_s);
+  free (cf.want_u);
   return ret;
 }

@@ -26,6 +26,7 @@
 #include "harness.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/run.h"
 
 #define ATTACH_TIMEOUT_MS 10000
 #define ATTACH_SETTLE_MS 500
@@ -36,7 +37,7 @@ struct flushcount {
   struct fc_result res;
   char image[PATH_MAX];
   char out[PATH_MAX], err[PATH_MAX];
-  pid_t tracer;
+  struct gd_child tracer;              /* strace; pid -1 when none */
   double marks[FC_NPHASES];            /* start of each phase, epoch s */
 };
 
@@ -213,47 +214,40 @@ count_attached (const char *errfile)
   return n;
 }
 
-struct flushcount *
-flushcount_start (pid_t pgid, const char *image, const char *dir,
-                  bool follow_threads)
+/* The processes of group PGID that strace will attach to (with
+ * FOLLOW_THREADS only the leader, which brings its threads), and the
+ * number of tasks it should report attached.  Reads the image's open
+ * modes on the way.
+ */
+static size_t
+fc_targets (struct flushcount *fc, pid_t pgid, bool follow_threads,
+            pid_t *targets, unsigned *expect)
 {
-  struct flushcount *fc = calloc (1, sizeof *fc);
-  pid_t pids[MAX_PIDS], targets[MAX_PIDS];
-  size_t npids, ntargets = 0;
-  unsigned expect = 0;
-  char *argv[32 + 2 * MAX_PIDS];
-  char pidstr[MAX_PIDS][16];
-  int argc = 0;
+  pid_t pids[MAX_PIDS];
+  size_t npids = group_members (pgid, pids, MAX_PIDS), n = 0;
 
-  if (!fc)
-    return NULL;
-  snprintf (fc->image, sizeof fc->image, "%s", image);
-  snprintf (fc->out, sizeof fc->out, "%s/strace.out", dir);
-  snprintf (fc->err, sizeof fc->err, "%s/strace.err", dir);
-  snprintf (fc->res.method, sizeof fc->res.method, "strace -p");
-  for (int i = 0; i < FC_NPHASES; i++)
-    fc->marks[i] = -1;
-
-  npids = group_members (pgid, pids, MAX_PIDS);
+  *expect = 0;
   for (size_t i = 0; i < npids; i++) {
     read_open_modes (fc, pids[i]);
     if (follow_threads && pids[i] != pgid)
       continue;
     if (status_field (pids[i], "TracerPid") > 0)
       continue;
-    targets[ntargets++] = pids[i];
-    expect += follow_threads ? count_tasks (pids[i]) : 1;
+    targets[n++] = pids[i];
+    *expect += follow_threads ? count_tasks (pids[i]) : 1;
   }
-  if (!have_strace ()) {
-    snprintf (fc->res.why, sizeof fc->res.why,
-              "strace is not installed (apt-get install strace)");
-    return fc;
-  }
-  if (ntargets == 0) {
-    snprintf (fc->res.why, sizeof fc->res.why,
-              "no untraced hypervisor process to attach to");
-    return fc;
-  }
+  return n;
+}
+
+/* strace -p each target, its messages in fc->err.  -1 with res.why set. */
+static int
+fc_spawn_strace (struct flushcount *fc, const pid_t *targets, size_t n,
+                 bool follow_threads)
+{
+  char *argv[32 + 2 * MAX_PIDS];
+  char pidstr[MAX_PIDS][16];
+  struct gd_spawn sp = { .argv = argv, .flags = GD_SPAWN_OUT_FD };
+  int argc = 0, r;
 
   argv[argc++] = (char *) "strace";
   if (follow_threads)
@@ -266,46 +260,44 @@ flushcount_start (pid_t pgid, const char *image, const char *dir,
   argv[argc++] = (char *) "signal=none";
   argv[argc++] = (char *) "-o";
   argv[argc++] = fc->out;
-  for (size_t i = 0; i < ntargets; i++) {
+  for (size_t i = 0; i < n; i++) {
     snprintf (pidstr[i], sizeof pidstr[i], "%d", (int) targets[i]);
     argv[argc++] = (char *) "-p";
     argv[argc++] = pidstr[i];
   }
   argv[argc] = NULL;
 
-  fc->tracer = fork ();
-  if (fc->tracer == -1) {
-    snprintf (fc->res.why, sizeof fc->res.why, "fork: %m");
-    fc->tracer = 0;
-    return fc;
+  sp.out_fd = open (fc->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (sp.out_fd == -1) {
+    snprintf (fc->res.why, sizeof fc->res.why, "%s: %m", fc->err);
+    return -1;
   }
-  if (fc->tracer == 0) {
-    int fd = open (fc->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int nullfd = open ("/dev/null", O_RDWR);
-    setpgid (0, 0);
-    if (nullfd >= 0) {
-      dup2 (nullfd, 0);
-      dup2 (nullfd, 1);
-    }
-    if (fd >= 0)
-      dup2 (fd, 2);
-    execvp (argv[0], argv);
-    _exit (127);
+  r = gd_child_spawn (&sp, &fc->tracer);
+  close (sp.out_fd);
+  if (r == -1) {
+    snprintf (fc->res.why, sizeof fc->res.why, "%s", gd_get_error ());
+    fc->tracer.pid = -1;
+    return -1;
   }
-  setpgid (fc->tracer, fc->tracer);
+  return 0;
+}
 
-  /* strace says "Process N attached" once per task it holds; threads of
-   * qemu's pool may exit meanwhile, so a count that stands still for
-   * ATTACH_SETTLE_MS will do too.
-   */
+/* strace says "Process N attached" once per task it holds; threads of
+ * qemu's pool may exit meanwhile, so a count that stands still for
+ * ATTACH_SETTLE_MS will do too.
+ */
+static void
+fc_wait_attached (struct flushcount *fc, unsigned expect)
+{
   for (int waited = 0, stable = 0, last = -1; waited < ATTACH_TIMEOUT_MS;
        waited += 50) {
     unsigned n;
-    if (waitpid (fc->tracer, NULL, WNOHANG) == fc->tracer) {
-      fc->tracer = 0;
+    if (gd_child_wait (&fc->tracer, 0, NULL) == 0) {
+      gd_child_kill (&fc->tracer, 0);
+      fc->tracer.pid = -1;
       snprintf (fc->res.why, sizeof fc->res.why,
                 "strace could not attach (see %s)", fc->err);
-      return fc;
+      return;
     }
     n = count_attached (fc->err);
     stable = (int) n == last ? stable + 50 : 0;
@@ -313,7 +305,7 @@ flushcount_start (pid_t pgid, const char *image, const char *dir,
     if (n >= expect || (n > 0 && stable >= ATTACH_SETTLE_MS)) {
       fc->res.available = true;
       gd_debug ("fsync", "strace attached to %u task(s) of %u", n, expect);
-      return fc;
+      return;
     }
     if (harness_interrupted)
       break;
@@ -321,6 +313,36 @@ flushcount_start (pid_t pgid, const char *image, const char *dir,
   }
   snprintf (fc->res.why, sizeof fc->res.why,
             "strace did not attach within %d s", ATTACH_TIMEOUT_MS / 1000);
+}
+
+struct flushcount *
+flushcount_start (pid_t pgid, const char *image, const char *dir,
+                  bool follow_threads)
+{
+  struct flushcount *fc = calloc (1, sizeof *fc);
+  pid_t targets[MAX_PIDS];
+  size_t ntargets;
+  unsigned expect;
+
+  if (!fc)
+    return NULL;
+  fc->tracer.pid = -1;
+  snprintf (fc->image, sizeof fc->image, "%s", image);
+  snprintf (fc->out, sizeof fc->out, "%s/strace.out", dir);
+  snprintf (fc->err, sizeof fc->err, "%s/strace.err", dir);
+  snprintf (fc->res.method, sizeof fc->res.method, "strace -p");
+  for (int i = 0; i < FC_NPHASES; i++)
+    fc->marks[i] = -1;
+
+  ntargets = fc_targets (fc, pgid, follow_threads, targets, &expect);
+  if (!have_strace ())
+    snprintf (fc->res.why, sizeof fc->res.why,
+              "strace is not installed (apt-get install strace)");
+  else if (ntargets == 0)
+    snprintf (fc->res.why, sizeof fc->res.why,
+              "no untraced hypervisor process to attach to");
+  else if (fc_spawn_strace (fc, targets, ntargets, follow_threads) == 0)
+    fc_wait_attached (fc, expect);
   return fc;
 }
 
@@ -431,23 +453,16 @@ flushcount_finish (struct flushcount *fc, struct fc_result *out)
     snprintf (out->why, sizeof out->why, "out of memory");
     return;
   }
-  if (fc->tracer > 0) {
+  if (fc->tracer.pid > 0) {
     /* The tracees are dead: strace exits on its own; SIGINT detaches it
-     * if anything is left.
+     * if anything is left, and SIGKILL ends it after TRACER_EXIT_MS.
      */
-    int waited;
-    for (waited = 0; waited < TRACER_EXIT_MS; waited += 50) {
-      if (waitpid (fc->tracer, NULL, WNOHANG) == fc->tracer)
-        break;
-      if (waited == 2000)
-        kill (fc->tracer, SIGINT);
-      usleep (50000);
+    if (gd_child_wait (&fc->tracer, 2000, NULL) == -1) {
+      kill (fc->tracer.pid, SIGINT);
+      gd_child_wait (&fc->tracer, TRACER_EXIT_MS - 2000, NULL);
     }
-    if (waited >= TRACER_EXIT_MS) {
-      kill (fc->tracer, SIGKILL);
-      waitpid (fc->tracer, NULL, 0);
-    }
-    fc->tracer = 0;
+    gd_child_kill (&fc->tracer, TRACER_EXIT_MS);
+    fc->tracer.pid = -1;
   }
   if (fc->res.available &&
       flushcount_parse (fc->out, fc->image, fc->marks, &fc->res) == -1) {

@@ -17,6 +17,8 @@
 #include "harness.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/exe-dir.h"
+#include "../common/fdio.h"
 #include "../common/run.h"
 
 #define LAZYFS_START_MS 10000
@@ -37,26 +39,18 @@ find_lazyfs (char *out, size_t outlen)
 {
   const char *env = getenv ("GUESTDRV_LAZYFS");
   char exe[PATH_MAX];
-  ssize_t n;
 
   if (env && *env) {
     snprintf (out, outlen, "%s", env);
     return;
   }
-  n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    char *slash;
-    exe[n] = '\0';
-    slash = strrchr (exe, '/');
-    if (slash) {
-      *slash = '\0';
-      snprintf (out, outlen, "%s/fsync/guestdrv-lazyfs", exe);
-      if (access (out, X_OK) == 0)
-        return;
-      snprintf (out, outlen, "%s/guestdrv-lazyfs", exe);
-      if (access (out, X_OK) == 0)
-        return;
-    }
+  if (gd_exe_dir (exe, sizeof exe) == 0) {
+    snprintf (out, outlen, "%s/fsync/guestdrv-lazyfs", exe);
+    if (access (out, X_OK) == 0)
+      return;
+    snprintf (out, outlen, "%s/guestdrv-lazyfs", exe);
+    if (access (out, X_OK) == 0)
+      return;
   }
   snprintf (out, outlen, "guestdrv-lazyfs");
 }
@@ -95,6 +89,9 @@ lazyfs_start (const char *backing, const char *mnt, const char *sock,
   find_lazyfs (prog, sizeof prog);
   gd_debug ("fsync", "starting %s %s %s --control %s", prog, backing, mnt, sock);
 
+  /* Not common/run.c's child: with --keep the model must outlive us,
+   * mounted, so no PR_SET_PDEATHSIG, and its own session.
+   */
   pid = fork ();
   if (pid == -1) {
     gd_set_error_errno ("fork");
@@ -146,7 +143,8 @@ lazyfs_ctl (struct lazyfs *l, const char *cmd, char **reply)
 {
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   char *buf = malloc (CTL_REPLY_MAX + 1);
-  size_t len = 0;
+  size_t len;
+  ssize_t n;
   int fd = -1;
 
   if (reply)
@@ -170,17 +168,12 @@ lazyfs_ctl (struct lazyfs *l, const char *cmd, char **reply)
     gd_set_error_errno ("lazyfs control: send");
     goto fail;
   }
-  for (;;) {
-    ssize_t n = read (fd, buf + len, CTL_REPLY_MAX - len);
-    if (n == -1 && errno == EINTR)
-      continue;
-    if (n == -1) {
-      gd_set_error_errno ("lazyfs control: %s", cmd);
-      goto fail;
-    }
-    if (n == 0 || (len += n) == CTL_REPLY_MAX)
-      break;
+  n = gd_read_all (fd, buf, CTL_REPLY_MAX);
+  if (n == -1) {
+    gd_set_error_errno ("lazyfs control: %s", cmd);
+    goto fail;
   }
+  len = (size_t) n;
   buf[len] = '\0';
   while (len > 0 && buf[len - 1] == '\n')
     buf[--len] = '\0';

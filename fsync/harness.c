@@ -4,7 +4,6 @@
  * mount, the model, the VMs and the temp dir whatever happens (--keep
  * leaves them for investigation).
  */
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -15,10 +14,11 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "../trace/trace.h"
 #include "../cli/cli.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/signals.h"
+#include "../common/tmpdir.h"
 #include "../launcher/launcher.h"
 
 #define MAX_LIST 8
@@ -95,148 +95,6 @@ split_choices (char *s, const char **out, size_t *n, const char *const *allowed,
   return 0;
 }
 
-static void
-json_str (FILE *f, const char *key, const char *v)
-{
-  fprintf (f, "\"%s\":", key);
-  trace_json_string (f, v);
-}
-
-static void
-print_json (FILE *f, const struct case_result *r)
-{
-  const struct fc_result *fc = &r->fc;
-  const struct fc_phase *a = &fc->phase[FC_PHASE_FSYNCED];
-  const struct fc_phase *b = &fc->phase[FC_PHASE_UNSYNCED];
-
-  fputc ('{', f);
-  json_str (f, "backend", r->backend); fputc (',', f);
-  json_str (f, "cache", r->cache); fputc (',', f);
-  json_str (f, "channel", r->channel); fputc (',', f);
-  json_str (f, "disk", r->disk); fputc (',', f);
-  json_str (f, "image", r->image); fputc (',', f);
-  json_str (f, "guest_kernel", r->guest_kernel); fputc (',', f);
-  json_str (f, "verdict", r->verdict); fputc (',', f);
-  json_str (f, "flush_accounting", r->method1); fputc (',', f);
-  json_str (f, "power_cut", r->method2); fputc (',', f);
-  if (fc->available) {
-    fprintf (f, "\"host_flushes\":%u,", a->fsyncs + a->fdatasyncs + a->dsync_writes);
-    fprintf (f, "\"host_flushes_unsynced\":%u,", b->fsyncs + b->fdatasyncs + b->dsync_writes);
-    fprintf (f, "\"flush_detail\":{");
-    for (int p = 0; p < FC_NPHASES; p++) {
-      static const char *const names[] = { "before", "fsynced", "unsynced", "after" };
-      const struct fc_phase *ph = &fc->phase[p];
-      fprintf (f, "%s\"%s\":{\"fsync\":%u,\"fdatasync\":%u,\"sync_file_range\":%u,"
-               "\"syncfs\":%u,\"sync\":%u,\"rwf_dsync_writes\":%u,\"opens\":%u}",
-               p ? "," : "", names[p], ph->fsyncs, ph->fdatasyncs,
-               ph->sync_file_ranges, ph->syncfs, ph->syncs, ph->dsync_writes,
-               ph->opens);
-    }
-    fprintf (f, "},\"open_o_direct\":%s,\"open_o_dsync\":%s,\"open_o_sync\":%s,",
-             fc->o_direct ? "true" : "false", fc->o_dsync ? "true" : "false",
-             fc->o_sync ? "true" : "false");
-    json_str (f, "flush_method", fc->method); fputc (',', f);
-  }
-  else
-    fprintf (f, "\"host_flushes\":null,");
-  if (r->cut_done) {
-    fprintf (f, "\"pattern_bytes\":%llu,\"fsynced_bytes_lost\":%llu,"
-             "\"unsynced_bytes_lost\":%llu,\"fsynced_on_host_before_cut\":%s,"
-             "\"unsynced_on_host_before_cut\":%s,\"model_dirty_before_cut\":%llu,"
-             "\"model_bytes_lost\":%llu,\"model_fsyncs\":%llu,"
-             "\"model_fdatasyncs\":%llu,\"model_sync_writes\":%llu,"
-             "\"model_writebacks\":%llu,\"e2fsck_status\":%d,",
-             (unsigned long long) r->pattern_bytes,
-             (unsigned long long) r->fsynced_bytes_lost,
-             (unsigned long long) r->unsynced_bytes_lost,
-             r->fsynced_on_host ? "true" : "false",
-             r->unsynced_on_host ? "true" : "false",
-             (unsigned long long) r->dirty_before_cut,
-             (unsigned long long) r->cut_bytes_lost,
-             (unsigned long long) r->model_fsyncs,
-             (unsigned long long) r->model_fdatasyncs,
-             (unsigned long long) r->model_sync_writes,
-             (unsigned long long) r->writebacks, r->fsck_status);
-  }
-  else
-    fprintf (f, "\"fsynced_bytes_lost\":null,\"unsynced_bytes_lost\":null,");
-  fprintf (f, "\"guest_fsync_s\":%.3f,", r->guest_fsync_s);
-  json_str (f, "note", r->note);
-  fprintf (f, "}\n");
-}
-
-/* The kernel column appears when --kernel was given. */
-static int kernel_col;
-
-static void
-print_header (FILE *f)
-{
-  if (kernel_col)
-    fprintf (f, "%-*s ", kernel_col, "kernel");
-  fprintf (f, "%-21s %-12s %-13s %-13s %-13s %-11s %-8s %-12s %-13s %-9s %s\n",
-           "backend", "cache", "verdict", "flush-acct", "power-cut",
-           "flushes f/u", "open", "fsynced-lost", "unsynced-lost",
-           "volatile", "e2fsck");
-}
-
-static void
-print_row (FILE *f, const struct case_result *r)
-{
-  const struct fc_result *fc = &r->fc;
-  char flushes[32] = "-", open[16] = "-", lost_s[24] = "-", lost_u[24] = "-";
-  char fsck[16] = "-", vol[16] = "-";
-
-  if (fc->available) {
-    const struct fc_phase *a = &fc->phase[FC_PHASE_FSYNCED];
-    const struct fc_phase *b = &fc->phase[FC_PHASE_UNSYNCED];
-    snprintf (flushes, sizeof flushes, "%u/%u",
-              a->fsyncs + a->fdatasyncs + a->dsync_writes,
-              b->fsyncs + b->fdatasyncs + b->dsync_writes);
-  }
-  if (fc->image_fds || fc->available)
-    snprintf (open, sizeof open, "%s%s",
-              fc->o_sync ? "SYNC" : fc->o_dsync ? "DSYNC" : "",
-              fc->o_direct ? ((fc->o_sync || fc->o_dsync) ? "+DIRECT" : "DIRECT")
-              : (fc->o_sync || fc->o_dsync) ? "" : "cached");
-  if (r->cut_done) {
-    snprintf (lost_s, sizeof lost_s, "%llu", (unsigned long long) r->fsynced_bytes_lost);
-    snprintf (lost_u, sizeof lost_u, "%llu", (unsigned long long) r->unsynced_bytes_lost);
-    snprintf (fsck, sizeof fsck, "%s", r->fsck_status == 0 ? "clean" : "ERRORS");
-    snprintf (vol, sizeof vol, "%llu", (unsigned long long) r->dirty_before_cut);
-  }
-  if (kernel_col)
-    fprintf (f, "%-*s ", kernel_col, r->guest_kernel);
-  fprintf (f, "%-21s %-12s %-13s %-13s %-13s %-11s %-8s %-12s %-13s %-9s %s\n",
-           r->label, r->cache, r->verdict, r->method1, r->method2, flushes,
-           open, lost_s, lost_u, vol, fsck);
-  if (r->note[0])
-    fprintf (f, "        %s/%s%s%s: %s\n", r->label, r->cache,
-             kernel_col ? "/" : "", kernel_col ? r->guest_kernel : "", r->note);
-}
-
-static void
-print_legend (FILE *f)
-{
-  fprintf (f,
-"flushes f/u: the hypervisor's fsync+fdatasync on the image while the guest\n"
-"  fsynced / while it wrote without sync.  open: the image's open mode.\n"
-"fsynced-lost / unsynced-lost: bytes of each %d-byte pattern file not found\n"
-"  on the backing image after the cut.  volatile: bytes in the model's\n"
-"  cache at the cut.  e2fsck: -fn on the backing image after the cut.\n",
-           1024 * 1024);
-}
-
-static int
-rm_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void) st; (void) ftw;
-  if (flag == FTW_DP)
-    rmdir (path);
-  else
-    unlink (path);
-  return 0;
-}
-
 /* --kernel items: "stock", "NAME=PATH" or "PATH" (labelled by its
  * path).  The paths must be readable; what they are is checked per case.
  */
@@ -269,8 +127,94 @@ harness_parse_kernels (const char **items, size_t n, struct harness_kernel *out)
   return 0;
 }
 
-int
-fsync_test_main (int argc, char **argv)
+/* What the command line asks for. */
+struct fsync_opts {
+  const char *backends[MAX_LIST], *caches[MAX_LIST];
+  const char *channels[MAX_LIST], *disks[MAX_LIST];
+  struct harness_kernel kernels[MAX_LIST];
+  size_t nb, nc, nch, nd, nk;
+  int kernel_col;               /* 0: no --kernel, no kernel column */
+  bool json, keep;
+};
+
+/* --backend: the list given, else kvm (if it works here), tcg and uml. */
+static int
+parse_backends (char *blist, struct fsync_opts *o)
+{
+  char why[256];
+
+  if (!blist) {
+    if (kvm_probe (3000, why, sizeof why) == 1)
+      o->backends[o->nb++] = "kvm";
+    o->backends[o->nb++] = "tcg";
+    o->backends[o->nb++] = "uml";
+    return 0;
+  }
+  if (split_list (blist, o->backends, MAX_LIST, &o->nb) == -1) {
+    fprintf (stderr, "guestdrv: fsync-test: --backend: give a list like tcg,uml\n");
+    return -1;
+  }
+  for (size_t i = 0; i < o->nb; i++) {
+    int b = launcher_parse_backend (o->backends[i]);
+    if (b < 0 || b == BACKEND_AUTO) {
+      fprintf (stderr, "guestdrv: fsync-test: --backend: unknown backend '%s' (tcg, kvm, uml)\n",
+               o->backends[i]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* --cache: the list given, else every mode. */
+static int
+parse_caches (char *clist, struct fsync_opts *o)
+{
+  if (!clist) {
+    for (o->nc = 0; o->nc < 5; o->nc++)
+      o->caches[o->nc] = all_caches[o->nc];
+    return 0;
+  }
+  if (split_list (clist, o->caches, MAX_LIST, &o->nc) == -1) {
+    fprintf (stderr, "guestdrv: fsync-test: --cache: give a list like none,unsafe\n");
+    return -1;
+  }
+  for (size_t i = 0; i < o->nc; i++) {
+    size_t k;
+    for (k = 0; k < 5 && strcmp (o->caches[i], all_caches[k]) != 0; k++)
+      ;
+    if (k == 5) {
+      fprintf (stderr, "guestdrv: fsync-test: --cache: unknown cache mode '%s' "
+               "(none, writeback, writethrough, directsync, unsafe)\n", o->caches[i]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int
+parse_kernel_list (char *klist, struct fsync_opts *o)
+{
+  const char *kitems[MAX_LIST];
+
+  if (split_list (klist, kitems, MAX_LIST, &o->nk) == -1) {
+    fprintf (stderr, "guestdrv: fsync-test: --kernel: give a list like "
+             "stock,patched=PATH\n");
+    return -1;
+  }
+  if (harness_parse_kernels (kitems, o->nk, o->kernels) == -1) {
+    fprintf (stderr, "guestdrv: fsync-test: --kernel: %s\n", gd_get_error ());
+    return -1;
+  }
+  o->kernel_col = 6;
+  for (size_t i = 0; i < o->nk; i++)
+    if ((int) strlen (o->kernels[i].label) > o->kernel_col)
+      o->kernel_col = (int) strlen (o->kernels[i].label);
+  return 0;
+}
+
+/* 0 to run, 1 after --help, -1 on a bad command line (said on stderr). */
+static int
+parse_options (int argc, char **argv, struct fsync_opts *o)
 {
   static const struct option opts[] = {
     { "backend", required_argument, NULL, 'b' },
@@ -284,22 +228,15 @@ fsync_test_main (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  const char *backends[MAX_LIST], *caches[MAX_LIST], *kitems[MAX_LIST];
-  struct harness_kernel kernels[MAX_LIST] = { { "stock", NULL } };
   static const char *const all_channels[] = { "virtio", "serial" };
   static const char *const all_disks[] = { "ubd", "vhost-user" };
-  const char *channels[MAX_LIST] = { "virtio" }, *disks[MAX_LIST] = { "ubd" };
   char *blist = NULL, *clist = NULL, *klist = NULL, *chlist = NULL, *dlist = NULL;
-  size_t nb = 0, nc = 0, nk = 1, nch = 1, nd = 1, ncases = 0, nerr = 0;
-  struct case_result *results = NULL;
-  struct harness_env env = { 0 };
-  char tmpdir[PATH_MAX], backing[PATH_MAX], mnt[PATH_MAX], sock[PATH_MAX];
-  char log[PATH_MAX];
-  const char *tmp = getenv ("TMPDIR");
-  bool json = false, keep = false;
-  struct sigaction sa;
-  int opt, rc = 1;
+  int opt;
 
+  *o = (struct fsync_opts) {
+    .kernels = { { "stock", NULL } }, .nk = 1,
+    .channels = { "virtio" }, .nch = 1, .disks = { "ubd" }, .nd = 1,
+  };
   optind = 1;
   while ((opt = getopt_long (argc, argv, "vh", opts, NULL)) != -1) {
     switch (opt) {
@@ -308,177 +245,161 @@ fsync_test_main (int argc, char **argv)
     case 'K': klist = optarg; break;
     case 'C': chlist = optarg; break;
     case 'D': dlist = optarg; break;
-    case 'j': json = true; break;
-    case 'k': keep = true; break;
+    case 'j': o->json = true; break;
+    case 'k': o->keep = true; break;
     case 'v': gd_verbose = 1; break;
-    case 'h': usage (stdout); return 0;
-    default: usage (stderr); return 1;
+    case 'h': usage (stdout); return 1;
+    default: usage (stderr); return -1;
     }
   }
   if (optind < argc) {
     fprintf (stderr, "guestdrv: fsync-test: unexpected argument '%s'\n", argv[optind]);
-    return 1;
+    return -1;
   }
-  if (blist) {
-    if (split_list (blist, backends, MAX_LIST, &nb) == -1) {
-      fprintf (stderr, "guestdrv: fsync-test: --backend: give a list like tcg,uml\n");
-      return 1;
-    }
-    for (size_t i = 0; i < nb; i++) {
-      int b = launcher_parse_backend (backends[i]);
-      if (b < 0 || b == BACKEND_AUTO) {
-        fprintf (stderr, "guestdrv: fsync-test: --backend: unknown backend '%s' (tcg, kvm, uml)\n",
-                 backends[i]);
-        return 1;
-      }
-    }
-  }
-  else {
-    char why[256];
-    if (kvm_probe (3000, why, sizeof why) == 1)
-      backends[nb++] = "kvm";
-    backends[nb++] = "tcg";
-    backends[nb++] = "uml";
-  }
-  if (clist) {
-    if (split_list (clist, caches, MAX_LIST, &nc) == -1) {
-      fprintf (stderr, "guestdrv: fsync-test: --cache: give a list like none,unsafe\n");
-      return 1;
-    }
-    for (size_t i = 0; i < nc; i++) {
-      size_t k;
-      for (k = 0; k < 5 && strcmp (caches[i], all_caches[k]) != 0; k++)
-        ;
-      if (k == 5) {
-        fprintf (stderr, "guestdrv: fsync-test: --cache: unknown cache mode '%s' "
-                 "(none, writeback, writethrough, directsync, unsafe)\n", caches[i]);
-        return 1;
-      }
-    }
-  }
-  else
-    for (nc = 0; nc < 5; nc++)
-      caches[nc] = all_caches[nc];
-
-  if (chlist && split_choices (chlist, channels, &nch, all_channels, 2,
+  if (parse_backends (blist, o) == -1 || parse_caches (clist, o) == -1)
+    return -1;
+  if (chlist && split_choices (chlist, o->channels, &o->nch, all_channels, 2,
                                "uml-channel") == -1)
-    return 1;
-  if (dlist && split_choices (dlist, disks, &nd, all_disks, 2, "uml-disk") == -1)
-    return 1;
+    return -1;
+  if (dlist && split_choices (dlist, o->disks, &o->nd, all_disks, 2,
+                              "uml-disk") == -1)
+    return -1;
+  if (klist && parse_kernel_list (klist, o) == -1)
+    return -1;
+  return 0;
+}
 
-  if (klist) {
-    if (split_list (klist, kitems, MAX_LIST, &nk) == -1) {
-      fprintf (stderr, "guestdrv: fsync-test: --kernel: give a list like "
-               "stock,patched=PATH\n");
-      return 1;
-    }
-    if (harness_parse_kernels (kitems, nk, kernels) == -1) {
-      fprintf (stderr, "guestdrv: fsync-test: --kernel: %s\n", gd_get_error ());
-      return 1;
-    }
-    kernel_col = 6;
-    for (size_t i = 0; i < nk; i++)
-      if ((int) strlen (kernels[i].label) > kernel_col)
-        kernel_col = (int) strlen (kernels[i].label);
-  }
+/* The FUSE model under TMPDIR, or ENV->nofuse_why says why not. */
+static void
+start_model (struct harness_env *env, const char *tmpdir, char *backing,
+             char *mnt, char *sock)
+{
+  char log[PATH_MAX];
 
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
-  /* Calls to an appliance we killed write to a dead socket. */
-  signal (SIGPIPE, SIG_IGN);
-
-  if (!tmp || !*tmp || strlen (tmp) > 150)
-    tmp = "/tmp";
-  snprintf (tmpdir, sizeof tmpdir, "%s/guestdrv-fsync.XXXXXX", tmp);
-  if (!mkdtemp (tmpdir)) {
-    fprintf (stderr, "guestdrv: fsync-test: mkdtemp %s: %m\n", tmpdir);
-    return 1;
-  }
-  env.tmpdir = tmpdir;
-  snprintf (backing, sizeof backing, "%s/backing", tmpdir);
-  snprintf (mnt, sizeof mnt, "%s/mnt", tmpdir);
-  snprintf (sock, sizeof sock, "%s/lazyfs.sock", tmpdir);
+  snprintf (backing, PATH_MAX, "%s/backing", tmpdir);
+  snprintf (mnt, PATH_MAX, "%s/mnt", tmpdir);
+  snprintf (sock, PATH_MAX, "%s/lazyfs.sock", tmpdir);
   snprintf (log, sizeof log, "%s/lazyfs.log", tmpdir);
   mkdir (backing, 0755);
   mkdir (mnt, 0755);
 
   if (access ("/dev/fuse", R_OK | W_OK) == -1)
-    snprintf (env.nofuse_why, sizeof env.nofuse_why,
+    snprintf (env->nofuse_why, sizeof env->nofuse_why,
               "/dev/fuse is not usable (%m): the power-cut method needs FUSE "
               "(load the fuse module, or give the container /dev/fuse); "
               "running the flush accounting alone");
   else {
-    env.lfs = lazyfs_start (backing, mnt, sock, log);
-    if (!env.lfs)
-      snprintf (env.nofuse_why, sizeof env.nofuse_why,
+    env->lfs = lazyfs_start (backing, mnt, sock, log);
+    if (!env->lfs)
+      snprintf (env->nofuse_why, sizeof env->nofuse_why,
                 "the FUSE model did not start: %s; running the flush accounting alone",
                 gd_get_error ());
-    env.backing = backing;
-    env.mnt = mnt;
+    env->backing = backing;
+    env->mnt = mnt;
   }
-  if (!env.lfs)
-    fprintf (stderr, "guestdrv: fsync-test: %s\n", env.nofuse_why);
+  if (!env->lfs)
+    fprintf (stderr, "guestdrv: fsync-test: %s\n", env->nofuse_why);
+}
 
-  results = calloc (nb * nch * nd * nc * nk, sizeof *results);
+/* Every case, printed as it ends.  Returns the number that failed;
+ * *NCASES gets the number run.
+ */
+static size_t
+run_cases (const struct fsync_opts *o, struct harness_env *env,
+           struct case_result *results, size_t *ncases)
+{
+  size_t nerr = 0;
+
+  for (size_t i = 0; i < o->nb && !harness_interrupted; i++)
+   for (size_t v = 0; v < o->nch * o->nd && !harness_interrupted; v++) {
+    bool uml = strcmp (o->backends[i], "uml") == 0;
+    const char *ch = uml ? o->channels[v / o->nd] : NULL;
+    const char *dk = uml ? o->disks[v % o->nd] : NULL;
+    if (!uml && v > 0)
+      break;                    /* the UML dimensions only */
+    for (size_t k = 0; k < o->nc && !harness_interrupted; k++)
+     for (size_t q = 0; q < o->nk && !harness_interrupted; q++) {
+      struct case_result *r = &results[(*ncases)++];
+      gd_debug ("fsync", "case %s/%s/%s/%s/%s", o->backends[i], ch ? ch : "-",
+                dk ? dk : "-", o->caches[k], o->kernels[q].label);
+      if (harness_run_case (env, o->backends[i], ch, dk, o->caches[k],
+                            &o->kernels[q], q, r) == -1)
+        nerr++;
+      if (o->json)
+        harness_report_json (stdout, r);
+      else
+        harness_report_row (stdout, r, o->kernel_col);
+      fflush (stdout);
+     }
+   }
+  return nerr;
+}
+
+/* --keep: the report as text and JSON in the temp dir. */
+static void
+write_kept_reports (const char *tmpdir, const struct case_result *results,
+                    size_t ncases, int kernel_col)
+{
+  char path[PATH_MAX + 16];
+  FILE *f;
+
+  snprintf (path, sizeof path, "%s/report.txt", tmpdir);
+  if ((f = fopen (path, "w")) != NULL) {
+    harness_report_header (f, kernel_col);
+    for (size_t i = 0; i < ncases; i++)
+      harness_report_row (f, &results[i], kernel_col);
+    harness_report_legend (f);
+    fclose (f);
+  }
+  snprintf (path, sizeof path, "%s/report.json", tmpdir);
+  if ((f = fopen (path, "w")) != NULL) {
+    for (size_t i = 0; i < ncases; i++)
+      harness_report_json (f, &results[i]);
+    fclose (f);
+  }
+}
+
+int
+fsync_test_main (int argc, char **argv)
+{
+  struct fsync_opts o;
+  size_t ncases = 0;
+  struct case_result *results = NULL;
+  struct harness_env env = { 0 };
+  char tmpdir[PATH_MAX], backing[PATH_MAX], mnt[PATH_MAX], sock[PATH_MAX];
+  int rc = 1;
+
+  switch (parse_options (argc, argv, &o)) {
+  case 1: return 0;
+  case -1: return 1;
+  }
+  gd_signals_catch (on_signal);
+  if (gd_tmpdir_make ("guestdrv-fsync", tmpdir, sizeof tmpdir) == -1) {
+    fprintf (stderr, "guestdrv: fsync-test: %s\n", gd_get_error ());
+    return 1;
+  }
+  env.tmpdir = tmpdir;
+  start_model (&env, tmpdir, backing, mnt, sock);
+
+  results = calloc (o.nb * o.nch * o.nd * o.nc * o.nk, sizeof *results);
   if (!results) {
     fprintf (stderr, "guestdrv: fsync-test: out of memory\n");
     goto cleanup;
   }
-  if (!json) {
-    print_header (stdout);
+  if (!o.json) {
+    harness_report_header (stdout, o.kernel_col);
     fflush (stdout);
   }
-  for (size_t i = 0; i < nb && !harness_interrupted; i++)
-   for (size_t v = 0; v < nch * nd && !harness_interrupted; v++) {
-    bool uml = strcmp (backends[i], "uml") == 0;
-    const char *ch = uml ? channels[v / nd] : NULL;
-    const char *dk = uml ? disks[v % nd] : NULL;
-    if (!uml && v > 0)
-      break;                    /* the UML dimensions only */
-    for (size_t k = 0; k < nc && !harness_interrupted; k++)
-     for (size_t q = 0; q < nk && !harness_interrupted; q++) {
-      struct case_result *r = &results[ncases++];
-      gd_debug ("fsync", "case %s/%s/%s/%s/%s", backends[i], ch ? ch : "-",
-                dk ? dk : "-", caches[k], kernels[q].label);
-      if (harness_run_case (&env, backends[i], ch, dk, caches[k], &kernels[q],
-                            q, r) == -1)
-        nerr++;
-      if (json)
-        print_json (stdout, r);
-      else
-        print_row (stdout, r);
-      fflush (stdout);
-     }
-   }
-  if (!json)
-    print_legend (stdout);
+  rc = run_cases (&o, &env, results, &ncases) || harness_interrupted ? 1 : 0;
+  if (!o.json)
+    harness_report_legend (stdout);
   fflush (stdout);
-  rc = nerr || harness_interrupted ? 1 : 0;
 
  cleanup:
-  if (keep) {
-    char path[PATH_MAX + 16];
-    FILE *f;
-    snprintf (path, sizeof path, "%s/report.txt", tmpdir);
-    if ((f = fopen (path, "w")) != NULL) {
-      print_header (f);
-      for (size_t i = 0; i < ncases; i++)
-        print_row (f, &results[i]);
-      print_legend (f);
-      fclose (f);
-    }
-    snprintf (path, sizeof path, "%s/report.json", tmpdir);
-    if ((f = fopen (path, "w")) != NULL) {
-      for (size_t i = 0; i < ncases; i++)
-        print_json (f, &results[i]);
-      fclose (f);
-    }
-  }
-  lazyfs_stop (env.lfs, keep);
-  if (keep) {
+  if (o.keep)
+    write_kept_reports (tmpdir, results, ncases, o.kernel_col);
+  lazyfs_stop (env.lfs, o.keep);
+  if (o.keep) {
     fprintf (stderr, "guestdrv: fsync-test: kept %s (report.txt, report.json, "
              "per-case dirs with strace logs and dumps; backing images in "
              "backing/)\n", tmpdir);
@@ -487,8 +408,8 @@ fsync_test_main (int argc, char **argv)
                "(control: guestdrv-lazyfs ctl %s stats); unmount with: "
                "fusermount3 -u %s\n", mnt, sock, mnt);
   }
-  else
-    nftw (tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+  else if (gd_tree_remove (tmpdir) == -1)
+    fprintf (stderr, "guestdrv: fsync-test: %s\n", gd_get_error ());
   free (results);
   if (harness_interrupted) {
     fprintf (stderr, "guestdrv: fsync-test: interrupted\n");

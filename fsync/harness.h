@@ -9,7 +9,9 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Set by the signal handler; every wait in the harness checks it. */
@@ -80,6 +82,34 @@ int flushcount_parse (const char *path, const char *image,
 /* After the hypervisor is dead: wait for the tracer, parse, free. */
 void flushcount_finish (struct flushcount *fc, struct fc_result *out);
 
+/* --- The image seen from the host (harness-image.c) -------------------- */
+#define BLOCK_SIZE 4096
+#define PATTERN_BLOCKS 256
+#define PATTERN_SIZE (BLOCK_SIZE * PATTERN_BLOCKS)
+
+/* The bytes `yes LINE | head -c SIZE` produces (malloc'd), NULL if out of
+ * memory.
+ */
+char *harness_pattern_make (const char *line, size_t size);
+/* gd_run with the tools' deadline; errors name argv[0]. */
+int harness_run_tool (char *const argv[], char **out);
+/* The ext2 image IMG with the two old-pattern files, durable from the
+ * start; DIR holds the seed files.
+ */
+int harness_image_make (const char *dir, const char *img);
+/* MAP gets the physical block of each 4 KiB block of FILE in IMG. */
+int harness_image_block_map (const char *dir, const char *img,
+                             const char *file, uint64_t *map);
+/* debugfs dumps NAME of IMG to OUT; *DIFF gets the bytes of the blocks
+ * that are not WANT's.
+ */
+int harness_image_dump_compare (const char *img, const char *name,
+                                const char *out, const char *want,
+                                uint64_t *diff);
+/* The same, reading the blocks of MAP straight from IMG. */
+int harness_image_read_compare (const char *img, const uint64_t *map,
+                                const char *want, uint64_t *diff);
+
 /* --- One case (harness-case.c) ------------------------------------------ */
 struct harness_env {
   const char *tmpdir;                  /* the run's temp dir */
@@ -129,5 +159,14 @@ int harness_run_case (struct harness_env *env, const char *backend,
                       const char *channel, const char *disk,
                       const char *cache, const struct harness_kernel *k,
                       size_t kindex, struct case_result *r);
+
+/* --- The report (harness-report.c) ------------------------------------- */
+/* KERNEL_COL: the width of the kernel column, 0 for none (no --kernel). */
+void harness_report_header (FILE *f, int kernel_col);
+void harness_report_row (FILE *f, const struct case_result *r,
+                         int kernel_col);
+void harness_report_legend (FILE *f);
+/* One line of JSON per case. */
+void harness_report_json (FILE *f, const struct case_result *r);
 
 #endif
