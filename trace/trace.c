@@ -215,12 +215,6 @@ trace_summary_str (enum trace_layer l, const char *key, const char *s)
   free (buf);
 }
 
-void
-trace_json_string (FILE *f, const char *s)
-{
-  json_write_string (f, s);
-}
-
 int
 trace_write (const char *path)
 {
