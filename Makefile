@@ -91,11 +91,15 @@ check:
 	@bash tools/install-deps.sh
 	@$(MAKE) --no-print-directory check-only
 
-check-only: all $(UNIT_TESTS)
+check-only: all $(UNIT_TESTS) check-layers
 	@bash tests/run-tests.sh $(UNIT_TESTS)
 
-check-unit: all $(UNIT_TESTS)
+check-unit: all $(UNIT_TESTS) check-layers
 	@GUESTDRV_TESTS=unit bash tests/run-tests.sh $(UNIT_TESTS)
+
+# Includes look down the layers only (tools/check-layers.sh lists them).
+check-layers:
+	@bash tools/check-layers.sh
 
 check-valgrind: all $(UNIT_TESTS)
 	@GUESTDRV_TESTS=unit GUESTDRV_VALGRIND=1 bash tests/run-tests.sh $(UNIT_TESTS)
@@ -142,6 +146,6 @@ clean:
 	rm -rf fuzz/build fuzz/out $(FUZZ_TARGETS)
 	find . -name '*.o' -delete -o -name '*.d' -delete
 
-.PHONY: all deps check check-only check-unit check-valgrind bench install uninstall clean uml-kernel
+.PHONY: all deps check check-only check-unit check-layers check-valgrind bench install uninstall clean uml-kernel
 
 -include $(DEPS)

@@ -1,8 +1,12 @@
-/* What the transports (unix-socket.c, fdpair.c) share with channel.c. */
+/* What the transports (unix-socket.c, fdpair.c), the serial-line window
+ * (window.c) and the launch flag (launch-flag.c) share with channel.c.
+ */
 #ifndef GUESTDRV_CHANNEL_INTERNAL_H
 #define GUESTDRV_CHANNEL_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "channel.h"
 
@@ -48,5 +52,22 @@ struct channel *channel_new_fds (int rfd, int wfd, const char *name);
  */
 int channel_poll_one (int fd, short events, int watch_fd, int timeout_ms,
                       uint64_t *wait_ns);
+
+/* Wait until FD is ready for EVENTS, within the idle timeout (counted
+ * from *IDLE_START, 0 right after progress) and the call's deadline;
+ * the time spent goes to *WAIT_NS.  0, or -1 with the error ("NAME:
+ * WHAT: ...") set.
+ */
+int channel_wait_peer (struct channel *ch, int fd, short events,
+                       uint64_t *idle_start, uint64_t *wait_ns,
+                       const char *what);
+/* The peer is gone: EPIPE and the reason (the vhost-user device's, if it
+ * has one).
+ */
+void channel_set_eof_error (struct channel *ch);
+/* window.c: how many bytes may be written now (SSIZE_MAX without a
+ * window), waiting while the window is full; -1 with the error set.
+ */
+ssize_t channel_window_room (struct channel *ch, uint64_t *idle_start);
 
 #endif

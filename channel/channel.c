@@ -1,5 +1,7 @@
 /* The transport-independent part of a channel: buffered reads, full
- * writes, idle timeouts, the hypervisor watch fd and the counters.
+ * writes, idle timeouts, the hypervisor watch fd and the counters.  The
+ * UML serial line's window is window.c's, the launch flag
+ * launch-flag.c's.
  *
  * Both fds are non-blocking.  We try the syscall first and poll() only on
  * EAGAIN, so a stream that keeps up costs one syscall per transfer and
@@ -20,7 +22,6 @@
 #include <unistd.h>
 
 #include "channel-internal.h"
-#include "serial-window.h"
 #include "virtio-console.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
@@ -101,9 +102,9 @@ channel_get_timeout (const struct channel *ch)
 /* Wait until FD is ready.  *IDLE_START is 0 right after progress (the
  * clock is read lazily, so a stream that never blocks never reads it).
  */
-static int
-wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
-           uint64_t *wait_ns, const char *what)
+int
+channel_wait_peer (struct channel *ch, int fd, short events,
+                   uint64_t *idle_start, uint64_t *wait_ns, const char *what)
 {
   int remaining = -1;
   uint64_t t0 = 0;
@@ -169,8 +170,8 @@ wait_peer (struct channel *ch, int fd, short events, uint64_t *idle_start,
   return -1;
 }
 
-static void
-set_eof_error (struct channel *ch)
+void
+channel_set_eof_error (struct channel *ch)
 {
   const char *why = vcon_error (ch->vcon);
 
@@ -232,7 +233,7 @@ channel_read_full (struct channel *ch, void *buf, size_t n)
     ssize_t r;
 
     if (ch->eof) {
-      set_eof_error (ch);
+      channel_set_eof_error (ch);
       return -1;
     }
     r = readv (ch->rfd, iov, 2);
@@ -261,12 +262,12 @@ channel_read_full (struct channel *ch, void *buf, size_t n)
         channel_record_bytes ('D', NULL, 0);
     }
     else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (wait_peer (ch, ch->rfd, POLLIN, &idle_start, &ch->stats.wait_in_ns,
+      if (channel_wait_peer (ch, ch->rfd, POLLIN, &idle_start, &ch->stats.wait_in_ns,
                      "waiting for data from the appliance") == -1)
         return -1;
     }
     else if (errno == ECONNRESET) {
-      set_eof_error (ch);
+      channel_set_eof_error (ch);
       return -1;
     }
     else if (errno != EINTR) {
@@ -306,103 +307,6 @@ writev_nosigpipe (int fd, const struct iovec *iov, int cnt)
 }
 
 int
-channel_set_window (struct channel *ch, int ack_fd, size_t unit, size_t window)
-{
-  int fl = fcntl (ack_fd, F_GETFL);
-
-  if (unit == 0 || window < unit || fl == -1 ||
-      fcntl (ack_fd, F_SETFL, fl | O_NONBLOCK) == -1) {
-    errno = EINVAL;
-    gd_set_error ("%s: bad window (unit %zu, window %zu, ack fd %d)",
-                  ch->name, unit, window, ack_fd);
-    if (ack_fd >= 0)
-      close (ack_fd);
-    return -1;
-  }
-  fcntl (ack_fd, F_SETFD, FD_CLOEXEC);
-  if (ch->ack_fd >= 0)
-    close (ch->ack_fd);
-  ch->ack_fd = ack_fd;
-  ch->win_unit = unit;
-  ch->win_bytes = window;
-  ch->acked = 0;
-  return 0;
-}
-
-/* Take the acks that have arrived (never blocks).  The ack line is
- * untrusted like the rest: it may only ever acknowledge bytes we sent.
- */
-static int
-collect_acks (struct channel *ch)
-{
-  unsigned char b[512];
-
-  for (;;) {
-    ssize_t r = read (ch->ack_fd, b, sizeof b);
-
-    if (r > 0) {
-      for (ssize_t i = 0; i < r; i++)
-        if (b[i] != SERIAL_WINDOW_ACK) {
-          errno = EPROTO;
-          gd_set_error ("%s: ack line: unexpected byte 0x%02x",
-                        ch->name, b[i]);
-          return -1;
-        }
-      ch->stats.acks += r;
-      ch->acked += (uint64_t) r * ch->win_unit;
-      if (ch->acked > ch->stats.bytes_out) {
-        errno = EPROTO;
-        gd_set_error ("%s: ack line: guest acknowledged %llu bytes, "
-                      "only %llu were sent", ch->name,
-                      (unsigned long long) ch->acked,
-                      (unsigned long long) ch->stats.bytes_out);
-        return -1;
-      }
-      continue;
-    }
-    if (r == 0 || (r == -1 && errno == ECONNRESET)) {
-      set_eof_error (ch);
-      return -1;
-    }
-    if (errno == EAGAIN || errno == EWOULDBLOCK)
-      return 0;
-    if (errno != EINTR) {
-      gd_set_error_errno ("%s: read ack line", ch->name);
-      return -1;
-    }
-  }
-}
-
-/* How many bytes may be written now: SSIZE_MAX without a window.  Waits
- * (bounded by the idle timeout) while the window is full.
- */
-static ssize_t
-window_room (struct channel *ch, uint64_t *idle_start)
-{
-  bool counted = false;
-
-  if (ch->ack_fd < 0)
-    return SSIZE_MAX;
-  for (;;) {
-    uint64_t in_flight;
-
-    if (collect_acks (ch) == -1)
-      return -1;
-    in_flight = ch->stats.bytes_out - ch->acked;
-    if (in_flight < ch->win_bytes)
-      return ch->win_bytes - in_flight;
-    if (!counted) {
-      ch->stats.window_waits++;
-      counted = true;
-    }
-    if (wait_peer (ch, ch->ack_fd, POLLIN, idle_start, &ch->stats.wait_ack_ns,
-                   "waiting for the guest to acknowledge data "
-                   "(serial-line window)") == -1)
-      return -1;
-  }
-}
-
-int
 channel_writev_full (struct channel *ch, const struct iovec *iov, int iovcnt)
 {
   int idx = 0;
@@ -420,7 +324,7 @@ channel_writev_full (struct channel *ch, const struct iovec *iov, int iovcnt)
     }
     if (idx == iovcnt)
       return 0;
-    if ((allowed = window_room (ch, &idle_start)) == -1)
+    if ((allowed = channel_window_room (ch, &idle_start)) == -1)
       return -1;
     for (i = idx; i < iovcnt && cnt < IOV_BATCH && allowed > 0; i++) {
       size_t skip = i == idx ? off : 0;
@@ -470,12 +374,12 @@ channel_writev_full (struct channel *ch, const struct iovec *iov, int iovcnt)
       }
     }
     else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (wait_peer (ch, ch->wfd, POLLOUT, &idle_start, &ch->stats.wait_out_ns,
+      if (channel_wait_peer (ch, ch->wfd, POLLOUT, &idle_start, &ch->stats.wait_out_ns,
                      "waiting for the appliance to accept data") == -1)
         return -1;
     }
     else if (errno == EPIPE || errno == ECONNRESET) {
-      set_eof_error (ch);
+      channel_set_eof_error (ch);
       return -1;
     }
     else if (errno != EINTR) {
@@ -530,37 +434,6 @@ size_t
 channel_buffered (const struct channel *ch)
 {
   return ch->rlen - ch->rpos;
-}
-
-int
-channel_wait_launch_flag (struct channel *ch, int timeout_ms)
-{
-  static const unsigned char flag[4] = { 0xf5, 0xf5, 0x5f, 0xf5 };
-  unsigned char b[4];
-  int saved_timeout = ch->timeout_ms;
-  uint64_t t0 = gd_now_ns ();
-  int r;
-
-  ch->timeout_ms = timeout_ms;
-  r = channel_read_full (ch, b, sizeof b);
-  ch->timeout_ms = saved_timeout;
-  if (r == -1) {
-    gd_error_prefix ("waiting for the launch flag from guestfsd");
-    return -1;
-  }
-  if (memcmp (b, flag, sizeof flag) != 0) {
-    errno = EPROTO;
-    gd_set_error ("%s: expected the launch flag f5 f5 5f f5 from guestfsd, "
-                  "got %02x %02x %02x %02x (is the channel 8-bit clean "
-                  "and is this guestfsd?)",
-                  ch->name, b[0], b[1], b[2], b[3]);
-    return -1;
-  }
-  gd_debug ("channel", "%s: launch flag after %.3f s", ch->name,
-            (gd_now_ns () - t0) / 1e9);
-  if (trace_on (TL_CHANNEL))
-    trace_complete (TL_CHANNEL, "wait launch flag", t0, gd_now_ns (), NULL);
-  return 0;
 }
 
 const struct channel_stats *

@@ -11,7 +11,8 @@
  * One thread does everything, front-end messages first in every round:
  * UML waits for their replies with interrupts off, so they must never
  * queue behind data.  Data moves straight between guest memory and the
- * socketpair (readv/writev on the descriptors' memory).
+ * socketpair (readv/writev on the descriptors' memory).  The control
+ * queues are virtio-console-control.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,51 +26,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "virtio-console.h"
-#include "vhost-user.h"
+#include "virtio-console-internal.h"
 #include "../common/clock.h"
 #include "../common/error.h"
-
-#define VIRTIO_CONSOLE_F_MULTIPORT 1
-enum { Q_RX, Q_TX, Q_CRX, Q_CTX, NQUEUES };
-enum {
-  VCON_DEVICE_READY = 0, VCON_DEVICE_ADD = 1, VCON_PORT_READY = 3,
-  VCON_PORT_OPEN = 6, VCON_EV_PORT_NAME = 7,
-};
-#define CTL_HDR 8
-#define CTL_MAX 8               /* control messages queued for the guest */
-#define CTL_MSG_MAX 64
-#define RX_CHAINS 32            /* receive chains filled by one readv() */
-/* Front-end messages are small and sent whole; a front end that stops
- * half-way through one is broken.
- */
-#define VU_SOCK_TIMEOUT_S 5
-
-struct vcon {
-  struct vu_dev dev;
-  unsigned char config[12];
-  int listen_fd, watch_fd, accept_timeout_ms;
-  int data_fd;
-  int stop_pipe[2], done_pipe[2];
-  pthread_t thread;
-  bool thread_started;
-  struct channel_stats *stats;
-  char error[512];
-  int has_error;                /* atomic: error[] is final */
-
-  bool host_open;               /* data_fd open and not at EOF */
-  bool host_hup;                /* poll saw the host hang up */
-  bool port_added, port_open_sent;
-  unsigned char ctl[CTL_MAX][CTL_MSG_MAX];
-  size_t ctl_len[CTL_MAX];
-  unsigned ctl_head, ctl_n;
-  struct vq_elem tx;            /* guest data being written to the host */
-  bool tx_pending;
-  size_t tx_off;
-  bool rx_starved;              /* host data, no guest buffer */
-  uint64_t starved_since, blocked_since;
-  struct vq_elem rx[RX_CHAINS];
-};
 
 static void
 publish (uint64_t *field, uint64_t v)
@@ -92,130 +51,6 @@ publish_stats (struct vcon *vc)
   publish (&vc->stats->vu_descs, descs);
   publish (&vc->stats->vu_msgs, vc->dev.msgs);
   publish (&vc->stats->vu_bytes_to_guest, vc->dev.vq[Q_RX].bytes);
-}
-
-static void
-ctl_queue (struct vcon *vc, uint32_t id, uint16_t event, uint16_t value,
-           const char *name)
-{
-  unsigned slot;
-  size_t n = CTL_HDR;
-
-  if (vc->ctl_n == CTL_MAX)
-    return;                     /* never happens: we send at most four */
-  slot = (vc->ctl_head + vc->ctl_n++) % CTL_MAX;
-  memcpy (vc->ctl[slot], &id, 4);
-  memcpy (vc->ctl[slot] + 4, &event, 2);
-  memcpy (vc->ctl[slot] + 6, &value, 2);
-  if (name) {
-    size_t l = strlen (name);
-    memcpy (vc->ctl[slot] + CTL_HDR, name, l);
-    n += l;
-  }
-  vc->ctl_len[slot] = n;
-}
-
-static size_t
-iov_copy_to (const struct vq_elem *e, const void *buf, size_t n)
-{
-  const unsigned char *p = buf;
-  size_t done = 0;
-
-  for (unsigned i = 0; i < e->niov && done < n; i++) {
-    size_t k = e->iov[i].iov_len < n - done ? e->iov[i].iov_len : n - done;
-    memcpy (e->iov[i].iov_base, p + done, k);
-    done += k;
-  }
-  return done;
-}
-
-static size_t
-iov_copy_from (const struct vq_elem *e, void *buf, size_t n)
-{
-  unsigned char *p = buf;
-  size_t done = 0;
-
-  for (unsigned i = 0; i < e->niov && done < n; i++) {
-    size_t k = e->iov[i].iov_len < n - done ? e->iov[i].iov_len : n - done;
-    memcpy (p + done, e->iov[i].iov_base, k);
-    done += k;
-  }
-  return done;
-}
-
-/* Control messages from the guest. */
-static int
-do_control_in (struct vcon *vc)
-{
-  struct vq_elem e;
-  int r;
-
-  while ((r = virtq_pop (&vc->dev.vq[Q_CTX], &vc->dev.mem, false, &e)) == 1) {
-    unsigned char m[CTL_HDR];
-    uint32_t id;
-    uint16_t event, value;
-
-    if (iov_copy_from (&e, m, sizeof m) == sizeof m) {
-      memcpy (&id, m, 4);
-      memcpy (&event, m + 4, 2);
-      memcpy (&value, m + 6, 2);
-      if (event == VCON_DEVICE_READY && value == 1 && !vc->port_added) {
-        ctl_queue (vc, 0, VCON_DEVICE_ADD, 1, NULL);
-        vc->port_added = true;
-      }
-      else if (event == VCON_PORT_READY && id == 0 && value == 1 &&
-               !vc->port_open_sent) {
-        ctl_queue (vc, 0, VCON_EV_PORT_NAME, 1, VCON_PORT_NAME);
-        if (vc->host_open) {
-          ctl_queue (vc, 0, VCON_PORT_OPEN, 1, NULL);
-          vc->port_open_sent = true;
-        }
-      }
-      /* PORT_OPEN from the guest (guestfsd opened the port) needs no
-       * answer: data flows as soon as it gives us buffers.
-       */
-    }
-    virtq_push (&vc->dev.vq[Q_CTX], e.head, 0);
-  }
-  return r;
-}
-
-/* Control messages to the guest. */
-static int
-do_control_out (struct vcon *vc)
-{
-  struct vq_elem e;
-  int r;
-
-  while (vc->ctl_n > 0) {
-    unsigned slot = vc->ctl_head;
-
-    r = virtq_pop (&vc->dev.vq[Q_CRX], &vc->dev.mem, true, &e);
-    if (r <= 0)
-      return r;
-    if (e.len < vc->ctl_len[slot]) {
-      gd_set_error ("virtio-console: control buffer of %zu bytes, "
-                    "message needs %zu", e.len, vc->ctl_len[slot]);
-      return -1;
-    }
-    iov_copy_to (&e, vc->ctl[slot], vc->ctl_len[slot]);
-    virtq_push (&vc->dev.vq[Q_CRX], e.head, (uint32_t) vc->ctl_len[slot]);
-    vc->ctl_head = (vc->ctl_head + 1) % CTL_MAX;
-    vc->ctl_n--;
-  }
-  return 0;
-}
-
-static void
-host_closed (struct vcon *vc)
-{
-  if (!vc->host_open)
-    return;
-  vc->host_open = false;
-  close (vc->data_fd);
-  vc->data_fd = -1;
-  if (vc->port_open_sent)
-    ctl_queue (vc, 0, VCON_PORT_OPEN, 0, NULL);
 }
 
 /* Guest to host: write the guest's transmit chains to the socketpair. */
@@ -259,7 +94,7 @@ do_tx (struct vcon *vc)
         return 0;               /* wait for POLLOUT */
       }
       if (w == -1) {
-        host_closed (vc);
+        vcon_host_closed (vc);
         break;
       }
       vc->tx_off += (size_t) w;
@@ -318,7 +153,7 @@ do_rx (struct vcon *vc)
   if (r <= 0) {
     virtq_unpop (vq, nchains);
     if (r == 0 || errno != EAGAIN)
-      host_closed (vc);
+      vcon_host_closed (vc);
     return 0;
   }
   size_t left = (size_t) r;
@@ -380,8 +215,8 @@ static int
 run_queues (struct vcon *vc)
 {
   /* Control out last too: the data path may have queued a PORT_OPEN 0. */
-  if (do_control_in (vc) == -1 || do_control_out (vc) == -1 ||
-      do_tx (vc) == -1 || do_rx (vc) == -1 || do_control_out (vc) == -1)
+  if (vcon_control_in (vc) == -1 || vcon_control_out (vc) == -1 ||
+      do_tx (vc) == -1 || do_rx (vc) == -1 || vcon_control_out (vc) == -1)
     return -1;
   for (unsigned i = 0; i < NQUEUES; i++)
     if (virtq_notify (&vc->dev.vq[i]) == -1)

@@ -16,6 +16,7 @@
 #include "disk.h"
 #include "iocount-format.h"
 #include "../common/error.h"
+#include "../common/exe-dir.h"
 #include "../trace/trace.h"
 
 #ifndef GUESTDRV_LIBDIR
@@ -37,25 +38,17 @@ disk_iocount_library (void)
   static char path[PATH_MAX + 64];
   char exe[PATH_MAX];
   const char *e = getenv ("GUESTDRV_IOCOUNT_SO");
-  ssize_t n;
 
   if (e && *e)
     return e[0] == '/' && access (e, R_OK) == 0 ? e : NULL;
-  n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    char *slash;
-    exe[n] = '\0';
-    slash = strrchr (exe, '/');
-    if (slash) {
-      *slash = '\0';
-      snprintf (path, sizeof path, "%s/disk/" IOCOUNT_SO, exe);
-      if (access (path, R_OK) == 0)
-        return path;
-      /* The unit tests live in tests/unit/, two levels down. */
-      snprintf (path, sizeof path, "%s/../../disk/" IOCOUNT_SO, exe);
-      if (access (path, R_OK) == 0)
-        return path;
-    }
+  if (gd_exe_dir (exe, sizeof exe) == 0) {
+    snprintf (path, sizeof path, "%s/disk/" IOCOUNT_SO, exe);
+    if (access (path, R_OK) == 0)
+      return path;
+    /* The unit tests live in tests/unit/, two levels down. */
+    snprintf (path, sizeof path, "%s/../../disk/" IOCOUNT_SO, exe);
+    if (access (path, R_OK) == 0)
+      return path;
   }
   snprintf (path, sizeof path, "%s/" IOCOUNT_SO, GUESTDRV_LIBDIR);
   return access (path, R_OK) == 0 ? path : NULL;

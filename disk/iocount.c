@@ -105,6 +105,19 @@ static size_t put_str (char *b, size_t n, size_t cap, const char *s);
 static size_t put_u64 (char *b, size_t n, size_t cap, uint64_t v,
                        unsigned base);
 
+/* "<dir><PREFIX><id>.<PID>" into B (CAP bytes), NUL-terminated. */
+static void
+name_file (char *b, size_t cap, const char *prefix, long pid)
+{
+  size_t n = put_str (b, 0, cap, dir);
+
+  n = put_str (b, n, cap, prefix);
+  n = put_u64 (b, n, cap, id, 16);
+  n = put_str (b, n, cap, ".");
+  n = put_u64 (b, n, cap, (uint64_t) pid, 10);
+  b[n] = '\0';
+}
+
 /* Map <dir>/iocount-live.<id>.<pid> and count there from now on.  Raw
  * system calls, static buffers (see the top of the file).  On failure
  * the counters stay private and the text file is written as before.
@@ -114,18 +127,12 @@ live_map (void)
 {
   static char path[600];
   long pid = syscall (SYS_getpid);
-  size_t n;
   long fd;
   void *p;
 
   live = NULL;
   counters = own_counters;
-  n = put_str (path, 0, sizeof path, dir);
-  n = put_str (path, n, sizeof path, "/" IOCOUNT_LIVE_PREFIX);
-  n = put_u64 (path, n, sizeof path, id, 16);
-  n = put_str (path, n, sizeof path, ".");
-  n = put_u64 (path, n, sizeof path, (uint64_t) pid, 10);
-  path[n] = '\0';
+  name_file (path, sizeof path, "/" IOCOUNT_LIVE_PREFIX, pid);
   fd = syscall (SYS_openat, AT_FDCWD, path,
                 O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
@@ -271,7 +278,7 @@ write_file (void)
 {
   const size_t cap = sizeof file_buf;
   char *b = file_buf;
-  size_t n = 0, pn, tn;
+  size_t n = 0;
   long pid = syscall (SYS_getpid), fd;
 
   n = put_str (b, n, cap, IOCOUNT_MAGIC "\nid ");
@@ -295,18 +302,8 @@ write_file (void)
     }
     n = put_str (b, n, cap, "\n");
   }
-  pn = put_str (file_path, 0, sizeof file_path, dir);
-  pn = put_str (file_path, pn, sizeof file_path, "/" IOCOUNT_PREFIX);
-  pn = put_u64 (file_path, pn, sizeof file_path, id, 16);
-  pn = put_str (file_path, pn, sizeof file_path, ".");
-  pn = put_u64 (file_path, pn, sizeof file_path, (uint64_t) pid, 10);
-  file_path[pn] = '\0';
-  tn = put_str (file_tmp, 0, sizeof file_tmp, dir);
-  tn = put_str (file_tmp, tn, sizeof file_tmp, "/.tmp.");
-  tn = put_u64 (file_tmp, tn, sizeof file_tmp, id, 16);
-  tn = put_str (file_tmp, tn, sizeof file_tmp, ".");
-  tn = put_u64 (file_tmp, tn, sizeof file_tmp, (uint64_t) pid, 10);
-  file_tmp[tn] = '\0';
+  name_file (file_path, sizeof file_path, "/" IOCOUNT_PREFIX, pid);
+  name_file (file_tmp, sizeof file_tmp, "/.tmp.", pid);
   fd = syscall (SYS_openat, AT_FDCWD, file_tmp,
                 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/guest-text.h"
+#include "common/json-write.h"
 #include "disk/disk.h"
 #include "trace/trace.h"
 
@@ -51,7 +52,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
   f = fopen ("/dev/null", "w");
   if (f) {
-    trace_json_string (f, text);
+    json_write_string (f, text);
     fclose (f);
   }
   free (text);

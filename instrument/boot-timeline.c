@@ -20,6 +20,7 @@
 
 #include "probe-internal.h"
 #include "../common/guest-text.h"
+#include "../common/json-write.h"
 #include "../trace/trace.h"
 
 void
@@ -66,7 +67,7 @@ boot_probe_init_daemon (struct hv *hv, const struct hv_mark_info *m,
     if (strcmp (m[i].stage, "daemon-exec") == 0 && !t_exec)
       t_exec = m[i].host_ns;
     fprintf (f, "%s{\"stage\":", i ? "," : "");
-    trace_json_string (f, m[i].stage);
+    json_write_string (f, m[i].stage);
     fprintf (f, ",\"guest_uptime_s\":%.3f,\"host_ms\":%.3f,\"stage_ms\":%.3f,"
              "\"guest_stage_ms\":%.1f}", m[i].guest_uptime,
              probe_ms_since_origin (m[i].host_ns), stage_ms, guest_ms);

@@ -12,6 +12,7 @@
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../disk/disk.h"
+#include "../common/json-write.h"
 #include "../trace/trace.h"
 
 #define QMP_TIMEOUT_MS 3000
@@ -63,7 +64,7 @@ host_counters_summary (struct hv *hv, uint64_t now)
       break;
     }
     fprintf (f, "%s{\"idx\":%zu,\"path\":", i ? "," : "", i);
-    trace_json_string (f, st.paths[i] ? st.paths[i] : "?");
+    json_write_string (f, st.paths[i] ? st.paths[i] : "?");
     fprintf (f, ",\"cache\":\"%s\",\"bytes_read\":%" PRIu64 ",\"bytes_written\":%" PRIu64
              ",\"reads\":%" PRIu64 ",\"writes\":%" PRIu64 ",\"flushes\":%" PRIu64
              ",\"flush_ms\":%.3f,\"sync_opens\":%" PRIu64 ",\"opens\":%" PRIu64
@@ -125,7 +126,7 @@ disk_probe_end (struct hv *hv, const char *out)
       if (strcmp (st.qmp0[j].device, q1[i].device) == 0)
         b = &st.qmp0[j];
     fprintf (f, "%s{\"device\":", i ? "," : "");
-    trace_json_string (f, q1[i].device);
+    json_write_string (f, q1[i].device);
     fprintf (f, ",\"rd_bytes\":%" PRIu64 ",\"wr_bytes\":%" PRIu64 ",\"rd_ops\":%" PRIu64
              ",\"wr_ops\":%" PRIu64 ",\"flush_ops\":%" PRIu64 ",\"flush_ms\":%.3f"
              ",\"rd_ms\":%.3f,\"wr_ms\":%.3f}",
@@ -153,7 +154,7 @@ disk_probe_end (struct hv *hv, const char *out)
       if (strcmp (st.guest0[j].dev, g1[i].dev) == 0)
         b = &st.guest0[j];
     fprintf (f, "%s{\"dev\":", i ? "," : "");
-    trace_json_string (f, g1[i].dev);
+    json_write_string (f, g1[i].dev);
     fprintf (f, ",\"rd_ios\":%" PRIu64 ",\"rd_bytes\":%" PRIu64 ",\"rd_ms\":%" PRIu64
              ",\"wr_ios\":%" PRIu64 ",\"wr_bytes\":%" PRIu64 ",\"wr_ms\":%" PRIu64
              ",\"flush_ios\":%" PRIu64 ",\"flush_ms\":%" PRIu64 "}",

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "probe-internal.h"
+#include "../common/json-write.h"
 #include "../trace/trace.h"
 
 /* The channel's wait times at the launch flag: the session's share is
@@ -88,7 +89,7 @@ protocol_probe_summary (struct proto *p)
       name = num;
     }
     fprintf (f, "%s\n   ", first ? "" : ",");
-    trace_json_string (f, name);
+    json_write_string (f, name);
     fprintf (f, ":{\"proc\":%u,\"calls\":%" PRIu64 ",\"errors\":%" PRIu64
              ",\"req_bytes\":%" PRIu64 ",\"reply_bytes\":%" PRIu64
              ",\"encode_ms\":%.3f,\"wait_ms\":%.3f,\"decode_ms\":%.3f"

@@ -242,6 +242,39 @@ report_protocol (const struct json *o, const struct json *events)
   report_transfers (events, "protocol");
 }
 
+/* Keys of one block-device table row: name, bytes read and written,
+ * read and write operations, flushes, flush time.
+ */
+static const char *const qmp_keys[7] = {
+  "device", "rd_bytes", "wr_bytes", "rd_ops", "wr_ops", "flush_ops", "flush_ms"
+};
+static const char *const guest_keys[7] = {
+  "dev", "rd_bytes", "wr_bytes", "rd_ios", "wr_ios", "flush_ios", "flush_ms"
+};
+
+static void
+report_block_table (const struct json *rows, const char *title,
+                    const char *rd_head, const char *wr_head,
+                    const char *const keys[7], int ms_decimals)
+{
+  char b1[32], b2[32];
+
+  if (!rows || rows->type != JSON_ARRAY || !rows->n)
+    return;
+  printf ("  %s:\n", title);
+  printf ("  %-10s %11s %11s %7s %7s %7s %9s\n", "device", "read", "written",
+          rd_head, wr_head, "flushes", "flush ms");
+  for (size_t i = 0; i < rows->n; i++) {
+    const struct json *r = &rows->kids[i];
+    printf ("  %-10s %11s %11s %7.0f %7.0f %7.0f %9.*f\n",
+            json_string (json_get (r, keys[0]), "?"),
+            human_bytes (num (r, keys[1]), b1, sizeof b1),
+            human_bytes (num (r, keys[2]), b2, sizeof b2),
+            num (r, keys[3]), num (r, keys[4]), num (r, keys[5]),
+            ms_decimals, num (r, keys[6]));
+  }
+}
+
 static void
 report_disk (const struct json *o)
 {
@@ -273,34 +306,10 @@ report_disk (const struct json *o)
               num (h, "processes"));
     }
   }
-  if (qmp && qmp->type == JSON_ARRAY && qmp->n) {
-    printf ("  qemu block layer (query-blockstats, launch .. shutdown):\n");
-    printf ("  %-10s %11s %11s %7s %7s %7s %9s\n", "device", "read", "written",
-            "rd ops", "wr ops", "flushes", "flush ms");
-    for (size_t i = 0; i < qmp->n; i++) {
-      const struct json *q = &qmp->kids[i];
-      printf ("  %-10s %11s %11s %7.0f %7.0f %7.0f %9.1f\n",
-              json_string (json_get (q, "device"), "?"),
-              human_bytes (num (q, "rd_bytes"), b1, sizeof b1),
-              human_bytes (num (q, "wr_bytes"), b2, sizeof b2),
-              num (q, "rd_ops"), num (q, "wr_ops"), num (q, "flush_ops"),
-              num (q, "flush_ms"));
-    }
-  }
-  if (guest && guest->type == JSON_ARRAY && guest->n) {
-    printf ("  guest kernel (/sys/block/*/stat, launch .. shutdown):\n");
-    printf ("  %-10s %11s %11s %7s %7s %7s %9s\n", "device", "read", "written",
-            "rd ios", "wr ios", "flushes", "flush ms");
-    for (size_t i = 0; i < guest->n; i++) {
-      const struct json *g = &guest->kids[i];
-      printf ("  %-10s %11s %11s %7.0f %7.0f %7.0f %9.0f\n",
-              json_string (json_get (g, "dev"), "?"),
-              human_bytes (num (g, "rd_bytes"), b1, sizeof b1),
-              human_bytes (num (g, "wr_bytes"), b2, sizeof b2),
-              num (g, "rd_ios"), num (g, "wr_ios"), num (g, "flush_ios"),
-              num (g, "flush_ms"));
-    }
-  }
+  report_block_table (qmp, "qemu block layer (query-blockstats, launch .. shutdown)",
+                      "rd ops", "wr ops", qmp_keys, 1);
+  report_block_table (guest, "guest kernel (/sys/block/*/stat, launch .. shutdown)",
+                      "rd ios", "wr ios", guest_keys, 0);
 }
 
 int

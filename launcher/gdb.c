@@ -55,10 +55,10 @@ gdb_announce (const struct launch_config *cfg, const struct hv *hv,
   if (hv->backend == BACKEND_UML) {
     const char *argv[] = { "gdb", "-p", pid, "-ex", UML_GDB_HANDLE,
                            "-ex", "continue", kernel, NULL };
-    snprintf (pid, sizeof pid, "%d", (int) hv->pid);
+    snprintf (pid, sizeof pid, "%d", (int) hv->proc.pid);
     cmd = gd_argv_to_string ((char *const *) argv);
     snprintf (line, sizeof line, "UML kernel process %d; attach with: %s",
-              (int) hv->pid, cmd ? cmd : "(out of memory)");
+              (int) hv->proc.pid, cmd ? cmd : "(out of memory)");
   }
   else if (cfg->gdb) {
     const char *argv[] = { "gdb", "-ex", target, "VMLINUX", NULL };

@@ -1,5 +1,6 @@
-/* Shared between launcher.c (generic process handling) and the backends
- * (qemu.c, uml.c).  Not a public interface.
+/* Shared between the generic launcher (launcher.c, hv-process.c,
+ * console.c, backends.c) and the backends (qemu.c, uml.c).  Not a public
+ * interface.
  */
 #ifndef GUESTDRV_LAUNCHER_INTERNAL_H
 #define GUESTDRV_LAUNCHER_INTERNAL_H
@@ -8,6 +9,7 @@
 #include <stdio.h>
 
 #include "launcher.h"
+#include "../common/run.h"
 
 #define CONSOLE_TAIL_MAX 8192
 #define HV_MARKS_MAX 64
@@ -47,10 +49,9 @@ struct hv {
   void *priv;                     /* the backend's state (ops->free) */
   enum backend_kind backend;
   char tmpdir[256];
-  pid_t pid;                      /* leader of its own process group */
-  int pidfd;                      /* readable when the hypervisor exits */
+  struct gd_child proc;           /* own process group; pidfd readable
+                                   * when it exits */
   struct channel *ch;
-  int reaped;
 
   /* Console: a pipe from the hypervisor's stdout/stderr, read by a thread. */
   int console_fd;
@@ -84,6 +85,18 @@ struct hv *hv_alloc (enum backend_kind backend, const struct backend_ops *ops);
 int hv_spawn (struct hv *hv, const struct launch_config *cfg,
               char *const argv[], const int *keep_fds, size_t nkeep,
               char *const env_add[]);
+/* console.c: the reader thread on FD (owned from here), stopped and the
+ * fd closed by hv_console_stop; when the guest kernel first spoke (0:
+ * not yet); the last non-empty line of the tail, for one-line errors.
+ */
+int hv_console_start (struct hv *hv, int fd);
+void hv_console_stop (struct hv *hv);
+uint64_t hv_console_life_ns (struct hv *hv);
+void hv_console_last_line (struct hv *hv, char *out, size_t outlen);
+/* gd_child_wait that leaves the error slot as it was (stops happen
+ * while another error is being reported).  0 once reaped, or -1.
+ */
+int hv_child_wait_quietly (struct gd_child *c, int timeout_ms);
 /* Process groups the signal handler kills (launcher_kill_all_from_signal). */
 void launcher_register_pgid (pid_t pgid);
 void launcher_unregister_pgid (pid_t pgid);

@@ -1,423 +1,23 @@
-/* Generic launcher: backend choice (with the bounded KVM probe), the
- * hypervisor process (own process group, dies with us), its console, the
- * run's private temp dir, and an orderly or forced stop.
+/* The launcher's front: resolve the backend (the bounded KVM probe, the
+ * remembered KVM verdict), check the disks, start through the backend's
+ * ops, wait for a sign of life and the launch flag, fall back from KVM
+ * to TCG under auto.  The process itself is hv-process.c's, the console
+ * console.c's.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "launcher-internal.h"
-#include "confine.h"
-#include "reaper.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
-#include "../common/guest-text.h"
-#include "../common/run.h"
-#include "../disk/disk.h"
 #include "../trace/trace.h"
 
 #define KVM_PROBE_TIMEOUT_MS 3000
-
-/* Process groups to kill from a signal handler. */
-#define MAX_RUNNING 16
-static volatile pid_t running[MAX_RUNNING];
-
-static void
-register_running (pid_t pid)
-{
-  for (int i = 0; i < MAX_RUNNING; i++)
-    if (running[i] == 0) {
-      running[i] = pid;
-      return;
-    }
-}
-
-static void
-unregister_running (pid_t pid)
-{
-  for (int i = 0; i < MAX_RUNNING; i++)
-    if (running[i] == pid)
-      running[i] = 0;
-}
-
-void
-launcher_register_pgid (pid_t pgid)
-{
-  register_running (pgid);
-}
-
-void
-launcher_unregister_pgid (pid_t pgid)
-{
-  unregister_running (pgid);
-}
-
-void
-launcher_kill_all_from_signal (void)
-{
-  for (int i = 0; i < MAX_RUNNING; i++)
-    if (running[i] > 0)
-      kill (-running[i], SIGKILL);
-}
-
-struct hv *
-hv_alloc (enum backend_kind backend, const struct backend_ops *ops)
-{
-  struct hv *hv = calloc (1, sizeof *hv);
-  const char *tmp = getenv ("TMPDIR");
-
-  if (!hv) {
-    gd_set_error_errno ("calloc");
-    return NULL;
-  }
-  if (!tmp || !*tmp || strlen (tmp) > 150)
-    tmp = "/tmp";
-  snprintf (hv->tmpdir, sizeof hv->tmpdir, "%s/guestdrv.XXXXXX", tmp);
-  if (!mkdtemp (hv->tmpdir)) {
-    gd_set_error_errno ("mkdtemp %s", hv->tmpdir);
-    free (hv);
-    return NULL;
-  }
-  hv->backend = backend;
-  hv->ops = ops;
-  hv->pid = -1;
-  hv->pidfd = -1;
-  hv->console_fd = -1;
-  hv->reaper_fd = -1;
-  hv->reaper_gone_fd = -1;
-  pthread_mutex_init (&hv->lock, NULL);
-  return hv;
-}
-
-/* Remove the temp dir: it holds only flat files and sockets of ours. */
-static void
-remove_tmpdir (const char *dir)
-{
-  DIR *d = opendir (dir);
-  struct dirent *e;
-
-  if (d) {
-    while ((e = readdir (d)) != NULL) {
-      char path[512];
-      if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
-        continue;
-      snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
-      if (unlink (path) == -1 && errno == EISDIR) {
-        remove_tmpdir (path);
-      }
-    }
-    closedir (d);
-  }
-  rmdir (dir);
-}
-
-/* A console line that only a running Linux kernel or our init prints:
- * a printk time stamp "[    1.234567] ", or a stage mark.  Firmware
- * output (SeaBIOS, qboot) is neither.
- */
-static int
-is_guest_kernel_line (const char *line)
-{
-  const char *p = line;
-
-  if (strncmp (line, "guestdrv-mark ", 14) == 0)
-    return 1;
-  if (*p++ != '[')
-    return 0;
-  while (*p == ' ')
-    p++;
-  if (*p < '0' || *p > '9')
-    return 0;
-  while (*p >= '0' && *p <= '9')
-    p++;
-  return *p == '.';
-}
-
-static void
-console_line (struct hv *hv, char *line, uint64_t now)
-{
-  double up;
-  char stage[48];
-
-  if (unlikely (gd_verbose))
-    gd_debug_print ("console", "%s", line);
-  if (is_guest_kernel_line (line)) {
-    pthread_mutex_lock (&hv->lock);
-    if (hv->t_life_ns == 0)
-      hv->t_life_ns = now;
-    pthread_mutex_unlock (&hv->lock);
-  }
-  if (guest_parse_mark (line, &up, stage, sizeof stage) == 0) {
-    pthread_mutex_lock (&hv->lock);
-    if (hv->nmarks < HV_MARKS_MAX) {
-      struct hv_mark *m = &hv->marks[hv->nmarks++];
-      snprintf (m->stage, sizeof m->stage, "%s", stage);
-      m->guest_uptime = up;
-      m->host_ns = now;
-    }
-    pthread_mutex_unlock (&hv->lock);
-    if (trace_on (TL_INIT)) {
-      char args[96];
-      snprintf (args, sizeof args, "\"guest_uptime_s\":%.3f", up);
-      trace_instant (TL_INIT, stage, now, args);
-    }
-  }
-}
-
-static void *
-console_reader (void *arg)
-{
-  struct hv *hv = arg;
-  char buf[4096], line[1024];
-  _Static_assert (sizeof buf <= CONSOLE_TAIL_MAX, "console buffer");
-  size_t linelen = 0;
-  ssize_t n;
-
-  while ((n = read (hv->console_fd, buf, sizeof buf)) != 0) {
-    uint64_t now;
-    if (n == -1) {
-      if (errno == EINTR)
-        continue;
-      break;
-    }
-    now = gd_now_ns ();
-    pthread_mutex_lock (&hv->lock);
-    if (hv->stats.t_first_console_ns == 0) {
-      hv->stats.t_first_console_ns = now;
-      if (trace_on (TL_LAUNCHER))
-        trace_instant (TL_LAUNCHER, "first-console-byte", now, NULL);
-    }
-    /* Keep the tail for error messages (buf is smaller than the tail). */
-    if (hv->console_len + n > CONSOLE_TAIL_MAX) {
-      size_t drop = hv->console_len + n - CONSOLE_TAIL_MAX;
-      memmove (hv->console_tail, hv->console_tail + drop, hv->console_len - drop);
-      hv->console_len -= drop;
-    }
-    memcpy (hv->console_tail + hv->console_len, buf, n);
-    hv->console_len += n;
-    pthread_mutex_unlock (&hv->lock);
-
-    for (ssize_t i = 0; i < n; i++) {
-      char c = buf[i];
-      if (c == '\n' || linelen == sizeof line - 1) {
-        while (linelen > 0 && line[linelen - 1] == '\r')
-          linelen--;
-        line[linelen] = '\0';
-        console_line (hv, line, now);
-        linelen = 0;
-        if (c == '\n')
-          continue;
-      }
-      line[linelen++] = c;
-    }
-  }
-  if (linelen > 0) {
-    line[linelen] = '\0';
-    console_line (hv, line, gd_now_ns ());
-  }
-  return NULL;
-}
-
-int
-hv_spawn (struct hv *hv, const struct launch_config *cfg, char *const argv[],
-          const int *keep_fds, size_t nkeep, char *const env_add[])
-{
-  int cfd[2];
-  pid_t pid;
-  unsigned confine_flags;
-
-  char **iocount_env = NULL, **merged = NULL;
-
-  hv->hooks = cfg->hooks;
-  if (unlikely (disk_iocount_wanted ())) {
-    size_t n = 0, k = 0;
-    iocount_env = disk_iocount_env (hv->tmpdir, cfg->disks, cfg->ndisks);
-    if (!iocount_env) {
-      gd_debug ("launcher", "no host disk counters: %s", gd_get_error ());
-      if (trace_on (TL_DISK))
-        trace_summary_str (TL_DISK, "iocount_error", gd_get_error ());
-    }
-    for (; iocount_env && env_add && env_add[n]; n++)
-      ;
-    for (size_t i = 0; iocount_env && iocount_env[i]; i++)
-      n++;
-    if (iocount_env && (merged = calloc (n + 1, sizeof *merged)) != NULL) {
-      for (size_t i = 0; env_add && env_add[i]; i++)
-        merged[k++] = env_add[i];
-      for (size_t i = 0; iocount_env[i]; i++)
-        merged[k++] = iocount_env[i];
-      env_add = merged;
-    }
-  }
-  confine_flags = confine_default_flags ();
-  /* --gdb attaches to the hypervisor by its pid: no supervisor between. */
-  if (cfg->gdb)
-    confine_flags &= ~CONFINE_PIDNS;
-  if (pipe2 (cfd, O_CLOEXEC) == -1) {
-    gd_set_error_errno ("pipe");
-    free (merged);
-    disk_env_free (iocount_env);
-    return -1;
-  }
-  hv->stats.t_fork_ns = gd_now_ns ();
-  pid = fork ();
-  if (pid == -1) {
-    gd_set_error_errno ("fork");
-    close (cfd[0]); close (cfd[1]);
-    free (merged);
-    disk_env_free (iocount_env);
-    return -1;
-  }
-  if (pid == 0) {
-    int nullfd = open ("/dev/null", O_RDONLY);
-    sigset_t all;
-
-    setpgid (0, 0);
-    /* The hypervisor dies with us, even if we are SIGKILLed. */
-    prctl (PR_SET_PDEATHSIG, SIGKILL);
-    sigemptyset (&all);
-    sigprocmask (SIG_SETMASK, &all, NULL);
-    signal (SIGINT, SIG_IGN);   /* Ctrl-C is ours to handle, not qemu's */
-    signal (SIGPIPE, SIG_DFL);
-    if (nullfd >= 0)
-      dup2 (nullfd, 0);
-    dup2 (cfd[1], 1);
-    dup2 (cfd[1], 2);
-    for (size_t i = 0; i < nkeep; i++) {
-      int fl = fcntl (keep_fds[i], F_GETFD);
-      fcntl (keep_fds[i], F_SETFD, fl & ~FD_CLOEXEC);
-    }
-    for (size_t i = 0; env_add && env_add[i]; i++)
-      putenv (env_add[i]);
-    /* qemu confines itself (-sandbox); UML is an ordinary process. */
-    if (hv->backend == BACKEND_UML)
-      confine_child (confine_flags, gd_verbose);
-    if (hv->child_setup)
-      hv->child_setup ();
-    execvp (argv[0], argv);
-    fprintf (stderr, "guestdrv: exec %s: %m\n", argv[0]);
-    _exit (127);
-  }
-  setpgid (pid, pid);
-  close (cfd[1]);
-  hv->reaper_fd = reaper_start (pid, hv->tmpdir, &hv->reaper_gone_fd);
-  if (hv->reaper_fd == -1)
-    gd_debug ("launcher", "no reaper (nothing cleans up if guestdrv is "
-              "killed): %s", gd_get_error ());
-  free (merged);
-  disk_env_free (iocount_env);
-  hv->pid = pid;
-  hv->stats.t_exec_ns = gd_now_ns ();
-  register_running (pid);
-  hv->pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-  hv->console_fd = cfd[0];
-  if (pthread_create (&hv->console_thread, NULL, console_reader, hv) == 0)
-    hv->console_thread_started = 1;
-  if (trace_on (TL_LAUNCHER))
-    trace_complete (TL_LAUNCHER, "fork-exec", hv->stats.t_fork_ns,
-                    hv->stats.t_exec_ns, NULL);
-  return 0;
-}
-
-static int
-reap (struct hv *hv, int timeout_ms)
-{
-  uint64_t deadline = gd_now_ns () + (uint64_t) timeout_ms * 1000000;
-  struct rusage ru;
-  int status;
-
-  if (hv->pid <= 0 || hv->reaped)
-    return 0;
-  for (;;) {
-    pid_t w = wait4 (hv->pid, &status, WNOHANG, &ru);
-    if (w == hv->pid)
-      break;
-    if (w == -1 && errno != EINTR)
-      return -1;
-    if (gd_now_ns () > deadline)
-      return -1;
-    if (hv->pidfd >= 0) {
-      struct pollfd p = { .fd = hv->pidfd, .events = POLLIN };
-      poll (&p, 1, 50);
-    }
-    else
-      usleep (20000);
-  }
-  hv->reaped = 1;
-  hv->stats.exit_status = status;
-  hv->stats.user_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
-  hv->stats.sys_s = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-  hv->stats.maxrss_kb = ru.ru_maxrss;
-  /* Helpers forked by the hypervisor (UML) share its process group. */
-  kill (-hv->pid, SIGKILL);
-  unregister_running (hv->pid);
-  if (hv->hooks && hv->hooks->hv_exit)
-    hv->hooks->hv_exit (hv->hooks->opaque, hv);
-  return 0;
-}
-
-void
-hv_free (struct hv *hv)
-{
-  if (!hv)
-    return;
-  if (hv->ch)
-    channel_close (hv->ch);
-  if (hv->pid > 0 && !hv->reaped) {
-    kill (-hv->pid, SIGKILL);
-    reap (hv, 10000);
-  }
-  if (hv->priv)
-    hv->ops->free (hv->priv);
-  if (hv->console_thread_started)
-    pthread_join (hv->console_thread, NULL);
-  if (hv->console_fd >= 0)
-    close (hv->console_fd);
-  if (hv->pidfd >= 0)
-    close (hv->pidfd);
-  remove_tmpdir (hv->tmpdir);
-  reaper_stop (hv->reaper_fd, hv->reaper_gone_fd);
-  pthread_mutex_destroy (&hv->lock);
-  free (hv->cmdline);
-  free (hv);
-}
-
-const char *
-hv_console_tail (struct hv *hv)
-{
-  pthread_mutex_lock (&hv->lock);
-  memcpy (hv->console_tail_copy, hv->console_tail, hv->console_len);
-  hv->console_tail_copy[hv->console_len] = '\0';
-  pthread_mutex_unlock (&hv->lock);
-  return hv->console_tail_copy;
-}
-
-/* The last non-empty console line, for one-line error messages. */
-static void
-last_console_line (struct hv *hv, char *out, size_t outlen)
-{
-  const char *t = hv_console_tail (hv);
-  size_t n = strlen (t);
-  const char *end, *start;
-
-  while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
-    n--;
-  end = t + n;
-  start = end;
-  while (start > t && start[-1] != '\n')
-    start--;
-  snprintf (out, outlen, "%.*s", (int) (end - start), start);
-}
 
 int
 launcher_check_disk (const struct disk *d)
@@ -539,17 +139,15 @@ wait_sign_of_life (struct hv *hv, int life_ms)
   uint64_t deadline = hv->stats.t_exec_ns + (uint64_t) life_ms * 1000000;
 
   for (;;) {
-    struct pollfd p = { .fd = hv->pidfd, .events = POLLIN };
+    struct pollfd p = { .fd = hv->proc.pidfd, .events = POLLIN };
     uint64_t life;
-    pthread_mutex_lock (&hv->lock);
-    life = hv->t_life_ns;
-    pthread_mutex_unlock (&hv->lock);
+    life = hv_console_life_ns (hv);
     if (life) {
       gd_debug ("launcher", "first line from the guest kernel %.3f s after exec",
                 (life - hv->stats.t_exec_ns) / 1e9);
       return 0;
     }
-    if (hv->pidfd >= 0 && poll (&p, 1, 0) == 1) {
+    if (hv->proc.pidfd >= 0 && poll (&p, 1, 0) == 1) {
       gd_set_error ("the hypervisor exited during boot");
       return -1;
     }
@@ -558,7 +156,7 @@ wait_sign_of_life (struct hv *hv, int life_ms)
                     "under KVM (the probe's vCPU ran, this kernel did not)", life_ms / 1e3);
       return -1;
     }
-    if (hv->pidfd >= 0)
+    if (hv->proc.pidfd >= 0)
       poll (&p, 1, 20);
     else
       usleep (20000);
@@ -576,7 +174,7 @@ launch_once (struct launch_config *cfg, const struct appliance_files *app)
   hv = ops->start (cfg, app);
   if (!hv)
     return NULL;
-  channel_set_watch_fd (hv->ch, hv->pidfd);
+  channel_set_watch_fd (hv->ch, hv->proc.pidfd);
   r = cfg->backend == BACKEND_KVM ? wait_sign_of_life (hv, kvm_life_timeout_ms ()) : 0;
   if (r == 0)
     r = channel_wait_launch_flag (hv->ch, cfg->launch_timeout_ms);
@@ -586,7 +184,7 @@ launch_once (struct launch_config *cfg, const struct appliance_files *app)
     int err = errno;
     /* Let the console thread catch up on what the guest said last. */
     usleep (100000);
-    last_console_line (hv, last, sizeof last);
+    hv_console_last_line (hv, last, sizeof last);
     gd_error_prefix ("%s: the appliance did not start", ops->name);
     if (ops->explain && (hint = ops->explain (hv_console_tail (hv))) != NULL) {
       char msg[2048];
@@ -641,63 +239,9 @@ launcher_launch (struct launch_config *cfg, const struct appliance_files *app)
 
 struct channel *hv_channel (struct hv *hv) { return hv->ch; }
 enum backend_kind hv_backend (const struct hv *hv) { return hv->backend; }
-pid_t hv_pid (const struct hv *hv) { return hv->pid; }
+pid_t hv_pid (const struct hv *hv) { return hv->proc.pid; }
 pid_t hv_helper_pid (const struct hv *hv) { return hv->priv && hv->ops->helper_pid ? hv->ops->helper_pid (hv->priv) : -1; }
 const char *hv_tmpdir (const struct hv *hv) { return hv->tmpdir; }
 const char *hv_qmp_path (const struct hv *hv) { return hv->priv && hv->ops->qmp_path ? hv->ops->qmp_path (hv->priv) : ""; }
 const struct hv_stats *hv_get_stats (const struct hv *hv) { return &hv->stats; }
 
-unsigned
-hv_get_marks (struct hv *hv, struct hv_mark_info *out, unsigned max)
-{
-  unsigned n;
-  pthread_mutex_lock (&hv->lock);
-  n = hv->nmarks < max ? hv->nmarks : max;
-  for (unsigned i = 0; i < n; i++) {
-    snprintf (out[i].stage, sizeof out[i].stage, "%s", hv->marks[i].stage);
-    out[i].guest_uptime = hv->marks[i].guest_uptime;
-    out[i].host_ns = hv->marks[i].host_ns;
-  }
-  pthread_mutex_unlock (&hv->lock);
-  return n;
-}
-
-int
-hv_shutdown (struct hv *hv, int timeout_ms)
-{
-  int r;
-  uint64_t t0 = gd_now_ns ();
-
-  /* EOF on the channel makes guestfsd exit; /init then syncs and reboots
-   * (qemu: -no-reboot exits) or halts (UML).  Give that a bounded time,
-   * then terminate, then kill the whole group.
-   */
-  if (hv->ch) {
-    channel_close (hv->ch);
-    hv->ch = NULL;
-  }
-  r = reap (hv, timeout_ms);
-  if (r == -1) {
-    gd_debug ("launcher", "%s did not exit within %d ms: SIGTERM",
-              hv->ops->name, timeout_ms);
-    kill (hv->pid, SIGTERM);
-    if (reap (hv, 3000) == -1) {
-      kill (-hv->pid, SIGKILL);
-      reap (hv, 10000);
-    }
-  }
-  if (trace_on (TL_LAUNCHER))
-    trace_complete (TL_LAUNCHER, "shutdown", t0, gd_now_ns (), NULL);
-  r = (r == 0 && WIFEXITED (hv->stats.exit_status) &&
-       WEXITSTATUS (hv->stats.exit_status) == 0) ? 0 : -1;
-  hv_free (hv);
-  return r;
-}
-
-void
-hv_kill (struct hv *hv)
-{
-  if (hv && hv->pid > 0 && !hv->reaped)
-    kill (-hv->pid, SIGKILL);
-  hv_free (hv);
-}

@@ -1,9 +1,11 @@
 /* The launcher layer: start a hypervisor running the appliance, hand back
  * the channel to guestfsd, and stop it again.  Each backend is one file
  * (qemu.c, uml.c) behind struct backend_ops, named in one table
- * (backends.c).  The launcher owns the
- * hypervisor process (its own process group), the run's temp dir, the
- * console log and the hypervisor's CPU/RSS figures.
+ * (backends.c).  The launcher owns the hypervisor process (its own
+ * process group, hv-process.c), the run's temp dir, the console
+ * (console.c) and the hypervisor's CPU/RSS figures.  It includes the
+ * layers below it (appliance, channel, disk) and tells observers above
+ * it through struct launcher_hooks.
  */
 #ifndef GUESTDRV_LAUNCHER_H
 #define GUESTDRV_LAUNCHER_H

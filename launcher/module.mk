@@ -13,3 +13,5 @@ LIB_SRCS += launcher/uml-vhost-blk.c
 LIB_SRCS += launcher/gdb.c
 LIB_SRCS += launcher/kvm-verdict.c
 LIB_SRCS += launcher/backends.c
+LIB_SRCS += launcher/hv-process.c
+LIB_SRCS += launcher/console.c

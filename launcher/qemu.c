@@ -156,21 +156,14 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
   args_free (&a);
   a = (struct args) { 0 };
 
-  hv->ch = channel_accept_unix (q->listen_fd, CONNECT_TIMEOUT_MS, hv->pidfd, "virtio-serial");
+  hv->ch = channel_accept_unix (q->listen_fd, CONNECT_TIMEOUT_MS, hv->proc.pidfd, "virtio-serial");
   if (!hv->ch) {
-    char msg[2048];
-    const char *tail;
+    char msg[2048], last[1024];
     usleep (100000);
-    tail = hv_console_tail (hv);
     /* qemu's own complaint is its last line. */
-    const char *end = tail + strlen (tail), *start;
-    while (end > tail && (end[-1] == '\n' || end[-1] == '\r'))
-      end--;
-    start = end;
-    while (start > tail && start[-1] != '\n')
-      start--;
-    snprintf (msg, sizeof msg, "qemu: %s%s%.*s", gd_get_error (),
-              start < end ? ": " : "", (int) (end - start), start);
+    hv_console_last_line (hv, last, sizeof last);
+    snprintf (msg, sizeof msg, "qemu: %s%s%s", gd_get_error (),
+              last[0] ? ": " : "", last);
     gd_set_error ("%s", msg);
     goto fail;
   }

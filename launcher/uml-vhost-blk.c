@@ -30,9 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "confine.h"
@@ -41,7 +39,9 @@
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/fdio.h"
 #include "../common/run.h"
+#include "../common/text.h"
 #include "../disk/disk.h"
 
 #define QSD_BINARY "qemu-storage-daemon"
@@ -104,24 +104,21 @@ vblk_log_tail (const char *path, char *out, size_t outlen)
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   ssize_t n = 0;
   off_t size;
+  const char *line;
+  size_t len;
 
   snprintf (out, outlen, "no output");
   if (fd == -1)
     return;
   size = lseek (fd, 0, SEEK_END);
-  if (size > (off_t) sizeof buf - 1)
-    lseek (fd, size - (off_t) sizeof buf + 1, SEEK_SET);
-  else
-    lseek (fd, 0, SEEK_SET);
-  n = read (fd, buf, sizeof buf - 1);
+  lseek (fd, size > (off_t) sizeof buf ? size - (off_t) sizeof buf : 0, SEEK_SET);
+  n = gd_read_all (fd, buf, sizeof buf);
   close (fd);
   if (n <= 0)
     return;
-  buf[n] = '\0';
-  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-    buf[--n] = '\0';
-  char *nl = strrchr (buf, '\n');
-  snprintf (out, outlen, "%s", nl ? nl + 1 : buf);
+  line = gd_last_line (buf, (size_t) n, &len);
+  if (len)
+    snprintf (out, outlen, "%.*s", (int) len, line);
 }
 
 static int
@@ -154,17 +151,22 @@ vblk_build_args (const struct launch_config *cfg, const char *tmpdir,
   return err;
 }
 
+static void
+vblk_child_setup (void *arg)
+{
+  confine_child (*(const unsigned *) arg, gd_verbose);
+}
+
 int
 uml_vblk_start (const char *tmpdir, const struct launch_config *cfg,
-                int timeout_ms, pid_t *helper_pid)
+                int timeout_ms, struct gd_child *qsd)
 {
   struct args a = { 0 };
   char **env = NULL;
   char log[300], why[512];
   unsigned confine_flags = confine_default_flags () & ~CONFINE_PIDNS;
   uint64_t deadline;
-  int logfd, status;
-  pid_t pid;
+  int logfd, r;
 
   if (vblk_build_args (cfg, tmpdir, &a)) {
     gd_set_error_errno ("qemu-storage-daemon command line");
@@ -189,41 +191,22 @@ uml_vblk_start (const char *tmpdir, const struct launch_config *cfg,
       gd_debug ("launcher", "qemu-storage-daemon: no host disk counters: %s",
                 gd_get_error ());
   }
-  pid = fork ();
-  if (pid == -1) {
-    gd_set_error_errno ("fork");
-    close (logfd);
-    args_free (&a);
-    disk_env_free (env);
-    return -1;
+  {
+    const struct gd_spawn sp = {
+      .argv = a.v, .env_add = env, .out_fd = logfd,
+      .flags = GD_SPAWN_OUT_FD | GD_SPAWN_IGNORE_SIGINT,
+      .child_setup = vblk_child_setup, .setup_arg = &confine_flags,
+    };
+    r = gd_child_spawn (&sp, qsd);
   }
-  if (pid == 0) {
-    int nullfd = open ("/dev/null", O_RDONLY);
-    sigset_t all;
-
-    setpgid (0, 0);
-    prctl (PR_SET_PDEATHSIG, SIGKILL);
-    sigemptyset (&all);
-    sigprocmask (SIG_SETMASK, &all, NULL);
-    signal (SIGINT, SIG_IGN);
-    signal (SIGPIPE, SIG_DFL);
-    if (nullfd >= 0)
-      dup2 (nullfd, 0);
-    dup2 (logfd, 1);
-    dup2 (logfd, 2);
-    for (size_t i = 0; env && env[i]; i++)
-      putenv (env[i]);
-    confine_child (confine_flags, gd_verbose);
-    execvp (a.v[0], a.v);
-    dprintf (2, "exec %s: %m\n", a.v[0]);
-    _exit (127);
-  }
-  setpgid (pid, pid);
   close (logfd);
   args_free (&a);
   disk_env_free (env);
-  *helper_pid = pid;
-  launcher_register_pgid (pid);
+  if (r == -1) {
+    gd_error_prefix ("qemu-storage-daemon (--uml-disk vhost-user) failed");
+    return -1;
+  }
+  launcher_register_pgid (qsd->pid);
 
   /* Ready when every socket exists; a daemon that exits or a deadline
    * that passes is the error.
@@ -240,9 +223,10 @@ uml_vblk_start (const char *tmpdir, const struct launch_config *cfg,
     }
     if (ready == cfg->ndisks)
       break;
-    if (waitpid (pid, &status, WNOHANG) == pid) {
-      *helper_pid = -1;
-      launcher_unregister_pgid (pid);
+    if (hv_child_wait_quietly (qsd, 0) == 0) {
+      launcher_unregister_pgid (qsd->pid);
+      gd_child_kill (qsd, 0);
+      qsd->pid = -1;
       vblk_log_tail (log, why, sizeof why);
       gd_set_error ("qemu-storage-daemon (--uml-disk vhost-user) failed: %s",
                     why);
@@ -264,27 +248,16 @@ uml_vblk_start (const char *tmpdir, const struct launch_config *cfg,
  * never flushes); SIGKILL after a deadline.
  */
 void
-uml_vblk_stop (pid_t *helper_pid, int timeout_ms)
+uml_vblk_stop (struct gd_child *qsd, int timeout_ms)
 {
-  uint64_t deadline = gd_now_ns () + (uint64_t) timeout_ms * 1000000;
-  pid_t pid = *helper_pid;
-
-  if (pid <= 0)
+  if (qsd->pid <= 0)
     return;
-  kill (pid, SIGTERM);
-  for (;;) {
-    pid_t w = waitpid (pid, NULL, WNOHANG);
-    if (w == pid || (w == -1 && errno != EINTR))
-      break;
-    if (gd_now_ns () > deadline) {
-      kill (-pid, SIGKILL);
-      while (waitpid (pid, NULL, 0) == -1 && errno == EINTR)
-        ;
-      break;
-    }
-    poll (NULL, 0, 10);
+  if (!qsd->reaped) {
+    kill (qsd->pid, SIGTERM);
+    hv_child_wait_quietly (qsd, timeout_ms);
   }
-  kill (-pid, SIGKILL);         /* anything it left in its group */
-  launcher_unregister_pgid (pid);
-  *helper_pid = -1;
+  launcher_unregister_pgid (qsd->pid);
+  /* SIGKILLs anything it left in its group; reaps it if still running. */
+  gd_child_kill (qsd, 10000);
+  qsd->pid = -1;
 }

@@ -17,14 +17,16 @@ bool uml_vblk_guest_flushes (const struct disk *d);
 void uml_vblk_socket (const char *tmpdir, size_t i, char *out, size_t outlen);
 /* Start qemu-storage-daemon for every disk of CFG, its sockets in the
  * run's temp dir TMPDIR, and wait (at most TIMEOUT_MS) for them.  0 and
- * *PID the daemon (killed with its group by uml_vblk_stop), or -1 with a
+ * *QSD the daemon (stopped by uml_vblk_stop, even after a failure), or
+ * -1 with a
  * one-line error.
  */
 int uml_vblk_start (const char *tmpdir, const struct launch_config *cfg,
-                    int timeout_ms, pid_t *pid);
-/* Stop *PID (SIGTERM, SIGKILL after TIMEOUT_MS), reap it and set it to
- * -1; no-op if not running.  The backend's free calls it.
+                    int timeout_ms, struct gd_child *qsd);
+/* Stop *QSD (SIGTERM, its group SIGKILLed after TIMEOUT_MS), reap it and
+ * close its fds; no-op if none was started.  The backend's free calls
+ * it.
  */
-void uml_vblk_stop (pid_t *pid, int timeout_ms);
+void uml_vblk_stop (struct gd_child *qsd, int timeout_ms);
 
 #endif

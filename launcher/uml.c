@@ -88,7 +88,7 @@
 /* UML's part of the hv (hv->priv). */
 struct uml_state {
   int listen_fd;                  /* --uml-channel virtio: vcon.sock */
-  pid_t helper_pid;               /* --uml-disk vhost-user: the daemon */
+  struct gd_child qsd;            /* --uml-disk vhost-user: the daemon */
 };
 
 /* After the hypervisor's reap: the storage daemon goes last, as it
@@ -99,7 +99,7 @@ uml_free (void *priv)
 {
   struct uml_state *u = priv;
 
-  uml_vblk_stop (&u->helper_pid, 5000);
+  uml_vblk_stop (&u->qsd, 5000);
   if (u->listen_fd >= 0)
     close (u->listen_fd);
   free (u);
@@ -108,7 +108,9 @@ uml_free (void *priv)
 static pid_t
 uml_helper_pid (const void *priv)
 {
-  return ((const struct uml_state *) priv)->helper_pid;
+  const struct gd_child *qsd = &((const struct uml_state *) priv)->qsd;
+
+  return qsd->reaped ? -1 : qsd->pid;
 }
 
 /* --uml-channel, else $GUESTDRV_UML_CHANNEL (for the commands that do
@@ -303,7 +305,9 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
     goto fail;
   }
   u->listen_fd = -1;
-  u->helper_pid = -1;
+  u->qsd.pid = -1;
+  u->qsd.out_fd = -1;
+  u->qsd.pidfd = -1;
   if (!uml_path_ok ("appliance root", app->root) ||
       !uml_path_ok ("temp dir", hv->tmpdir))
     goto fail;
@@ -315,7 +319,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
       goto fail;
   }
   if (vblk && uml_vblk_start (hv->tmpdir, cfg, cfg->launch_timeout_ms,
-                               &u->helper_pid) == -1)
+                               &u->qsd) == -1)
     goto fail;
   for (i = 0; i < nlines; i++) {
     int sv[2];
@@ -374,10 +378,10 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   args_free (&a);
   a = (struct args) { 0 };
 
-  if (uml_start_watchdog (hv->pid) == -1)
+  if (uml_start_watchdog (hv->proc.pid) == -1)
     goto fail;
   if (virtio) {
-    hv->ch = channel_vhost_user_console (u->listen_fd, hv->pidfd,
+    hv->ch = channel_vhost_user_console (u->listen_fd, hv->proc.pidfd,
                                          cfg->launch_timeout_ms, "uml-virtio");
     if (!hv->ch)
       goto fail;

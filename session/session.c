@@ -10,6 +10,7 @@
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../common/fdio.h"
 #include "../trace/trace.h"
 
 #include "../protocol/proc-numbers.h"
@@ -273,70 +274,38 @@ session_call_fileout (struct session *s, uint32_t proc, uint64_t optmask,
                                           sink, opaque, r), r);
 }
 
-static ssize_t
-fd_source (void *opaque, void *buf, size_t n)
-{
-  int fd = *(int *) opaque;
-  ssize_t r;
-  do
-    r = read (fd, buf, n);
-  while (r == -1 && errno == EINTR);
-  if (r == -1)
-    gd_set_error_errno ("read");
-  return r;
-}
-
+/* upload (FileIn from FD) or download (FileOut to FD) of REMOTE. */
 static int
-fd_sink (void *opaque, const void *buf, size_t n)
+transfer_fd (struct session *s, bool upload, const char *remote, int fd,
+             uint64_t hint)
 {
-  int fd = *(int *) opaque;
-  const char *p = buf;
-  while (n > 0) {
-    ssize_t r = write (fd, p, n);
-    if (r == -1) {
-      if (errno == EINTR)
-        continue;
-      gd_set_error_errno ("write");
-      return -1;
-    }
-    p += r;
-    n -= r;
+  struct proto_args *a = proto_args_new ();
+  struct proto_reply r = { 0 };
+  struct gd_fd_io io = { .fd = fd };
+  int ret;
+
+  if (!a || proto_args_string (a, remote) == -1) {
+    proto_args_free (a);
+    return -1;
   }
-  return 0;
+  ret = upload
+    ? session_call_filein (s, PROC_UPLOAD, 0, a, hint, gd_fd_source, &io, &r)
+    : session_call_fileout (s, PROC_DOWNLOAD, 0, a, gd_fd_sink, &io, &r);
+  proto_reply_free (&r);
+  proto_args_free (a);
+  return ret;
 }
 
 int
 session_upload_fd (struct session *s, int fd, uint64_t hint, const char *remote)
 {
-  struct proto_args *a = proto_args_new ();
-  struct proto_reply r = { 0 };
-  int ret;
-
-  if (!a || proto_args_string (a, remote) == -1) {
-    proto_args_free (a);
-    return -1;
-  }
-  ret = session_call_filein (s, PROC_UPLOAD, 0, a, hint, fd_source, &fd, &r);
-  proto_reply_free (&r);
-  proto_args_free (a);
-  return ret;
+  return transfer_fd (s, true, remote, fd, hint);
 }
 
 int
 session_download_fd (struct session *s, const char *remote, int fd)
 {
-  struct proto_args *a = proto_args_new ();
-  struct proto_reply r = { 0 };
-  int ret;
-
-  if (!a || proto_args_string (a, remote) == -1) {
-    proto_args_free (a);
-    return -1;
-  }
-  ret = session_call_fileout (s, PROC_DOWNLOAD, 0, a, fd_sink, &fd, &r);
-  proto_reply_free (&r);
-  proto_args_free (a);
-  return ret;
+  return transfer_fd (s, false, remote, fd, 0);
 }
 
 int

@@ -209,16 +209,10 @@ trace_summary_str (enum trace_layer l, const char *key, const char *s)
 
   if (!f)
     return;
-  trace_json_string (f, s ? s : "");
+  json_write_string (f, s ? s : "");
   if (fclose (f) == 0)
     trace_summary_json (l, key, buf);
   free (buf);
-}
-
-void
-trace_json_string (FILE *f, const char *s)
-{
-  json_write_string (f, s);
 }
 
 int
@@ -247,7 +241,7 @@ trace_write (const char *path)
       if (summary[i].layer != (enum trace_layer) l)
         continue;
       fprintf (f, "%s\n  ", first ? "" : ",");
-      trace_json_string (f, summary[i].key);
+      json_write_string (f, summary[i].key);
       fprintf (f, ":%s", summary[i].value);
       first = 0;
     }
@@ -265,7 +259,7 @@ trace_write (const char *path)
     double ts = (double) (int64_t) (e->t0 - gd_clock_origin) / 1000.0;
     fprintf (f, ",\n{\"ph\":\"%c\",\"pid\":1,\"tid\":%d,\"cat\":\"%s\",\"name\":",
              e->ph, e->layer + 1, layer_names[e->layer]);
-    trace_json_string (f, e->name ? e->name : "?");
+    json_write_string (f, e->name ? e->name : "?");
     fprintf (f, ",\"ts\":%.3f", ts);
     if (e->ph == 'X')
       fprintf (f, ",\"dur\":%.3f", (double) (e->t1 - e->t0) / 1000.0);

@@ -41,8 +41,6 @@ void trace_summary_json (enum trace_layer l, const char *key,
                          const char *value_json);
 void trace_summary_num (enum trace_layer l, const char *key, double v);
 void trace_summary_str (enum trace_layer l, const char *key, const char *s);
-/* Append S to F as a JSON string (common/json-write.h escaping). */
-void trace_json_string (FILE *f, const char *s);
 
 /* Write everything recorded so far to PATH; 0 or -1 (error set). */
 int trace_write (const char *path);

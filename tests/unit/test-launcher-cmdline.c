@@ -1,6 +1,7 @@
 /* The exact qemu (KVM and TCG) and UML command lines built by
  * launcher/qemu-cmdline.c and launcher/uml-cmdline.c for given options:
- * the KVM one is checked here because no test machine can run it.
+ * the KVM one is checked here because no test machine can run it.  And
+ * the backend table (launcher/backends.c) that names them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,9 @@
 #include <check.h>
 
 #include "launcher/cmdline.h"
+#include "launcher/launcher-internal.h"
 #include "launcher/uml-xstate.h"
+#include "unit-main.h"
 
 #define T "/tmp/gd.X"
 #define UUID "01234567-89ab-cdef-0123-456789abcdef"
@@ -399,13 +402,49 @@ START_TEST (test_uml_kernel_append)
 }
 END_TEST
 
+START_TEST (test_backend_table)
+{
+  static const struct { const char *name; enum backend_kind kind; const char *ops; } want[] = {
+    { "auto", BACKEND_AUTO, NULL }, { "kvm", BACKEND_KVM, "qemu" },
+    { "tcg", BACKEND_TCG, "qemu" }, { "uml", BACKEND_UML, "uml" },
+  };
+  char list[64];
+
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    const struct backend *b = backend_lookup (want[i].name);
+    ck_assert_ptr_nonnull (b);
+    ck_assert_int_eq (b->kind, want[i].kind);
+    ck_assert_ptr_eq (backend_of_kind (want[i].kind), b);
+    if (want[i].ops)
+      ck_assert_str_eq (b->ops->name, want[i].ops);
+    else
+      ck_assert_ptr_null (b->ops);
+    ck_assert_int_eq (launcher_parse_backend (want[i].name), want[i].kind);
+    ck_assert_str_eq (launcher_backend_name (want[i].kind), want[i].name);
+  }
+  ck_assert_ptr_null (backend_lookup ("qemu"));
+  ck_assert_ptr_null (backend_lookup ("KVM"));
+  ck_assert_ptr_null (backend_lookup (""));
+  ck_assert_int_eq ((int) launcher_parse_backend ("xen"), -1);
+  ck_assert_str_eq (launcher_backend_name ((enum backend_kind) 42), "?");
+  ck_assert_ptr_null (backend_of_kind ((enum backend_kind) -1));
+  /* What --help and the errors print. */
+  backend_list (list, sizeof list, ", ");
+  ck_assert_str_eq (list, "auto, kvm, tcg, uml");
+  backend_list (list, sizeof list, "|");
+  ck_assert_str_eq (list, "auto|kvm|tcg|uml");
+  /* A short buffer is cut, never overrun. */
+  backend_list (list, 6, "|");
+  ck_assert_str_eq (list, "auto|");
+}
+END_TEST
+
 int
 main (void)
 {
   Suite *s = suite_create ("launcher-cmdline");
   TCase *q = tcase_create ("qemu"), *u = tcase_create ("uml");
-  SRunner *sr;
-  int failed;
+  TCase *b = tcase_create ("backends");
 
   tcase_add_test (q, test_qemu_tcg_exact);
   tcase_add_test (q, test_qemu_kvm_pvh);
@@ -419,11 +458,9 @@ main (void)
   tcase_add_test (u, test_uml_serial);
   tcase_add_test (u, test_uml_vhost_user);
   tcase_add_test (u, test_uml_kernel_append);
+  tcase_add_test (b, test_backend_table);
   suite_add_tcase (s, q);
   suite_add_tcase (s, u);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  suite_add_tcase (s, b);
+  return unit_run_suite (s);
 }
