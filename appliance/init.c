@@ -277,11 +277,13 @@ do_udev (void)
   run (s);
 }
 
-/* --cache unsafe under UML (and UML's scratch root): with the queue in
- * "write through" mode the block layer sends the disk no flushes.
+/* Write VALUE to the write-cache mode of each disk named in the comma
+ * LIST (an entry with a '/' is skipped).  With CACHE_TYPE, virtio_blk's
+ * cache_type is preferred where it exists: it reaches the device, while
+ * queue/write_cache only changes what the block layer believes.
  */
 static void
-do_noflush (const char *list)
+set_write_cache (const char *list, const char *value, int cache_type)
 {
   char copy[256], *save = NULL;
 
@@ -290,9 +292,20 @@ do_noflush (const char *list)
     char path[320];
     if (strchr (d, '/'))
       continue;
-    snprintf (path, sizeof path, "/sys/block/%s/queue/write_cache", d);
-    write_str (path, "write through");
+    snprintf (path, sizeof path, "/sys/block/%s/cache_type", d);
+    if (!cache_type || !exists (path))
+      snprintf (path, sizeof path, "/sys/block/%s/queue/write_cache", d);
+    write_str (path, value);
   }
+}
+
+/* --cache unsafe under UML (and UML's scratch root): with the queue in
+ * "write through" mode the block layer sends the disk no flushes.
+ */
+static void
+do_noflush (const char *list)
+{
+  set_write_cache (list, "write through", 0);
 }
 
 /* UML with --uml-disk vhost-user: N virtio disks (virtio_blk is a module
@@ -322,18 +335,7 @@ do_vblk (int n)
 static void
 do_writeback (const char *list)
 {
-  char copy[256], *save = NULL;
-
-  snprintf (copy, sizeof copy, "%s", list);
-  for (char *d = strtok_r (copy, ",", &save); d; d = strtok_r (NULL, ",", &save)) {
-    char path[320];
-    if (strchr (d, '/'))
-      continue;
-    snprintf (path, sizeof path, "/sys/block/%s/cache_type", d);
-    if (!exists (path))
-      snprintf (path, sizeof path, "/sys/block/%s/queue/write_cache", d);
-    write_str (path, "write back");
-  }
+  set_write_cache (list, "write back", 1);
 }
 
 static int
