@@ -48,7 +48,8 @@ LIB_SRCS += appliance/init-bin-embed.c
 GEN_SRCS += appliance/init-bin-embed.c
 TOOLS += appliance/guestdrv-init
 appliance/guestdrv-init: appliance/init.c appliance/init-module.c appliance/init-module.h \
-                         appliance/init-bypath.c appliance/init-bypath.h
+                         appliance/init-bypath.c appliance/init-bypath.h \
+                         appliance/init-lvm.c appliance/init-lvm.h
 	$(call E,LINK,$@)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -s -o $@ $(filter %.c,$^)
 appliance/init-bin-embed.c: appliance/guestdrv-init
 	$(call E,GEN,$@)$(call EMBED,appliance_init_bin,$<)

@@ -37,8 +37,12 @@ qemu_add_disks (const struct launch_config *cfg,
     if (!esc)
       return -1;
     err |= args_add (a, "-drive");
+    /* --ro as libguestfs: the guest gets a writable throwaway overlay
+     * (qemu's temporary qcow2 in $TMPDIR, our temp dir, unlinked by qemu
+     * as soon as it is open), the image is only read.
+     */
     err |= args_add (a, "file=%s,format=%s,cache=%s,if=none,id=hd%zu%s",
-                     esc, d->format, d->cache, i, d->readonly ? ",readonly=on" : "");
+                     esc, d->format, d->cache, i, d->readonly ? ",snapshot=on" : "");
     err |= args_add (a, "-device");
     err |= args_add (a, "scsi-hd,drive=hd%zu,bus=scsi.0", i);
     free (esc);

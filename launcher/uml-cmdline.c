@@ -66,9 +66,16 @@ uml_add_disks (const struct launch_config *cfg, const struct uml_paths *p,
   for (i = 0; !p->vblk && i < cfg->ndisks; i++) {
     const struct disk *d = &cfg->disks[i];
     const struct uml_cache *c = uml_cache_lookup (d->cache);
-    *err |= args_add (a, "ubd%zu%s%s=%s", i, d->readonly ? "r" : "",
-                      c && c->flags ? c->flags : "", d->path);
-    if (c && c->noflush && !d->readonly)
+    if (d->readonly) {
+      /* --ro as libguestfs: a writable throwaway COW file of ours over
+       * the image, which ubd opens read-only.  Scratch, so no flushes.
+       */
+      *err |= args_add (a, "ubd%zu=%s/disk%zu.cow,%s", i, p->tmpdir, i, d->path);
+      uml_name_add (noflush, nflen, "ubd", i);
+      continue;
+    }
+    *err |= args_add (a, "ubd%zu%s=%s", i, c && c->flags ? c->flags : "", d->path);
+    if (c && c->noflush)
       uml_name_add (noflush, nflen, "ubd", i);
   }
   if (p->vblk)

@@ -188,11 +188,12 @@ START_TEST (test_qemu_disks_in_order)
   ck_assert_str_eq (a.v[i + 3], "file=/d/a.img,format=raw,cache=none,if=none,id=hd0");
   ck_assert_str_eq (a.v[i + 5], "scsi-hd,drive=hd0,bus=scsi.0");
   /* Commas in a path are doubled for -drive. */
+  /* Read-only disks get a throwaway overlay, as under libguestfs. */
   ck_assert_str_eq (a.v[i + 7], "file=/d/b,,c.qcow2,format=qcow2,cache=unsafe,"
-                    "if=none,id=hd1,readonly=on");
+                    "if=none,id=hd1,snapshot=on");
   ck_assert_str_eq (a.v[i + 9], "scsi-hd,drive=hd1,bus=scsi.0");
   ck_assert_str_eq (a.v[i + 11], "file=/d/c.img,format=raw,cache=directsync,"
-                    "if=none,id=hd2,readonly=on");
+                    "if=none,id=hd2,snapshot=on");
   ck_assert_str_eq (a.v[i + 13], "scsi-hd,drive=hd2,bus=scsi.0");
   ck_assert_str_eq (a.v[i + 15], "file=/c/root,format=raw,snapshot=on,"
                     "cache=unsafe,if=none,id=appliance");
@@ -291,13 +292,14 @@ START_TEST (test_uml_cache_modes)
   ck_assert_int_eq (i, 8);
   ck_assert_str_eq (a.v[i + 1], "ubd1s=/d/wt");
   ck_assert_str_eq (a.v[i + 2], "ubd2=/d/un");
-  ck_assert_str_eq (a.v[i + 3], "ubd3r=/d/ro");
-  ck_assert_str_eq (a.v[i + 4], "ubd4rs=/d/rowt");
-  ck_assert_str_eq (a.v[i + 5], "ubd5r=/d/roun");
+  /* Read-only disks: a throwaway COW file over the image, not flushed. */
+  ck_assert_str_eq (a.v[i + 3], "ubd3=" T "/disk3.cow,/d/ro");
+  ck_assert_str_eq (a.v[i + 4], "ubd4=" T "/disk4.cow,/d/rowt");
+  ck_assert_str_eq (a.v[i + 5], "ubd5=" T "/disk5.cow,/d/roun");
   ck_assert_str_eq (a.v[i + 6], "ubd6=" T "/root.cow,/c/root");
   ck_assert_str_eq (a.v[i + 7], "root=/dev/ubdg");
-  /* unsafe stops the guest's flushes, except on a read-only disk. */
-  ck_assert_int_ge (find (&a, "guestdrv.noflush=ubdc,ubdg", 0), 0);
+  /* unsafe stops the guest's flushes; so do the overlays. */
+  ck_assert_int_ge (find (&a, "guestdrv.noflush=ubdc,ubdd,ubde,ubdf,ubdg", 0), 0);
   ck_assert_ptr_nonnull (uml_cache_lookup ("writeback"));
   ck_assert_ptr_null (uml_cache_lookup ("none")->flags);
   ck_assert_ptr_null (uml_cache_lookup ("directsync")->flags);
