@@ -55,6 +55,7 @@ include common/module.mk
 include channel/module.mk
 include protocol/module.mk
 include launcher/module.mk
+include guest/module.mk
 include appliance/module.mk
 include trace/module.mk
 include disk/module.mk

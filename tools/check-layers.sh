@@ -23,7 +23,12 @@ LAYERS=(
   "cli"
   "bench fsync"
 )
-# Not layers: guest programs, tests, fuzz targets, kernel patches.
+# guest/ holds the programs that run inside the appliance: apart from the
+# host layers, it may include only GUEST_BELOW, and no host layer
+# includes it.
+GUEST=guest
+GUEST_BELOW=" common "
+# Not layers: tests, fuzz targets, kernel patches.
 SKIP=" tests fuzz kernel docs tools "
 
 declare -A rank
@@ -36,7 +41,7 @@ bad=0
 while IFS= read -r file; do
   dir=${file%%/*}
   [[ $SKIP == *" $dir "* ]] && continue
-  if [[ -z ${rank[$dir]+x} ]]; then
+  if [[ -z ${rank[$dir]+x} && $dir != "$GUEST" ]]; then
     echo "check-layers: $file: directory $dir/ is not in LAYERS (tools/check-layers.sh)" >&2
     bad=1
     continue
@@ -47,7 +52,11 @@ while IFS= read -r file; do
     [[ -e $target ]] || target=$(realpath -m --relative-to="$top" "$inc")
     tdir=${target%%/*}
     [[ $tdir == "$dir" || $target != */* ]] && continue
-    if [[ -z ${rank[$tdir]+x} ]] || (( rank[$tdir] >= rank[$dir] )); then
+    if [[ $dir == "$GUEST" ]]; then
+      [[ $GUEST_BELOW == *" $tdir "* ]] && continue
+      echo "check-layers: $file includes \"$inc\": guest/ may include only${GUEST_BELOW% }" >&2
+      bad=1
+    elif [[ -z ${rank[$tdir]+x} ]] || (( rank[$tdir] >= rank[$dir] )); then
       echo "check-layers: $file includes \"$inc\": $tdir/ is not below $dir/" >&2
       bad=1
     fi
