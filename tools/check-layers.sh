@@ -23,11 +23,11 @@ LAYERS=(
   "cli"
   "bench fsync"
 )
-# guest/ holds the programs that run inside the appliance: apart from the
-# host layers, it may include only GUEST_BELOW, and no host layer
-# includes it.
-GUEST=guest
-GUEST_BELOW=" common "
+# Programs of their own, apart from the layers: guest/ (they run inside
+# the appliance) and lazyfs/ (the FUSE disk model).  Each may include
+# only APART_BELOW, and no layer includes them.
+APART=" guest lazyfs "
+APART_BELOW=" common "
 # Not layers: tests, fuzz targets, kernel patches.
 SKIP=" tests fuzz kernel docs tools "
 
@@ -41,7 +41,7 @@ bad=0
 while IFS= read -r file; do
   dir=${file%%/*}
   [[ $SKIP == *" $dir "* ]] && continue
-  if [[ -z ${rank[$dir]+x} && $dir != "$GUEST" ]]; then
+  if [[ -z ${rank[$dir]+x} && $APART != *" $dir "* ]]; then
     echo "check-layers: $file: directory $dir/ is not in LAYERS (tools/check-layers.sh)" >&2
     bad=1
     continue
@@ -52,9 +52,9 @@ while IFS= read -r file; do
     [[ -e $target ]] || target=$(realpath -m --relative-to="$top" "$inc")
     tdir=${target%%/*}
     [[ $tdir == "$dir" || $target != */* ]] && continue
-    if [[ $dir == "$GUEST" ]]; then
-      [[ $GUEST_BELOW == *" $tdir "* ]] && continue
-      echo "check-layers: $file includes \"$inc\": guest/ may include only${GUEST_BELOW% }" >&2
+    if [[ $APART == *" $dir "* ]]; then
+      [[ $APART_BELOW == *" $tdir "* ]] && continue
+      echo "check-layers: $file includes \"$inc\": $dir/ may include only${APART_BELOW% }" >&2
       bad=1
     elif [[ -z ${rank[$tdir]+x} ]] || (( rank[$tdir] >= rank[$dir] )); then
       echo "check-layers: $file includes \"$inc\": $tdir/ is not below $dir/" >&2
