@@ -31,8 +31,13 @@ struct lazyfs {
   char sock[108];
 };
 
-/* The tool sits next to guestdrv in the build tree (lazyfs/) or when
- * installed; GUESTDRV_LAZYFS overrides; else $PATH.
+#ifndef GUESTDRV_LIBEXECDIR
+#define GUESTDRV_LIBEXECDIR "/usr/local/libexec/guestdrv"
+#endif
+
+/* GUESTDRV_LAZYFS overrides; else the tool next to guestdrv in the build
+ * tree (lazyfs/) or beside it, where make install used to put it; else
+ * where make install puts it (LIBEXECDIR); else $PATH.
  */
 static void
 find_lazyfs (char *out, size_t outlen)
@@ -52,6 +57,9 @@ find_lazyfs (char *out, size_t outlen)
     if (access (out, X_OK) == 0)
       return;
   }
+  snprintf (out, outlen, "%s/guestdrv-lazyfs", GUESTDRV_LIBEXECDIR);
+  if (access (out, X_OK) == 0)
+    return;
   snprintf (out, outlen, "guestdrv-lazyfs");
 }
 

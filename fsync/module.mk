@@ -6,3 +6,7 @@ LIB_SRCS += fsync/harness-image.c
 LIB_SRCS += fsync/harness-lazyfs.c
 LIB_SRCS += fsync/harness-flushcount.c
 LIB_SRCS += fsync/harness-report.c
+
+# Where an installed guestdrv looks for guestdrv-lazyfs (make install
+# puts it there); the build tree's copy is found next to the binary first.
+fsync/harness-lazyfs.o: ALL_CFLAGS += -DGUESTDRV_LIBEXECDIR=\"$(LIBEXECDIR)/guestdrv\"

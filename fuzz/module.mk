@@ -4,7 +4,7 @@
 # a short fixed time.  fuzz/README.md says what each target covers.
 FUZZ_CC     ?= clang
 FUZZ_SAN    := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
-FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DGUESTDRV_VERSION=\"$(VERSION)\" -Wall -Wextra -Wno-unused-parameter $(TIRPC_CFLAGS) -I. -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -DGUESTDRV_VERSION=\"$(VERSION)\" -Wall -Wextra -Wno-unused-parameter $(TIRPC_CFLAGS) -I. -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 
 # The layers that read guest bytes, whole (their file lists follow their
 # own module.mk), and the few helpers they need.
