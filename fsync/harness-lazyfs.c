@@ -63,8 +63,6 @@ find_lazyfs (char *out, size_t outlen)
   snprintf (out, outlen, "guestdrv-lazyfs");
 }
 
-pid_t lazyfs_pid (const struct lazyfs *l) { return l->pid; }
-
 static bool
 is_mounted (const char *mnt)
 {

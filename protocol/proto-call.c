@@ -75,12 +75,6 @@ proto_set_progress (struct proto *p, proto_progress_fn fn, void *opaque)
   p->progress_opaque = opaque;
 }
 
-struct channel *
-proto_channel (struct proto *p)
-{
-  return p->ch;
-}
-
 int
 proto_begin (struct proto *p)
 {

@@ -96,6 +96,5 @@ int session_call_fileout (struct session *s, uint32_t proc, uint64_t optmask,
 /* Convenience used by the CLI and the benchmark. */
 int session_upload_fd (struct session *s, int fd, uint64_t size_hint,
                        const char *remote);
-int session_download_fd (struct session *s, const char *remote, int fd);
 
 #endif

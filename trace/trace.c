@@ -40,12 +40,6 @@ static size_t nevents, cap;
 static size_t ninstants[TL_NLAYERS], ncounters[TL_NLAYERS];
 static uint64_t dropped[TL_NLAYERS];
 
-const char *
-trace_layer_name (enum trace_layer l)
-{
-  return (unsigned) l < TL_NLAYERS ? layer_names[l] : "?";
-}
-
 int
 trace_parse_layers (const char *list, unsigned *mask)
 {

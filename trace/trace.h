@@ -21,7 +21,6 @@ extern unsigned trace_mask;     /* bit (1u << layer) = layer on */
 
 /* Parse "launcher,kernel,init,channel,protocol,disk" (or "all"). */
 int trace_parse_layers (const char *list, unsigned *mask);
-const char *trace_layer_name (enum trace_layer l);
 
 /* ARGS_JSON is NULL or the inside of a JSON object: "\"bytes\":123". */
 void trace_complete (enum trace_layer l, const char *name,
