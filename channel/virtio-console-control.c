@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The virtio-console control queues (virtio spec, console device,
  * multiport): the guest's DEVICE_READY and PORT_READY answered with the
  * port, its name and its open state; the port closed when the host

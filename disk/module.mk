@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The disk layer: host-side I/O counter (an LD_PRELOAD library injected
 # into the hypervisor), QMP block statistics, guest /sys/block stats.
 LIB_SRCS += disk/disk.c

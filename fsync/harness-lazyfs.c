@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The harness's side of guestdrv-lazyfs: start it in the foreground as
  * our child (its own session, so a Ctrl-C reaches us, not it: we unmount
  * it in order), talk to its control socket, unmount and reap it.

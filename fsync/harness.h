@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fsync-test harness ("does this backend honour fsync?"), internal to
  * fsync/.  harness.c parses options and prints verdicts; harness-case.c
  * runs one backend x cache case; harness-lazyfs.c drives the FUSE model

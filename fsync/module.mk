@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The fsync-test harness (guestdrv fsync-test), in libguestdrv.a; it runs
 # lazyfs/guestdrv-lazyfs.
 LIB_SRCS += fsync/harness.c

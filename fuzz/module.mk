@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fuzz/: libFuzzer targets (clang), built apart from the normal objects
 # with ASan, UBSan and float-cast-overflow.  `make fuzz` runs each for
 # FUZZ_TIME seconds (FUZZ_TIMES per target overrides); `make fuzz-ci` for

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest/: the programs that run inside the appliance, not on the host.
 # Plain libc, never sanitizer flags, stripped: their bytes go into the
 # binary (appliance/*-embed.c) and the appliance cache key.  Only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The User-Mode Linux command line, built from the config, the appliance
  * and what uml_start decided (launcher/cmdline.h).  No I/O.  The device
  * layout, cache-mode mapping and channel are described in uml.c.

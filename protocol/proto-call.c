@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A protocol session over a channel: serials, sending calls, reading
  * replies (with progress records and stray cancel words skipped, §7,
  * §8, §10), and accounting.  Any transport failure or desync breaks the

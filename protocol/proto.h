@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The protocol layer: guestfsd's XDR protocol (../shared/protocol/PROTOCOL.md)
  * over a channel.  Owns framing, the serial counter, argument encoding,
  * reply decoding, FileIn/FileOut chunk streams, progress records,

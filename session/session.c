@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The session handle (see session.h). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A session: one handle over the whole stack (like a guestfs handle):
  * the disks and options, the appliance, the running hypervisor and the
  * protocol connection.  The CLI and the benchmark drive guestfsd through

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The unit tests of the layers, grouped by the layer they test (the
 # guest programs' and lazyfs/'s, and most of common/'s, are in those
 # folders' module.mk).

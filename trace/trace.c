@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The trace recorder: an in-memory list of events, written once as Trace
  * Event Format JSON.  One "thread" (track) per layer inside one process.
  */

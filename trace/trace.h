@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The trace layer: one timeline for every layer, written as Trace Event
  * Format JSON (Perfetto, chrome://tracing).  Layers call these functions
  * only behind trace_on(LAYER), so with tracing off the hot paths pay one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The vhost-user virtio-console back end (channel/virtio-console.c),
  * driven by a test front end in this process: guest memory is a memfd,
  * the rings are built here, messages and fds go over the Unix socket as
