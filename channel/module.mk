@@ -4,10 +4,6 @@ LIB_SRCS += channel/launch-flag.c
 LIB_SRCS += channel/record.c
 LIB_SRCS += channel/unix-socket.c
 LIB_SRCS += channel/fdpair.c
-LIB_SRCS += channel/virtq.c
-LIB_SRCS += channel/vhost-user.c
-LIB_SRCS += channel/virtio-console.c
-LIB_SRCS += channel/virtio-console-control.c
 LIB_SRCS += channel/vhost-console.c
 
 # The guest half of the UML serial-line window (serial-window.h): a guest

@@ -1,5 +1,5 @@
 /* libFuzzer target: what a vhost-user front end (UML's virtio_uml, i.e.
- * the guest) controls in channel/vhost-user.c and channel/virtq.c.
+ * the guest) controls in vhost/vhost-user.c and vhost/virtq.c.
  *
  * The first byte picks the mode:
  * - even: the input, after a small header, is guest memory holding a
@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "common/error.h"
-#include "channel/vhost-user.h"
-#include "channel/virtq.h"
+#include "vhost/vhost-user.h"
+#include "vhost/virtq.h"
 
 #define MEM_SIZE (64 * 1024)
 #define GPA_BASE 0x100000ULL  /* guest physical address of the memory */

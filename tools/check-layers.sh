@@ -14,6 +14,7 @@ LAYERS=(
   "common"
   "trace"
   "appliance"
+  "vhost"
   "channel"
   "protocol"
   "disk"

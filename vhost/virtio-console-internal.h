@@ -35,7 +35,7 @@ struct vcon {
   int stop_pipe[2], done_pipe[2];
   pthread_t thread;
   bool thread_started;
-  struct channel_stats *stats;
+  struct vhost_stats stats;     /* published with relaxed stores */
   char error[512];
   int has_error;                /* atomic: error[] is final */
 
