@@ -21,6 +21,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_console.h>
 
 #include "common/error.h"
 #include "vhost/vhost-user.h"
@@ -169,7 +171,8 @@ fuzz_messages (const uint8_t *data, size_t size)
   setsockopt (sv[0], SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof bufsz);
 
   vu_dev_init (&dev, 4, (1ULL << VIRTIO_F_VERSION_1) |
-               (1ULL << VIRTIO_RING_F_EVENT_IDX) | 2 /* MULTIPORT */,
+               (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+               (1ULL << VIRTIO_CONSOLE_F_MULTIPORT),
                config, sizeof config);
   dev.sock = sv[0];
   /* One message at a time, cut where each header says it ends; what is

@@ -14,6 +14,7 @@
  * socketpair (readv/writev on the descriptors' memory).  The control
  * queues are virtio-console-control.c's.
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <linux/virtio_config.h>
 
 #include "virtio-console-internal.h"
 #include "../common/clock.h"
@@ -327,7 +329,6 @@ struct vcon *
 vcon_start (int listen_fd, int watch_fd, int accept_timeout_ms, int data_fd)
 {
   struct vcon *vc = calloc (1, sizeof *vc);
-  uint32_t max_ports = 1;
   int e;
 
   if (!vc) {
@@ -341,13 +342,13 @@ vcon_start (int listen_fd, int watch_fd, int accept_timeout_ms, int data_fd)
   vc->listen_fd = listen_fd;
   vc->watch_fd = watch_fd;
   vc->accept_timeout_ms = accept_timeout_ms;
-  /* struct virtio_console_config: cols, rows, max_nr_ports, emerg_wr. */
-  memcpy (vc->config + 4, &max_ports, 4);
+  /* One port; no size, no emergency write (their features are off). */
+  vc->config.max_nr_ports = htole32 (1);
   vu_dev_init (&vc->dev, NQUEUES,
                (1ULL << VIRTIO_CONSOLE_F_MULTIPORT) |
                (1ULL << VIRTIO_F_VERSION_1) |
                (1ULL << VIRTIO_RING_F_EVENT_IDX),
-               vc->config, sizeof vc->config);
+               &vc->config, sizeof vc->config);
   if (pipe2 (vc->stop_pipe, O_CLOEXEC) == -1 ||
       pipe2 (vc->done_pipe, O_CLOEXEC) == -1) {
     gd_set_error_errno ("pipe");
