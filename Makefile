@@ -66,6 +66,7 @@ GEN_HDRS :=
 TOOLS    :=
 UNIT_TESTS :=
 include common/module.mk
+include vhost/module.mk
 include channel/module.mk
 include protocol/module.mk
 include launcher/module.mk

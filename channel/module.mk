@@ -5,9 +5,5 @@ LIB_SRCS += channel/launch-flag.c
 LIB_SRCS += channel/record.c
 LIB_SRCS += channel/unix-socket.c
 LIB_SRCS += channel/fdpair.c
-LIB_SRCS += channel/virtq.c
-LIB_SRCS += channel/vhost-user.c
-LIB_SRCS += channel/virtio-console.c
-LIB_SRCS += channel/virtio-console-control.c
 LIB_SRCS += channel/vhost-console.c
 

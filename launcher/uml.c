@@ -48,7 +48,7 @@
  *
  * --uml-channel virtio instead: UML is the vhost-user front end of a
  * virtio-console device that a thread of ours serves on vcon.sock in the
- * run's temp dir (virtio_uml.device=PATH:3, channel/virtio-console.c);
+ * run's temp dir (virtio_uml.device=PATH:3, vhost/virtio-console.c);
  * guestfsd opens /dev/virtio-ports/org.libguestfs.channel.0 as under
  * qemu, and no serial line carries data.
  */

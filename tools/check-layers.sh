@@ -29,6 +29,7 @@ LAYERS=(
   "common"
   "trace"
   "appliance"
+  "vhost"
   "channel"
   "protocol"
   "disk"
