@@ -136,6 +136,11 @@ if [ $md = 1 ] && command -v mdadm >/dev/null; then
     mdadm -As --auto=yes --no-degraded 2>&1
     mark md-scan
 fi
+# UML's kernel loads no module on demand here: device-mapper for LVM.
+if [ "$backend" = uml ]; then
+    modprobe dm_mod 2>/dev/null
+    mark dm-mod
+fi
 # Volume groups active before the first command, as libguestfs, when a
 # disk or partition has an LVM2 label (init-lvm.c's test, by blkid here).
 if [ $lvm = 0 ] && blkid -t TYPE=LVM2_member >/dev/null 2>&1; then
