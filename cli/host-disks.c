@@ -35,7 +35,7 @@ make_raw (const char *path, int64_t size, bool allocate)
   int e;
 
   if (fd == -1) {
-    gd_set_error_errno ("%s", path);
+    gd_set_error_errno ("cannot create raw file: %s", path);
     return -1;
   }
   if (ftruncate (fd, size) == -1) {
