@@ -40,9 +40,14 @@ b_add (struct cli *c, int argc, char **argv)
         return -1;
     }
     else {
-      gd_set_error ("unknown optional argument \"%s\"", argv[i]);
+      gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[i]);
       return -1;
     }
+  }
+  /* libguestfs checks that the file is there when it is added. */
+  if (access (argv[1], F_OK) == -1) {
+    gd_set_error_errno ("%s", argv[1]);
+    return -1;
   }
   if (strcmp (format, "raw") != 0 && strcmp (format, "qcow2") != 0) {
     gd_set_error ("unknown format '%s' (raw or qcow2)", format);

@@ -84,7 +84,7 @@ cli_host_disk_create (struct cli *c, int argc, char **argv)
   (void) c;
   if (argc == 5) {
     if (strncmp (argv[4], "preallocation:", 14) != 0) {
-      gd_set_error ("unknown optional argument \"%s\"", argv[4]);
+      gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[4]);
       return -1;
     }
     prealloc = argv[4] + 14;
