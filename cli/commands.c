@@ -154,14 +154,16 @@ int
 cli_command_help (FILE *f, const char *name)
 {
   const struct cli_cmd_info *ci = cli_cmd_by_name (name);
-  struct entry e = { name, find_builtin (name), NULL };
+  struct entry e;
   char line[1024];
   int n;
 
-  if (!e.b && !(e.pi = find_proc (name)))
-    return -1;
+  /* An alias shows the page of the command it stands for. */
   if (ci)
     name = ci->name;
+  e = (struct entry) { name, find_builtin (name), NULL };
+  if (!e.b && !(e.pi = find_proc (name)))
+    return -1;
   n = snprintf (line, sizeof line, "%s - %s", name, ci ? ci->desc : "");
   fputs ("NAME\n", f);
   put_wrapped (f, "    ", n > 0 ? line : name);
