@@ -86,7 +86,7 @@ int cli_run_proc (struct cli *c, const struct proto_proc_info *pi,
                   int argc, char **argv);
 void cli_proc_usage (FILE *f, const struct proto_proc_info *pi);
 /* After a failed call: a daemon error becomes "api_name: message", as
- * libguestfs words it (other failures keep their message).
+ * libguestfs words it; other failures get the API name in front.
  */
 void cli_daemon_error (const struct proto_proc_info *pi, const struct proto_reply *rep);
 

@@ -164,13 +164,16 @@ valid_guid (const char *s)
 }
 
 /* A daemon error reads as libguestfs words it: the API name, then the
- * daemon's message as it came.
+ * daemon's message as it came.  A call that failed on our side (the
+ * appliance died, a timeout, a transfer cancelled) names the call too.
  */
 void
 cli_daemon_error (const struct proto_proc_info *pi, const struct proto_reply *rep)
 {
   if (rep->status != 0)
     gd_set_error ("%s: %s", pi->name, rep->error_message ? rep->error_message : "");
+  else
+    gd_error_prefix ("%s", pi->name);
 }
 
 int
