@@ -36,7 +36,7 @@ make_raw (const char *path, int64_t size, bool allocate)
   int e;
 
   if (fd == -1) {
-    gd_set_error_errno ("%s", path);
+    gd_set_error_errno ("cannot create raw file: %s", path);
     return -1;
   }
   if (ftruncate (fd, size) == -1) {
@@ -85,7 +85,7 @@ cli_host_disk_create (struct cli *c, int argc, char **argv)
   (void) c;
   if (argc == 5) {
     if (strncmp (argv[4], "preallocation:", 14) != 0) {
-      gd_set_error ("unknown optional argument \"%s\"", argv[4]);
+      gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[4]);
       return -1;
     }
     prealloc = argv[4] + 14;

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,25 +26,37 @@ suffix_power (char c)
   return p && c ? (int) (p - order) + 1 : -1;
 }
 
+/* guestfish reads integers with gnulib's xstrtoll and reports its
+ * status: 1 overflow, 2 a bad suffix (3 both), 4 no number at all.
+ */
+#define XSTRTOL_OVERFLOW 1
+#define XSTRTOL_BAD_SUFFIX 2
+#define XSTRTOL_INVALID 4
+
+static int
+parse_error (int status)
+{
+  gd_set_error ("invalid integer parameter (xstrtoll returned %d)", status);
+  return -1;
+}
+
 int
 cli_parse_int64 (const char *s, int64_t *v)
 {
   char *end;
   long long x;
-  int power, base = 1024;
+  int power, base = 1024, status = 0;
 
   errno = 0;
   x = strtoll (s, &end, 0);
-  if (end == s || errno) {
-    gd_set_error ("'%s': invalid integer", s);
-    return -1;
-  }
+  if (end == s)
+    return parse_error (XSTRTOL_INVALID);
+  if (errno == ERANGE)
+    status = XSTRTOL_OVERFLOW;
   if (*end) {
     power = suffix_power (*end);
-    if (power < 0) {
-      gd_set_error ("'%s': invalid integer", s);
-      return -1;
-    }
+    if (power < 0)
+      return parse_error (status | XSTRTOL_BAD_SUFFIX);
     end++;
     if (end[0] == 'i' && end[1] == 'B')
       end += 2;
@@ -51,17 +64,17 @@ cli_parse_int64 (const char *s, int64_t *v)
       base = 1000;
       end++;
     }
-    if (*end) {
-      gd_set_error ("'%s': invalid integer", s);
-      return -1;
-    }
-    while (power-- > 0) {
+    while (power-- > 0)
       if (__builtin_mul_overflow (x, (long long) base, &x)) {
-        gd_set_error ("'%s': integer out of range", s);
-        return -1;
+        x = x < 0 ? LLONG_MIN : LLONG_MAX;
+        status |= XSTRTOL_OVERFLOW;
+        break;
       }
-    }
+    if (*end)
+      status |= XSTRTOL_BAD_SUFFIX;
   }
+  if (status)
+    return parse_error (status);
   *v = x;
   return 0;
 }
@@ -75,7 +88,7 @@ cli_parse_int (const char *s, int32_t *v)
   if (cli_parse_int64 (s, &x) == -1)
     return -1;
   if (x < INT32_MIN || x > INT32_MAX) {
-    gd_set_error ("'%s': integer out of range", s);
+    gd_set_error ("integer out of range");
     return -1;
   }
   *v = (int32_t) x;
