@@ -98,5 +98,6 @@ int cli_parse_int64 (const char *s, int64_t *v);
 int cli_parse_int (const char *s, int32_t *v);
 int cli_parse_bool (const char *s, bool *v);
 char **cli_parse_string_list (const char *s);   /* free with cli_free_words */
+bool cli_valid_guid (const char *s);            /* libguestfs's GUID check */
 
 #endif

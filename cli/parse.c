@@ -94,6 +94,29 @@ cli_parse_int (const char *s, int32_t *v)
   return 0;
 }
 
+/* libguestfs checks a GUID argument on the host before the call: 36
+ * characters (38 with braces around them), dashes at 8, 13, 18 and 23,
+ * letters or digits elsewhere (not only hexadecimal ones).
+ */
+bool
+cli_valid_guid (const char *s)
+{
+  size_t len = strlen (s);
+
+  if (len == 38 && s[0] == '{' && s[37] == '}') {
+    s++;
+    len = 36;
+  }
+  if (len != 36)
+    return false;
+  for (size_t i = 0; i < len; i++) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !isalnum ((unsigned char) s[i]))
+      return false;
+  }
+  return true;
+}
+
 int
 cli_parse_bool (const char *s, bool *v)
 {
