@@ -30,17 +30,9 @@ suffix_power (char c)
  */
 #define XSTRTOL_OVERFLOW 1
 #define XSTRTOL_BAD_SUFFIX 2
-#define XSTRTOL_INVALID 4
-
-static int
-parse_error (int status)
-{
-  gd_set_error ("invalid integer parameter (xstrtoll returned %d)", status);
-  return -1;
-}
 
 int
-cli_parse_int64 (const char *s, int64_t *v)
+cli_parse_int64_status (const char *s, int64_t *v)
 {
   char *end;
   long long x;
@@ -49,13 +41,13 @@ cli_parse_int64 (const char *s, int64_t *v)
   errno = 0;
   x = strtoll (s, &end, 0);
   if (end == s)
-    return parse_error (XSTRTOL_INVALID);
+    return CLI_XSTRTOL_INVALID;
   if (errno == ERANGE)
     status = XSTRTOL_OVERFLOW;
   if (*end) {
     power = suffix_power (*end);
     if (power < 0)
-      return parse_error (status | XSTRTOL_BAD_SUFFIX);
+      return status | XSTRTOL_BAD_SUFFIX;
     end++;
     if (end[0] == 'i' && end[1] == 'B')
       end += 2;
@@ -72,9 +64,20 @@ cli_parse_int64 (const char *s, int64_t *v)
     if (*end)
       status |= XSTRTOL_BAD_SUFFIX;
   }
-  if (status)
-    return parse_error (status);
-  *v = x;
+  if (status == 0)
+    *v = x;
+  return status;
+}
+
+int
+cli_parse_int64 (const char *s, int64_t *v)
+{
+  int status = cli_parse_int64_status (s, v);
+
+  if (status) {
+    gd_set_error ("invalid integer parameter (xstrtoll returned %d)", status);
+    return -1;
+  }
   return 0;
 }
 
