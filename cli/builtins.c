@@ -110,8 +110,11 @@ b_time (struct cli *c, int argc, char **argv)
   uint64_t t0 = gd_now_ns ();
   int r = cli_run_command (c, argc - 1, argv + 1);
 
+  /* guestfish prints the time of a command that succeeded only. */
+  if (r == -1)
+    return CLI_ERR_PRINTED;
   printf ("elapsed time: %.2f seconds\n", (gd_now_ns () - t0) / 1e9);
-  return r == -1 ? CLI_ERR_PRINTED : r;
+  return r;
 }
 
 /* A growable buffer filled by a FileOut transfer, bounded. */

@@ -96,8 +96,14 @@ int cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply 
 
 /* parse.c: guestfish's argument syntax. */
 int cli_parse_int64 (const char *s, int64_t *v);
+/* The same without setting the error: 0, or gnulib xstrtoll's status
+ * (CLI_XSTRTOL_INVALID: not a number), which guestfish's messages show.
+ */
+#define CLI_XSTRTOL_INVALID 4
+int cli_parse_int64_status (const char *s, int64_t *v);
 int cli_parse_int (const char *s, int32_t *v);
 int cli_parse_bool (const char *s, bool *v);
 char **cli_parse_string_list (const char *s);   /* free with cli_free_words */
+bool cli_valid_guid (const char *s);            /* libguestfs's GUID check */
 
 #endif

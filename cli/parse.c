@@ -31,17 +31,9 @@ suffix_power (char c)
  */
 #define XSTRTOL_OVERFLOW 1
 #define XSTRTOL_BAD_SUFFIX 2
-#define XSTRTOL_INVALID 4
-
-static int
-parse_error (int status)
-{
-  gd_set_error ("invalid integer parameter (xstrtoll returned %d)", status);
-  return -1;
-}
 
 int
-cli_parse_int64 (const char *s, int64_t *v)
+cli_parse_int64_status (const char *s, int64_t *v)
 {
   char *end;
   long long x;
@@ -50,13 +42,13 @@ cli_parse_int64 (const char *s, int64_t *v)
   errno = 0;
   x = strtoll (s, &end, 0);
   if (end == s)
-    return parse_error (XSTRTOL_INVALID);
+    return CLI_XSTRTOL_INVALID;
   if (errno == ERANGE)
     status = XSTRTOL_OVERFLOW;
   if (*end) {
     power = suffix_power (*end);
     if (power < 0)
-      return parse_error (status | XSTRTOL_BAD_SUFFIX);
+      return status | XSTRTOL_BAD_SUFFIX;
     end++;
     if (end[0] == 'i' && end[1] == 'B')
       end += 2;
@@ -73,9 +65,20 @@ cli_parse_int64 (const char *s, int64_t *v)
     if (*end)
       status |= XSTRTOL_BAD_SUFFIX;
   }
-  if (status)
-    return parse_error (status);
-  *v = x;
+  if (status == 0)
+    *v = x;
+  return status;
+}
+
+int
+cli_parse_int64 (const char *s, int64_t *v)
+{
+  int status = cli_parse_int64_status (s, v);
+
+  if (status) {
+    gd_set_error ("invalid integer parameter (xstrtoll returned %d)", status);
+    return -1;
+  }
   return 0;
 }
 
@@ -93,6 +96,29 @@ cli_parse_int (const char *s, int32_t *v)
   }
   *v = (int32_t) x;
   return 0;
+}
+
+/* libguestfs checks a GUID argument on the host before the call: 36
+ * characters (38 with braces around them), dashes at 8, 13, 18 and 23,
+ * letters or digits elsewhere (not only hexadecimal ones).
+ */
+bool
+cli_valid_guid (const char *s)
+{
+  size_t len = strlen (s);
+
+  if (len == 38 && s[0] == '{' && s[37] == '}') {
+    s++;
+    len = 36;
+  }
+  if (len != 36)
+    return false;
+  for (size_t i = 0; i < len; i++) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !isalnum ((unsigned char) s[i]))
+      return false;
+  }
+  return true;
 }
 
 int

@@ -5,7 +5,6 @@
  * and print the reply.  FileIn/FileOut words are host files ("-" is
  * stdin/stdout) streamed in chunks.
  */
-#include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,29 +140,6 @@ arg_error (const char *cmd, char code, const char *arg)
     gd_error_prefix ("%s: %s", cmd, arg);
 }
 
-/* libguestfs checks a GUID argument on the host before the call: 36
- * characters (38 with braces around them), dashes at 8, 13, 18 and 23,
- * letters or digits elsewhere.
- */
-static bool
-valid_guid (const char *s)
-{
-  size_t len = strlen (s);
-
-  if (len == 38 && s[0] == '{' && s[37] == '}') {
-    s++;
-    len = 36;
-  }
-  if (len != 36)
-    return false;
-  for (size_t i = 0; i < len; i++) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !isalnum ((unsigned char) s[i]))
-      return false;
-  }
-  return true;
-}
-
 /* A daemon error reads as libguestfs words it: the API name, then the
  * daemon's message as it came.  A call that failed on our side (the
  * appliance died, a timeout, a transfer cancelled) names the call too.
@@ -233,7 +209,7 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
     int e;
     if (code == 'K' && !(key = read_key (nth_name (pi->arg_names, k, name, sizeof name))))
       goto out;
-    if (code == 'G' && !valid_guid (*argv)) {
+    if (code == 'G' && !cli_valid_guid (*argv)) {
       gd_set_error ("%s: %s: parameter is not a valid GUID", pi->name,
                     nth_name (pi->arg_names, k, name, sizeof name));
       goto out;

@@ -65,6 +65,21 @@ START_TEST (test_numbers)
 }
 END_TEST
 
+START_TEST (test_guids)
+{
+  ck_assert (cli_valid_guid ("01234567-89AB-CDEF-0123-456789ABCDEF"));
+  ck_assert (cli_valid_guid ("{01234567-89ab-cdef-0123-456789abcdef}"));
+  /* Letters beyond F pass, as they do in libguestfs. */
+  ck_assert (cli_valid_guid ("01234567-89AB-CDEF-0123-456789ABCDEZ"));
+  ck_assert (!cli_valid_guid ("notaguid"));
+  ck_assert (!cli_valid_guid (""));
+  ck_assert (!cli_valid_guid ("{01234567-89AB-CDEF-0123-456789ABCDEF"));
+  ck_assert (!cli_valid_guid ("01234567-89AB-CDEF-0123-456789ABCDEF}"));
+  ck_assert (!cli_valid_guid ("01234567089AB-CDEF-0123-456789ABCDEF"));
+  ck_assert (!cli_valid_guid ("01234567-89AB-CDEF-0123-456789ABCDE!"));
+}
+END_TEST
+
 START_TEST (test_bools)
 {
   static const char *const yes[] = { "true", "T", "yes", "y", "ON", "1" };
@@ -248,6 +263,7 @@ main (void)
   tcase_add_test (tc, test_table);
   tcase_add_test (tc, test_numbers);
   tcase_add_test (tc, test_bools);
+  tcase_add_test (tc, test_guids);
   tcase_add_test (tc, test_string_list);
   tcase_add_test (tc, test_print_scalars);
   tcase_add_test (tc, test_print_lists);

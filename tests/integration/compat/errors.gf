@@ -41,6 +41,13 @@ equal /d/f /d/f
 -sparse /nonexistent-dir/x 10M
 -available nosuchgroup
 -add /nonexistent.img
+-disk-create unused.img vmdk 10M
+-disk-create unused.img raw 10M preallocation:bogus
+-disk-create unused.img raw -1
+-disk-create unused.img raw 10M bogus:1
+-disk-create unused.img raw x
+-sparse unused.img -5
+-alloc unused.img x
 # GUIDs are checked on the host (braces allowed, letters not only hex).
 -part-set-gpt-type /dev/sda 1 notaguid
 -part-set-disk-guid /dev/sda 1234
@@ -56,6 +63,8 @@ equal /d/f /d/f
 -resize2fs-size /dev/sda x
 -part-get-gpt-type /dev/sda 99999999999
 -mkdir-mode /x 99999999999999999999
+-time mkdir-p
+glob echo /nonexist*
 # Output forms.
 get-umask
 umask 077
