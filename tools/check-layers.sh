@@ -7,7 +7,7 @@
 #    object linked, a file embedded: appliance/*-embed.c holds guest/'s
 #    programs) counts like an include: its directory must be the target's
 #    own or a lower layer.  The rules are read from make's database
-#    (`make -pqn`), so variables are expanded as make expands them;
+#    (`make -pq`), so variables are expanded as make expands them;
 #    order-only prerequisites (generated headers built first) order the
 #    build and put no bytes in the target, so they do not count.
 # The folders APART are programs of their own, not layers: each may
