@@ -168,11 +168,11 @@ kill_strays (const char *needle)
  * out, could not start).
  */
 static int
-run_guestfish (const char *script, const char *tmpdir, int force_tcg,
-               char **out)
+run_guestfish (const char *script, const char *tmpdir,
+               const char *settings, char **out)
 {
   char *argv[] = { "guestfish", "-f", (char *) script, NULL };
-  char *tmpenv = NULL, *env[5];
+  char *tmpenv = NULL, *setenv_ = NULL, *env[5];
   size_t n = 0;
   struct gd_run_opts o = {
     .spawn = { .argv = argv, .env_add = env },
@@ -188,9 +188,14 @@ run_guestfish (const char *script, const char *tmpdir, int force_tcg,
     gd_set_error_errno ("guestfish: asprintf");
     return -1;
   }
+  if (settings && *settings &&
+      asprintf (&setenv_, "LIBGUESTFS_BACKEND_SETTINGS=%s", settings) == -1) {
+    gd_set_error_errno ("guestfish: asprintf");
+    free (tmpenv);
+    return -1;
+  }
   env[n++] = "LIBGUESTFS_BACKEND=direct";
-  env[n++] = force_tcg ? "LIBGUESTFS_BACKEND_SETTINGS=force_tcg"
-                       : "LIBGUESTFS_BACKEND_SETTINGS";     /* unset */
+  env[n++] = setenv_ ? setenv_ : "LIBGUESTFS_BACKEND_SETTINGS";  /* unset */
   /* Run files in our scratch dir; keep the appliance cache where it
    * normally lives so it is built once, not per run.
    */
@@ -200,6 +205,7 @@ run_guestfish (const char *script, const char *tmpdir, int force_tcg,
   env[n] = NULL;
   ret = gd_run_ex (&o, &r);
   free (tmpenv);
+  free (setenv_);
   *out = r.output;
   if (ret == -1)
     return -1;
@@ -262,7 +268,8 @@ peer_run (const struct bench_run *run, struct bench_sample *out)
       write_script (run, script, fmt) == -1)
     goto out;
   workdir_host_sync ();
-  st = run_guestfish (script, tmp, strcmp (run->backend, "tcg") == 0,
+  st = run_guestfish (script, tmp,
+                      backend_lookup (run->backend)->libguestfs_settings,
                       &output);
   kill_strays (run->image);
   if (st == -1)

@@ -14,6 +14,7 @@
 #include "results.h"
 #include "scenario.h"
 #include "../common/error.h"
+#include "../launcher/launcher.h"
 
 #define DASH "\xe2\x80\x94"     /* U+2014 EM DASH, as in the studies */
 
@@ -142,11 +143,14 @@ write_group_line (const struct bench_results *r, const struct bench_case *g,
     format_case (r, peer, flags, buf, sizeof buf, &have_peer);
     fprintf (fp, " " DASH " %s: %s", peer->tool, buf);
   }
-  else if (r->peer)
-    fprintf (fp, " " DASH " %s: none (%s)", BENCH_TOOL_PEER,
-             strncmp (g->backend, "uml", 3) == 0 &&
-             (g->backend[3] == '\0' || g->backend[3] == ':')
-             ? "no UML backend" : "not run");
+  else if (r->peer) {
+    const struct backend *b = backend_lookup_prefix (g->backend, ":");
+    char why[64] = "not run";
+
+    if (b && b->ops && !b->libguestfs_settings)
+      results_no_peer_backend (g->backend, why, sizeof why);
+    fprintf (fp, " " DASH " %s: none (%s)", BENCH_TOOL_PEER, why);
+  }
   /* Any further tools, in the order they were added. */
   for (i = 0; i < r->ncases; i++) {
     const struct bench_case *c = r->cases[i];

@@ -111,13 +111,9 @@ bench_run_group (struct bench_results *r, struct cost_model *m,
   struct bench_key kp = ks;
   struct bench_run run = {
     .scenario = g->scenario, .backend = g->backend, .cache = g->cache,
-    .kernel = g->kernel_path, .uml_raw_line = g->bare,
-    .uml_channel = !g->uml_channel ? UML_CHANNEL_DEFAULT
-      : strcmp (g->uml_channel, "serial") == 0 ? UML_CHANNEL_SERIAL
-      : UML_CHANNEL_VIRTIO,
-    .uml_disk = !g->uml_disk ? UML_DISK_DEFAULT
-      : strcmp (g->uml_disk, "vhost-user") == 0 ? UML_DISK_VHOST_USER
-      : UML_DISK_UBD,
+    .kernel = g->kernel_path,
+    .set_names = g->set_names, .set_values = g->set_values,
+    .nsettings = g->nsettings,
     .bytes = g->bytes,
     .image_size = bench_image_size_for (g->scenario, g->bytes),
     .payload = g->payload, .tarball = g->tarball, .tmpdir = dir,

@@ -74,7 +74,7 @@ prepare_appliances (const struct options *o)
   size_t i;
 
   for (i = 0; i < o->nbackends; i++)
-    need[strcmp (o->backends[i], "uml") == 0] = 1;
+    need[backend_lookup (o->backends[i])->appliance == APPLIANCE_UML] = 1;
   for (i = 0; i < 2; i++) {
     struct appliance_files f = { 0 };
     struct appliance_info info = { 0 };
@@ -274,8 +274,8 @@ options_free (struct options *o)
   free (o->scenarios);
   free (o->backends);
   free (o->caches);
-  free (o->channels);
-  free (o->disks);
+  for (size_t i = 0; i < o->ndims; i++)
+    free (o->dims[i].values);
 }
 
 int

@@ -35,9 +35,9 @@ extern volatile sig_atomic_t bench_peer_pgid;
 struct bench_run {
   const char *scenario, *backend, *cache;
   const char *kernel;           /* --kernel PATH, NULL: the packaged one */
-  int uml_raw_line;             /* UML's bare serial line */
-  enum uml_channel uml_channel; /* UML: --uml-channel (DEFAULT: the default) */
-  enum uml_disk uml_disk;       /* UML: --uml-disk */
+  /* Backend settings (the group's dimensions), passed on as they are. */
+  const char *const *set_names, *const *set_values;
+  size_t nsettings;
   uint64_t bytes;               /* payload size (0 for startup, api) */
   uint64_t image_size;
   const char *image;            /* fresh image path (created by the run) */

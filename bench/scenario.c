@@ -1,4 +1,5 @@
-/* Scenario, backend and cache-mode tables of the benchmark suite.  The
+/* The scenario table of the benchmark suite, and the backend and
+ * cache-mode names from the launcher's and the disk layer's tables.  The
  * scenarios reproduce two libguestfs studies: UML vs KVM, and the
  * fastest way to upload a file into a disk image.
  */
@@ -9,6 +10,7 @@
 
 #include "scenario.h"
 #include "../common/error.h"
+#include "../launcher/launcher.h"
 
 const struct bench_scenario bench_scenarios[] = {
   /* name, what, moves_bytes, channel, disk, fixed_s, api_calls */
@@ -44,14 +46,29 @@ const struct bench_scenario bench_scenarios[] = {
 const size_t bench_nscenarios =
   sizeof bench_scenarios / sizeof bench_scenarios[0];
 
-const char *const bench_backends[] = { "kvm", "tcg", "uml" };
-const size_t bench_nbackends =
-  sizeof bench_backends / sizeof bench_backends[0];
+size_t
+bench_backend_names (const char **out, size_t max)
+{
+  const struct backend *b;
+  size_t n = 0;
 
-const char *const bench_caches[] = {
-  "writeback", "none", "unsafe", "writethrough", "directsync",
-};
-const size_t bench_ncaches = sizeof bench_caches / sizeof bench_caches[0];
+  for (size_t i = 0; (b = backend_at (i)) != NULL && n < max; i++)
+    if (b->ops)
+      out[n++] = b->name;
+  return n;
+}
+
+size_t
+bench_cache_names (const char **out, size_t max)
+{
+  size_t n = 0;
+
+  for (size_t k = 0; k < disk_ncache_modes && n < max; k++)
+    for (size_t i = 0; i < disk_ncache_modes; i++)
+      if (disk_cache_modes[i].bench_order == k)
+        out[n++] = disk_cache_modes[i].name;
+  return n;
+}
 
 const struct bench_scenario *
 bench_scenario_lookup (const char *name)

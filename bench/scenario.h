@@ -20,10 +20,13 @@ struct bench_scenario {
 
 extern const struct bench_scenario bench_scenarios[];
 extern const size_t bench_nscenarios;
-extern const char *const bench_backends[];    /* "kvm", "tcg", "uml" */
-extern const size_t bench_nbackends;
-extern const char *const bench_caches[];      /* qemu cache= modes */
-extern const size_t bench_ncaches;
+/* The backends that can run (the launcher's table without auto) and
+ * the cache modes in the bench's order (the disk layer's table): the
+ * names into OUT (at most MAX), their number returned.
+ */
+size_t bench_backend_names (const char **out, size_t max);
+size_t bench_cache_names (const char **out, size_t max);
+#define BENCH_MAX_NAMES 16
 
 #define BENCH_TOOL_SELF "guestdrv"
 #define BENCH_TOOL_PEER "libguestfs"

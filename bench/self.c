@@ -261,9 +261,10 @@ self_run (const struct bench_run *run, struct bench_sample *out)
     goto out_unlink;
   if (run->kernel)
     session_set_kernel (s, run->kernel);
-  session_set_uml_raw_line (s, run->uml_raw_line);
-  session_set_uml_channel (s, run->uml_channel);
-  session_set_uml_disk (s, run->uml_disk);
+  for (size_t i = 0; i < run->nsettings; i++)
+    if (session_set_backend_setting (s, run->set_names[i],
+                                     run->set_values[i]) == -1)
+      goto out_free;
   if (session_set_backend (s, run->backend) == -1 ||
       session_add_drive (s, run->image, fmt, run->cache, false) == -1 ||
       (strcmp (run->scenario, "dd") == 0 &&

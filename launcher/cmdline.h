@@ -22,6 +22,12 @@ struct qemu_paths {
   bool verbose;                 /* gd_verbose */
 };
 
+/* qemu's settings (qemu_settings_table in qemu-cmdline.c) land in the
+ * qemu_paths qemu_start hands to qemu_build_argv, through qemu_config.
+ */
+extern const struct backend_setting qemu_settings_table[];
+int qemu_config (void *conf, const char *name, const char *value);
+
 /* Append the qemu command line for CFG (backend KVM or TCG) and APP to
  * OUT.  0, or -1 (out of memory; OUT then holds a partial argv the
  * caller frees).
@@ -41,6 +47,17 @@ struct uml_cache {
 const struct uml_cache *uml_cache_lookup (const char *mode);
 
 #define UML_BINARY "/usr/bin/linux.uml"
+
+/* UML's settings (uml_settings_table in uml-cmdline.c), typed by
+ * uml_config; zero is the default of each.
+ */
+struct uml_settings {
+  bool serial;                  /* uml-channel serial, not virtio */
+  bool vhost_user;              /* uml-disk vhost-user, not ubd */
+  bool raw_line;                /* uml-window off: no acknowledged window */
+};
+extern const struct backend_setting uml_settings_table[];
+int uml_config (void *conf, const char *name, const char *value);
 
 /* What uml_start decided before building the command line. */
 struct uml_paths {
