@@ -179,24 +179,30 @@ results_write_table (const struct bench_results *r, FILE *fp,
   return check_stream (fp, "results table");
 }
 
-/* The three scenarios that split an upload into channel and disk. */
-static const char *const parts[] = {
-  "upload", "upload-no-write", "write-no-upload",
-};
-static const char *const part_notes[] = {
+/* The three scenarios that split an upload into channel and disk, in
+ * the order of enum bench_part (the rows say which they are).
+ */
+#define NPARTS 3
+static const char *const part_notes[NPARTS] = {
   "", "  (channel alone)", "  (disk alone)",
 };
-#define NPARTS (sizeof parts / sizeof parts[0])
+
+/* The scenario playing part K + 1, or "?" if no row does. */
+static const char *
+part_name (size_t k)
+{
+  for (size_t i = 0; i < bench_nscenarios; i++)
+    if (bench_scenarios[i].part == (enum bench_part) (k + 1))
+      return bench_scenarios[i].name;
+  return "?";
+}
 
 static int
 is_part (const char *scenario)
 {
-  size_t k;
+  const struct bench_scenario *sc = bench_scenario_find (scenario);
 
-  for (k = 0; k < NPARTS; k++)
-    if (strcmp (scenario, parts[k]) == 0)
-      return 1;
-  return 0;
+  return sc && sc->part != PART_NONE;
 }
 
 static const double *
@@ -226,7 +232,8 @@ write_decomposition_block (const struct bench_results *r,
   int any = 0;
 
   for (k = 0; k < NPARTS; k++) {
-    v[k] = results_find_case (r, parts[k], g->backend, g->cache, g->tool);
+    v[k] = results_find_case (r, part_name (k), g->backend, g->cache,
+                              g->tool);
     have[k] = v[k] && v[k]->status != BENCH_SKIPPED &&
       results_case_summary (r, v[k], &s[k]) == 0;
     any |= have[k];
@@ -239,12 +246,12 @@ write_decomposition_block (const struct bench_results *r,
            g->backend, g->cache, g->tool);
   for (k = 0; k < NPARTS; k++) {
     if (!have[k]) {
-      fprintf (fp, "  %-16s %s\n", parts[k],
+      fprintf (fp, "  %-16s %s\n", part_name (k),
                v[k] ? "no data" : "not run");
       continue;
     }
     results_format_seconds (s[k].median, t, sizeof t);
-    fprintf (fp, "  %-16s %7s s", parts[k], t);
+    fprintf (fp, "  %-16s %7s s", part_name (k), t);
     if (v[k]->bytes > 0 && stats_mbps (v[k]->bytes, s[k].median,
                                        &mbps) == 0) {
       results_format_seconds (mbps, rate, sizeof rate);
@@ -256,13 +263,15 @@ write_decomposition_block (const struct bench_results *r,
   if (have[0] && have[1] && stats_ratio (s[1].median, s[0].median,
                                          &ratio) == 0)
     fprintf (fp, "  channel share of the upload time: %.0f%% "
-             "(upload-no-write median / upload median)\n", 100 * ratio);
+             "(%s median / %s median)\n", 100 * ratio, part_name (1),
+             part_name (0));
   if (have[0] && have[1] && have[2]) {
     results_format_seconds (s[1].median + s[2].median, t, sizeof t);
-    fprintf (fp, "  channel + disk alone: %s s vs upload ", t);
+    fprintf (fp, "  channel + disk alone: %s s vs %s ", t, part_name (0));
     results_format_seconds (s[0].median, t, sizeof t);
-    fprintf (fp, "%s s (upload \xe2\x89\x88 sum: the legs run one after "
-             "the other; upload < sum: they overlap)\n", t);
+    fprintf (fp, "%s s (%s \xe2\x89\x88 sum: the legs run one after "
+             "the other; %s < sum: they overlap)\n", t, part_name (0),
+             part_name (0));
   }
 
   ch = group_extra (v, "channel_MBps");

@@ -13,22 +13,15 @@
 /* The KVM probe runs a vCPU; three seconds is plenty when KVM works. */
 #define KVM_PROBE_MS 3000
 
-static int
-moves_payload (const char *scenario)
-{
-  const struct bench_scenario *sc = bench_scenario_lookup (scenario);
-  return sc && sc->moves_bytes;
-}
-
-/* The payload size of SCENARIO on BACKEND. */
+/* The payload size of scenario SC on BACKEND. */
 uint64_t
-bench_size_for (const struct options *o, const char *scenario,
-          const char *backend)
+bench_size_for (const struct options *o, const struct bench_scenario *sc,
+                const char *backend)
 {
   uint64_t bytes = 0;
   size_t i;
 
-  if (!moves_payload (scenario))
+  if (!sc->moves_bytes)
     return 0;
   for (i = 0; i < o->nsizes; i++)
     if (o->sizes[i].backend == NULL && bytes == 0)
@@ -37,19 +30,20 @@ bench_size_for (const struct options *o, const char *scenario,
     if (o->sizes[i].backend && strcmp (o->sizes[i].backend, backend) == 0)
       bytes = o->sizes[i].bytes;
   if (bytes == 0)
-    bytes = workdir_image_size (scenario) == BENCH_CORE_IMAGE
-      ? BENCH_CORE_SIZE : BENCH_VARIANT_SIZE;
-  /* dd copies a whole block device: the payload disk is sectors. */
-  if (strcmp (scenario, "dd") == 0)
+    bytes = sc->variant ? BENCH_VARIANT_SIZE : BENCH_CORE_SIZE;
+  /* A payload attached as a disk (dd copies a whole block device) is
+   * sectors.
+   */
+  if (sc->payload == PAYLOAD_DISK)
     bytes &= ~(uint64_t) 511;
   return bytes;
 }
 
 /* The image must hold the payload (and tgz-in's unpacked copy). */
 uint64_t
-bench_image_size_for (const char *scenario, uint64_t bytes)
+bench_image_size_for (const struct bench_scenario *sc, uint64_t bytes)
 {
-  uint64_t size = workdir_image_size (scenario);
+  uint64_t size = workdir_image_size (sc);
   uint64_t need = bytes + bytes / 4 + 64 * 1024 * 1024;
 
   if (need > size)
@@ -149,7 +143,9 @@ variant_name (const struct options *o, const char *backend,
                               o->dims[i].values[at[i]]);
 }
 
-/* startup: the whole-process rows, once per backend (cache index 0). */
+/* A launch-only scenario (startup): the whole-process rows, once per
+ * backend (cache index 0).
+ */
 static int
 plan_add_refs (const struct options *o, struct bench_results *r,
                struct bench_plan *p, struct group *g,
@@ -212,6 +208,7 @@ plan_add_group (const struct options *o, struct bench_results *r,
   int variant, bare = 0;
 
   g->scenario = o->scenarios[k];
+  g->sc = bench_scenario_lookup (g->scenario);
   g->backend = o->backends[i];
   g->cache = o->caches[j];
   g->kernel_path = o->kernels[q].path;
@@ -235,14 +232,14 @@ plan_add_group (const struct options *o, struct bench_results *r,
     return -1;
   }
   key.backend = g->label;
-  g->bytes = key.bytes = bench_size_for (o, g->scenario, g->backend);
+  g->bytes = key.bytes = bench_size_for (o, g->sc, g->backend);
   if ((g->self = results_add_case (r, &key)) == NULL ||
       (field[DIM_CHANNEL] && field[DIM_DISK] &&
        results_case_set_devices (g->self, field[DIM_CHANNEL],
                                  field[DIM_DISK]) == -1))
     return -1;
   p->keys[p->nk++] = key;
-  if (strcmp (g->scenario, "startup") == 0 && j == 0 &&
+  if (!g->sc->fs && j == 0 &&
       plan_add_refs (o, r, p, g, &key) == -1)
     return -1;
   if (o->peer && plan_add_peer (r, p, g, key, variant) == -1)

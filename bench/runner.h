@@ -56,6 +56,7 @@ struct options {
 
 /* One scenario × backend × cache: the guestdrv case and the peer's. */
 struct group {
+  const struct bench_scenario *sc;
   const char *scenario, *backend, *cache;
   /* The case's name in the results: the backend, then ":KERNEL" for a
    * kernel other than the packaged one and ":bare" for UML's bare line.
@@ -82,11 +83,13 @@ struct group {
 int bench_parse_options (int argc, char **argv, struct options *o);
 
 /* run-matrix.c: the case matrix. */
-/* The payload size of SCENARIO on BACKEND. */
-uint64_t bench_size_for (const struct options *o, const char *scenario,
+/* The payload size of scenario SC on BACKEND. */
+uint64_t bench_size_for (const struct options *o,
+                         const struct bench_scenario *sc,
                          const char *backend);
 /* The image must hold the payload (and tgz-in's unpacked copy). */
-uint64_t bench_image_size_for (const char *scenario, uint64_t bytes);
+uint64_t bench_image_size_for (const struct bench_scenario *sc,
+                               uint64_t bytes);
 /* Whether BACKEND can run here; *WHY gets the reason if not. */
 int bench_backend_usable (const char *backend, const char *dir, char *why,
                           size_t whylen);

@@ -93,7 +93,7 @@ startup_ref_run (const char *tool, const struct bench_run *run,
   size_t len;
 
   *seconds = -1;
-  if (!bare && workdir_make_image (run->scenario, run->image,
+  if (!bare && workdir_make_image (run->sc, run->image,
                                    run->image_size, &fmt) == -1)
     return -1;
   if (strcmp (tool, STARTUP_REF_SELF) == 0) {
@@ -213,10 +213,11 @@ startup_ref_write_ratios (const struct bench_results *r, FILE *fp)
 {
   for (size_t i = 0; i < r->ncases; i++) {
     const struct bench_case *c = r->cases[i];
+    const struct bench_scenario *sc = bench_scenario_find (c->scenario);
     double self, peer, bare;
 
-    if (strcmp (c->scenario, "startup") != 0 ||
-        strcmp (c->tool, STARTUP_REF_SELF) != 0)
+    /* The rows run beside a launch-only scenario (startup). */
+    if (!sc || sc->fs || strcmp (c->tool, STARTUP_REF_SELF) != 0)
       continue;
     self = ref_median (r, c);
     peer = ref_median (r, results_find_case (r, c->scenario, c->backend,
