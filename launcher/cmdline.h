@@ -20,6 +20,7 @@ struct qemu_paths {
   const char *qmp_sock;         /* QMP socket */
   const char *root_uuid;        /* ext2 UUID of app->root */
   bool verbose;                 /* gd_verbose */
+  const char *cpu;              /* qemu-cpu, or NULL: host (KVM), max (TCG) */
 };
 
 /* qemu's settings (qemu_settings_table in qemu-cmdline.c) land in the

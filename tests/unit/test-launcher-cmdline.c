@@ -440,6 +440,59 @@ START_TEST (test_backend_table)
 }
 END_TEST
 
+/* --qemu-cpu (a setting of qemu's own): the KVM and TCG command lines
+ * change in -cpu's value alone; the environment gives it when the option
+ * does not, and the option wins.
+ */
+START_TEST (test_qemu_cpu_setting)
+{
+  struct disk d[] = { disk ("/d/a.img", "raw", "writeback", false) };
+  enum backend_kind kinds[] = { BACKEND_KVM, BACKEND_TCG };
+  const char *set[] = { "uml-channel=serial", "qemu-cpu=max,-avx512f" };
+
+  for (size_t k = 0; k < 2; k++) {
+    struct launch_config cfg = config (kinds[k], d, 1);
+    struct qemu_paths p = qpaths;
+    struct args plain = qbuild (&cfg, &qpaths), a;
+
+    cfg.settings = set;
+    cfg.nsettings = 2;
+    unsetenv ("GUESTDRV_QEMU_CPU");
+    ck_assert_int_eq (backend_settings_read (&qemu_backend_ops, &cfg, &p), 0);
+    ck_assert_str_eq (p.cpu, "max,-avx512f");
+    a = qbuild (&cfg, &p);
+    ck_assert_uint_eq (a.n, plain.n);
+    for (size_t i = 0; i < a.n; i++)
+      if (i != 9)
+        ck_assert_str_eq (a.v[i], plain.v[i]);
+    ck_assert_str_eq (a.v[8], "-cpu");
+    ck_assert_str_eq (a.v[9], "max,-avx512f");
+    ck_assert_str_eq (plain.v[9], kinds[k] == BACKEND_KVM ? "host" : "max");
+    args_free (&a);
+    args_free (&plain);
+
+    /* The environment, then the option over it. */
+    setenv ("GUESTDRV_QEMU_CPU", "qemu64", 1);
+    p = qpaths;
+    cfg.nsettings = 1;
+    ck_assert_int_eq (backend_settings_read (&qemu_backend_ops, &cfg, &p), 0);
+    ck_assert_str_eq (p.cpu, "qemu64");
+    cfg.nsettings = 2;
+    ck_assert_int_eq (backend_settings_read (&qemu_backend_ops, &cfg, &p), 0);
+    ck_assert_str_eq (p.cpu, "max,-avx512f");
+    unsetenv ("GUESTDRV_QEMU_CPU");
+  }
+  /* Any model is passed on (qemu judges it), but not an empty one. */
+  ck_assert_int_eq (backend_setting_check (backend_setting_lookup ("qemu-cpu"),
+                                           "Skylake-Server"), 0);
+  ck_assert_int_eq (backend_setting_check (backend_setting_lookup ("qemu-cpu"),
+                                           ""), -1);
+  ck_assert_str_eq (gd_get_error (), "--qemu-cpu: give a value");
+  ck_assert (backend_takes_setting (backend_lookup ("kvm"), "qemu-cpu"));
+  ck_assert (!backend_takes_setting (backend_lookup ("uml"), "qemu-cpu"));
+}
+END_TEST
+
 /* Every row names what the layers above read; a family is its ops'. */
 START_TEST (test_backend_rows)
 {
@@ -581,6 +634,7 @@ main (void)
   tcase_add_test (q, test_qemu_disks_in_order);
   tcase_add_test (q, test_qemu_kernel_append_verbose);
   tcase_add_test (q, test_qemu_gdb);
+  tcase_add_test (q, test_qemu_cpu_setting);
   tcase_add_test (u, test_uml_virtio_exact);
   tcase_add_test (u, test_uml_cache_modes);
   tcase_add_test (u, test_uml_serial);
