@@ -46,6 +46,8 @@ struct uml_cache {
   const char *why;
 };
 const struct uml_cache *uml_cache_lookup (const char *mode);
+/* The modes UBD takes, ", " between them, into BUF. */
+void uml_cache_list (char *buf, size_t len);
 
 #define UML_BINARY "/usr/bin/linux.uml"
 

@@ -72,6 +72,18 @@ uml_cache_lookup (const char *mode)
   return NULL;
 }
 
+void
+uml_cache_list (char *buf, size_t len)
+{
+  size_t used = 0;
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < sizeof uml_caches / sizeof uml_caches[0]; i++)
+    if (uml_caches[i].flags && used < len)
+      used += (size_t) snprintf (buf + used, len - used, "%s%s",
+                                 used ? ", " : "", uml_caches[i].mode);
+}
+
 /* Append ",PREFIXx" (no comma when empty) to BUF, truncating safely. */
 static void
 uml_name_add (char *buf, size_t len, const char *prefix, size_t i)

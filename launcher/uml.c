@@ -149,8 +149,11 @@ uml_check (const struct launch_config *cfg)
       return -1;
     }
     if (!c) {
-      gd_set_error ("%s: unknown cache mode '%s' (writeback, writethrough, "
-                    "unsafe with --backend uml)", d->path, d->cache);
+      char modes[128];
+
+      uml_cache_list (modes, sizeof modes);
+      gd_set_error ("%s: unknown cache mode '%s' (%s with --backend uml)",
+                    d->path, d->cache, modes);
       return -1;
     }
     if (!c->flags) {

@@ -617,6 +617,9 @@ START_TEST (test_cache_modes_once)
                       &disk_cache_modes[i]);
   }
   ck_assert_ptr_null (disk_cache_lookup ("writearound"));
+  /* UBD's subset, as its error lists it. */
+  uml_cache_list (list, sizeof list);
+  ck_assert_str_eq (list, "writeback, writethrough, unsafe");
 }
 END_TEST
 
