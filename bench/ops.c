@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The timed parts of the bench's scenarios, each written once for both
  * tools, side by side: guestdrv's calls through its session (self) and
  * the same calls as guestfish lines (peer), so that the two can only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The scenario table of the benchmark suite: one row per scenario,
  * carrying what makes its runs differ (image, payload, file system, the
  * timed part of bench/ops.c), read by self.c, peer.c, workdir.c and the

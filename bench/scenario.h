@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The benchmark vocabulary: scenario, backend and cache mode names the
  * CLI accepts, and each scenario's row: what it measures, whether it
  * moves bytes (then reports carry MB/s), and how its runs differ.

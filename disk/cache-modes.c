@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The cache modes --cache takes: qemu's cache= values, written once.
  * Each backend maps them its own way (qemu passes them on; UML's
  * launcher/uml-cmdline.c and uml-vhost-blk.c say what each becomes or

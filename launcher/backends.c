@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The backend table: every name --backend takes, its kind, the ops that
  * run it, and what the layers above need to know of it (the appliance it
  * boots, libguestfs's counterpart, the bench's starting figures) so that

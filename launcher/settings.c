@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Backend settings: the options that belong to one backend (UML's
  * channel, disks and serial window, ...) travel through the layers above
  * as "NAME=VALUE" strings that only the backend interprets, through its
