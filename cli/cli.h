@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The command-line front end: parses options and guestfish-style scripts
  * and dispatches commands to the session.  Nothing else lives here.
  */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generate guestdrv's procedure tables from three typed tables.
 
   gen-procs.py header PROCS STRUCTS          > protocol/proc-numbers.h

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The channel layer: buffering, full reads and writes through partial
  * transfers, EOF, EPIPE without SIGPIPE, timeouts, Unix socket accept.
  */
