@@ -7,6 +7,7 @@ LAZYFS_OBJS += fsync/lazyfs-files.o
 LAZYFS_OBJS += fsync/lazyfs-ops.o
 LAZYFS_OBJS += fsync/lazyfs-control.o
 LAZYFS_OBJS += fsync/lazyfs-client.o
+LAZYFS_OBJS += fsync/lazyfs-snap.o
 LAZYFS_OBJS += $(FSYNC_MODEL_OBJS) common/debug.o common/clock.o
 LAZYFS_OBJS += common/fdio.o common/json-write.o
 
@@ -24,3 +25,7 @@ LIB_SRCS += fsync/harness-image.c
 LIB_SRCS += fsync/harness-lazyfs.c
 LIB_SRCS += fsync/harness-flushcount.c
 LIB_SRCS += fsync/harness-report.c
+LIB_SRCS += fsync/campaign.c
+LIB_SRCS += fsync/campaign-workload.c
+LIB_SRCS += fsync/campaign-check.c
+LIB_SRCS += fsync/campaign-report.c
