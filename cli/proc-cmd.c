@@ -15,24 +15,12 @@
 #include "../common/error.h"
 #include "../common/fdio.h"
 
-#define CLI_MAX_OPTARGS 64
-
 int
 cli_ensure_launched (struct cli *c)
 {
   if (session_is_launched (c->s))
     return 0;
   return session_launch (c->s);
-}
-
-/* The Nth space-separated name in NAMES, into BUF. */
-static const char *
-nth_name (const char *names, size_t n, char *buf, size_t len)
-{
-  while (n-- > 0 && *names)
-    names += strcspn (names, " ") + (names[strcspn (names, " ")] == ' ');
-  snprintf (buf, len, "%.*s", (int) strcspn (names, " "), names);
-  return buf;
 }
 
 void
@@ -45,144 +33,25 @@ cli_proc_usage (FILE *f, const struct proto_proc_info *pi)
     fputc (*n == '_' ? '-' : *n, f);
   for (size_t i = 0; pi->args[i]; i++)
     if (pi->args[i] != 'K')
-      fprintf (f, " %s", nth_name (pi->arg_names, i, name, sizeof name));
+      fprintf (f, " %s", cli_nth_name (pi->arg_names, i, name, sizeof name));
   for (size_t i = 0; i < nopt; i++)
-    fprintf (f, " [%s:..]", nth_name (pi->optarg_names, i, name, sizeof name));
-}
-
-/* Key arguments are not on the command line: guestfish prompts; we read
- * one line from standard input.
- */
-static char *
-read_key (const char *name)
-{
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n = getline (&line, &cap, stdin);
-
-  if (n == -1) {
-    free (line);
-    gd_set_error ("%s: no key on standard input", name);
-    return NULL;
-  }
-  if (n > 0 && line[n - 1] == '\n')
-    line[n - 1] = '\0';
-  return line;
-}
-
-static int
-encode_one (struct proto_args *a, char code, const char *v)
-{
-  int32_t i;
-  int64_t I;
-  bool b;
-  char **l;
-  int e;
-
-  switch (code) {
-  case 's':
-  case 'K':
-    return proto_args_string (a, v ? v : "");
-  case 'o':
-    return proto_args_opt_string (a, v && *v ? v : NULL);
-  case 'B':
-    return proto_args_buffer (a, v ? v : "", v ? strlen (v) : 0);
-  case 'i':
-    if (v && cli_parse_int (v, &i) == -1)
-      return -1;
-    return proto_args_int (a, v ? i : 0);
-  case 'I':
-    if (v && cli_parse_int64 (v, &I) == -1)
-      return -1;
-    return proto_args_int64 (a, v ? I : 0);
-  case 'b':
-    if (v && cli_parse_bool (v, &b) == -1)
-      return -1;
-    return proto_args_bool (a, v ? b : false);
-  case 'L':
-    if (!(l = cli_parse_string_list (v ? v : "")))
-      return -1;
-    e = proto_args_string_list (a, l);
-    cli_free_words (l);
-    return e;
-  }
-  gd_set_error ("argument code '%c'", code);
-  return -1;
+    fprintf (f, " [%s:..]", cli_nth_name (pi->optarg_names, i, name, sizeof name));
 }
 
 int
 cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
                int argc, char **argv, struct proto_reply *rep)
 {
-  const char *optval[CLI_MAX_OPTARGS] = { 0 };
-  size_t nargs = strlen (pi->args), nopt = strlen (pi->optargs);
-  size_t nkeys = 0, npos, k;
   const char *host_file = NULL;
   struct proto_args *a = NULL;
   uint64_t optmask = 0, hint = 0;
   struct gd_fd_io io = { .fd = -1 };
-  char name[64];
-  int r = -1;
+  int r;
 
-  for (k = 0; k < nargs; k++)
-    nkeys += pi->args[k] == 'K';
-  npos = nargs - nkeys;
-  if ((size_t) argc - 1 < npos || (size_t) argc - 1 > npos + nopt) {
-    gd_set_error ("wrong number of arguments (%d given, %zu expected)",
-                  argc - 1, npos);
-    return -2;
-  }
-  /* Words after the required ones are name:value optional arguments. */
-  for (int w = 1 + (int) npos; w < argc; w++) {
-    const char *colon = strchr (argv[w], ':');
-    size_t j;
-    for (j = 0; colon && j < nopt; j++) {
-      nth_name (pi->optarg_names, j, name, sizeof name);
-      if (strlen (name) == (size_t) (colon - argv[w]) &&
-          strncmp (name, argv[w], (size_t) (colon - argv[w])) == 0)
-        break;
-    }
-    if (!colon || j == nopt) {
-      gd_set_error ("unknown optional argument \"%s\"", argv[w]);
-      return -1;
-    }
-    if (optmask & (UINT64_C (1) << j)) {
-      gd_set_error ("optional argument \"%s\" given more than once", name);
-      return -1;
-    }
-    optmask |= UINT64_C (1) << j;
-    optval[j] = colon + 1;
-  }
-
-  if (!(a = proto_args_new ()))
-    return -1;
-  for (k = 0, argv++; k < nargs; k++) {
-    char code = pi->args[k];
-    char *key = NULL;
-    int e;
-    if (code == 'F' || code == 'O') {
-      host_file = *argv++;
-      continue;
-    }
-    if (code == 'K' && !(key = read_key (nth_name (pi->arg_names, k, name, sizeof name))))
-      goto out;
-    e = encode_one (a, code, key ? key : *argv);
-    if (key) {
-      memset (key, 0, strlen (key));
-      free (key);
-    }
-    else
-      argv++;
-    if (e == -1) {
-      gd_error_prefix ("%s", nth_name (pi->arg_names, k, name, sizeof name));
-      goto out;
-    }
-  }
-  for (k = 0; k < nopt; k++)
-    if (encode_one (a, pi->optargs[k], optval[k]) == -1) {
-      gd_error_prefix ("%s", nth_name (pi->optarg_names, k, name, sizeof name));
-      goto out;
-    }
+  r = cli_proc_encode (pi, argc, argv, &a, &optmask, &host_file);
+  if (r != 0)
+    return r;
+  r = -1;
 
   if (pi->transfer == PROTO_TRANSFER_FILEIN) {
     struct stat st;
