@@ -36,8 +36,13 @@ qemu_add_disks (const struct launch_config *cfg,
     esc = qemu_escape (d->path);
     if (!esc)
       return -1;
+    /* werror/rerror=report: a host error (ENOSPC above all, which qemu
+     * would otherwise answer by pausing the VM, a hang for us) reaches
+     * the guest as an I/O error, and guestfsd's call fails at once.
+     */
     err |= args_add (a, "-drive");
-    err |= args_add (a, "file=%s,format=%s,cache=%s,if=none,id=hd%zu%s",
+    err |= args_add (a, "file=%s,format=%s,cache=%s,werror=report,rerror=report,"
+                     "if=none,id=hd%zu%s",
                      esc, d->format, d->cache, i, d->readonly ? ",readonly=on" : "");
     err |= args_add (a, "-device");
     err |= args_add (a, "scsi-hd,drive=hd%zu,bus=scsi.0", i);
