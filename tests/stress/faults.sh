@@ -21,7 +21,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 G=${GUESTDRV:-$top/guestdrv}
-LAZYFS=$top/fsync/guestdrv-lazyfs
+LAZYFS=$top/lazyfs/guestdrv-lazyfs
 backend=${1:?usage: faults.sh BACKEND N [KIND...]}
 n=${2:?usage: faults.sh BACKEND N [KIND...]}
 shift 2
