@@ -265,6 +265,21 @@ hv_describe_exit (struct hv *hv, char *buf, size_t len)
   buf[0] = '\0';
   if (hv->proc.pid <= 0)
     return;
+  /* UML's storage daemon (the only helper): its death ends UML. */
+  if (hv->ops->helper_pid && hv->priv) {
+    pid_t h = hv->ops->helper_pid (hv->priv);
+    if (h > 0 && waitid (P_PID, h, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        si.si_pid == h) {
+      if (si.si_code == CLD_EXITED)
+        snprintf (buf, len, "qemu-storage-daemon exited with status %d",
+                  si.si_status);
+      else
+        snprintf (buf, len, "qemu-storage-daemon was killed by signal %d (%s)",
+                  si.si_status, strsignal (si.si_status));
+      return;
+    }
+    memset (&si, 0, sizeof si);
+  }
   if (!hv->proc.reaped) {
     if (waitid (P_PID, hv->proc.pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
         si.si_pid == 0)

@@ -234,8 +234,19 @@ check_reply (struct session *s, unsigned io0, int r, struct proto_reply *rep)
 {
   char line[192];
 
-  if (r == -1)
+  if (r == -1) {
+    char fate[160], msg[512];
+    /* The channel only sees EOF; say how the appliance ended. */
+    if (s->hv) {
+      hv_describe_exit (s->hv, fate, sizeof fate);
+      if (fate[0]) {
+        snprintf (msg, sizeof msg, "%s", gd_get_error ());
+        gd_set_error ("%s: %s", msg, fate);
+        errno = EPIPE;
+      }
+    }
     return -1;
+  }
   if (rep->status != 0) {
     const char *msg = rep->error_message ? rep->error_message : "error";
     unsigned n = s->hv ? hv_io_errors (s->hv, line, sizeof line) : io0;
