@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A daemon procedure's words as guestfish takes them, encoded: the
- * required arguments by their signature codes (proc-info.h), then the
- * name:value optional ones (unset ones as zero).  No I/O but reading a
- * Key argument from standard input, so the fuzzer (fuzz/fuzz-cli.c) runs
- * it alone.
+ * required arguments by their signature codes (proc-info.h), the host
+ * file word where the CLI table puts it, then the name:value optional
+ * ones (unset ones as zero).  No I/O but reading a Key argument from
+ * standard input, so the fuzzer (fuzz/fuzz-cli.c) runs it alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,17 @@ cli_nth_name (const char *names, size_t n, char *buf, size_t len)
     names += strcspn (names, " ") + (names[strcspn (names, " ")] == ' ');
   snprintf (buf, len, "%.*s", (int) strcspn (names, " "), names);
   return buf;
+}
+
+/* The host file's index among the command's words (the CLI table has
+ * one for every procedure that moves a file), or -1.
+ */
+int
+cli_host_file_pos (const struct proto_proc_info *pi)
+{
+  const struct cli_cmd_info *ci = cli_cmd_by_proc (pi->proc);
+
+  return ci && pi->transfer != PROTO_TRANSFER_NONE ? ci->host_file : -1;
 }
 
 /* Key arguments are not on the command line: guestfish prompts; we read
@@ -54,6 +66,7 @@ encode_one (struct proto_args *a, char code, const char *v)
 
   switch (code) {
   case 's':
+  case 'G':
   case 'K':
     return proto_args_string (a, v ? v : "");
   case 'o':
@@ -83,6 +96,16 @@ encode_one (struct proto_args *a, char code, const char *v)
   return -1;
 }
 
+/* guestfish words a bad word as "CMD: ARG: what", except a boolean,
+ * whose message stands alone.
+ */
+static void
+arg_error (const char *cmd, char code, const char *arg)
+{
+  if (code != 'b')
+    gd_error_prefix ("%s: %s", cmd, arg);
+}
+
 int
 cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
                  struct proto_args **ap, uint64_t *optmaskp,
@@ -91,6 +114,8 @@ cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
   const char *optval[CLI_MAX_OPTARGS] = { 0 };
   size_t nargs = strlen (pi->args), nopt = strlen (pi->optargs);
   size_t nkeys = 0, npos, k;
+  int hf = cli_host_file_pos (pi);
+  const char *cmd = argv[0];
   struct proto_args *a = NULL;
   uint64_t optmask = 0;
   char name[64];
@@ -99,7 +124,7 @@ cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
   *host_file = NULL;
   for (k = 0; k < nargs; k++)
     nkeys += pi->args[k] == 'K';
-  npos = nargs - nkeys;
+  npos = nargs - nkeys + (hf >= 0);
   if ((size_t) argc - 1 < npos || (size_t) argc - 1 > npos + nopt) {
     gd_set_error ("wrong number of arguments (%d given, %zu expected)",
                   argc - 1, npos);
@@ -116,11 +141,11 @@ cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
         break;
     }
     if (!colon || j == nopt) {
-      gd_set_error ("unknown optional argument \"%s\"", argv[w]);
+      gd_set_error ("%s: unknown optional argument \"%s\"", cmd, argv[w]);
       return -1;
     }
     if (optmask & (UINT64_C (1) << j)) {
-      gd_set_error ("optional argument \"%s\" given more than once", name);
+      gd_set_error ("%s: optional argument \"%s\" given more than once", cmd, name);
       return -1;
     }
     optmask |= UINT64_C (1) << j;
@@ -129,16 +154,20 @@ cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
 
   if (!(a = proto_args_new ()))
     return -1;
-  for (k = 0, argv++; k < nargs; k++) {
+  argv++;
+  if (hf == 0)
+    *host_file = *argv++;
+  for (k = 0; k < nargs; k++) {
     char code = pi->args[k];
     char *key = NULL;
     int e;
-    if (code == 'F' || code == 'O') {
-      *host_file = *argv++;
-      continue;
-    }
     if (code == 'K' && !(key = read_key (cli_nth_name (pi->arg_names, k, name, sizeof name))))
       goto err;
+    if (code == 'G' && !cli_valid_guid (*argv)) {
+      gd_set_error ("%s: %s: parameter is not a valid GUID", pi->name,
+                    cli_nth_name (pi->arg_names, k, name, sizeof name));
+      goto err;
+    }
     e = encode_one (a, code, key ? key : *argv);
     if (key) {
       memset (key, 0, strlen (key));
@@ -147,13 +176,15 @@ cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
     else
       argv++;
     if (e == -1) {
-      gd_error_prefix ("%s", cli_nth_name (pi->arg_names, k, name, sizeof name));
+      arg_error (cmd, code, cli_nth_name (pi->arg_names, k, name, sizeof name));
       goto err;
     }
+    if (hf > 0 && (size_t) hf == k + 1)
+      *host_file = *argv++;
   }
   for (k = 0; k < nopt; k++)
     if (encode_one (a, pi->optargs[k], optval[k]) == -1) {
-      gd_error_prefix ("%s", cli_nth_name (pi->optarg_names, k, name, sizeof name));
+      arg_error (cmd, pi->optargs[k], cli_nth_name (pi->optarg_names, k, name, sizeof name));
       goto err;
     }
 

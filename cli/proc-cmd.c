@@ -28,15 +28,35 @@ void
 cli_proc_usage (FILE *f, const struct proto_proc_info *pi)
 {
   char name[64];
-  size_t nopt = strlen (pi->optargs);
+  size_t nargs = strlen (pi->args), nopt = strlen (pi->optargs);
+  int hf = cli_host_file_pos (pi);
 
   for (const char *n = pi->name; *n; n++)
     fputc (*n == '_' ? '-' : *n, f);
-  for (size_t i = 0; pi->args[i]; i++)
-    if (pi->args[i] != 'K')
-      fprintf (f, " %s", cli_nth_name (pi->arg_names, i, name, sizeof name));
-  for (size_t i = 0; i < nopt; i++)
-    fprintf (f, " [%s:..]", cli_nth_name (pi->optarg_names, i, name, sizeof name));
+  for (size_t w = 0, k = 0; k < nargs || (int) w == hf; w++) {
+    if ((int) w == hf)
+      fprintf (f, " %s", cli_cmd_by_proc (pi->proc)->host_file_name);
+    else if (pi->args[k++] != 'K')
+      fprintf (f, " %s", cli_nth_name (pi->arg_names, k - 1, name, sizeof name));
+  }
+  for (size_t i = 0; i < nopt; i++) {
+    char c = pi->optargs[i];
+    fprintf (f, " [%s:%s]", cli_nth_name (pi->optarg_names, i, name, sizeof name),
+             c == 'b' ? "true|false" : c == 'i' || c == 'I' ? "N" : "..");
+  }
+}
+
+/* A daemon error reads as libguestfs words it: the API name, then the
+ * daemon's message as it came.  A call that failed on our side (the
+ * appliance died, a timeout, a transfer cancelled) names the call too.
+ */
+void
+cli_daemon_error (const struct proto_proc_info *pi, const struct proto_reply *rep)
+{
+  if (rep->status != 0)
+    gd_set_error ("%s: %s", pi->name, rep->error_message ? rep->error_message : "");
+  else
+    gd_error_prefix ("%s", pi->name);
 }
 
 int
@@ -59,7 +79,7 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
     io.fd = strcmp (host_file, "-") == 0 ? dup (0)
           : open (host_file, O_RDONLY | O_CLOEXEC);
     if (io.fd == -1) {
-      gd_set_error_errno ("%s", host_file);
+      gd_set_error_errno ("open: %s", host_file);
       goto out;
     }
     if (fstat (io.fd, &st) == 0 && S_ISREG (st.st_mode))
@@ -69,7 +89,7 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
     io.fd = strcmp (host_file, "-") == 0 ? dup (1)
           : open (host_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (io.fd == -1) {
-      gd_set_error_errno ("%s", host_file);
+      gd_set_error_errno ("open: %s", host_file);
       goto out;
     }
     fflush (stdout);
@@ -82,8 +102,10 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
     r = session_call_fileout (c->s, pi->proc, optmask, a, gd_fd_sink, &io, rep);
   else
     r = session_call (c->s, pi->proc, optmask, a, rep);
-  if (r != 0)
+  if (r != 0) {
+    cli_daemon_error (pi, rep);
     r = -1;
+  }
  out:
   if (io.fd >= 0 && close (io.fd) == -1 && r == 0 &&
       pi->transfer == PROTO_TRANSFER_FILEOUT) {

@@ -40,6 +40,7 @@ fuzz/fuzz-%: fuzz/fuzz-%.c fuzz/decode-bodies.c $(FUZZ_LIB_OBJS) | $(GEN_HDRS)
 
 # The CLI's parser: script.c's dispatch goes to fuzz-cli.c's stub.
 FUZZ_CLI_OBJS := fuzz/build/cli/parse.o fuzz/build/cli/proc-args.o fuzz/build/cli/script.o
+FUZZ_CLI_OBJS += fuzz/build/cli/cmd-info.o fuzz/build/cli/cmd-table.o
 fuzz/fuzz-cli: fuzz/fuzz-cli.c $(FUZZ_LIB_OBJS) $(FUZZ_CLI_OBJS) | $(GEN_HDRS)
 	$(call E,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ fuzz/fuzz-cli.c $(FUZZ_LIB_OBJS) $(FUZZ_CLI_OBJS) $(TIRPC_LIBS) -lm -lpthread
 .SECONDARY: $(FUZZ_CLI_OBJS)
