@@ -256,10 +256,16 @@ check_reply (struct session *s, unsigned io0, int r, struct proto_reply *rep)
       usleep (50000);
       n = hv_io_errors (s->hv, line, sizeof line);
     }
-    if (n != io0)
-      gd_set_error ("%s (the guest kernel: %s)", msg, line);
-    else
-      gd_set_error ("%s", msg);
+    if (n != io0) {
+      /* Into the reply too: the CLI words errors from the reply. */
+      char *m = NULL;
+      if (asprintf (&m, "%s (the guest kernel: %s)", msg, line) != -1) {
+        free (rep->error_message);
+        rep->error_message = m;
+        msg = m;
+      }
+    }
+    gd_set_error ("%s", msg);
     errno = EIO;
     return -1;
   }
