@@ -24,28 +24,32 @@ mkdir -p "$out"
 
 sc () { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s + 0.5); print (v < 1 ? 1 : v) }'; }
 
-# Steps: name, estimated seconds per unit (measured on the shared
-# 2-vCPU VM, 2026-12-07), units, command.
+# Steps: name, estimated seconds, units, command.  The estimates are
+# from a make stress run on the shared 2-vCPU VM at load ~15 (2026-12-07):
+# a campaign case boots once (UML ~10 s, TCG ~25 s) then ~0.3 s (UML) or
+# ~1 s (TCG) per cut; a fault ~10 s (UML) or ~30 s (TCG); a soak call
+# ~50 ms; a launch ~5 s (UML) or ~20 s (TCG); a parallel round of 16 ~60 s
+# (UML) or ~300 s (TCG).  The ETA rescales them by the pace of the steps
+# done.
 steps=()
-add () { steps+=("$1|$2|$3|$4"); }
+add () { steps+=("$1|$(awk -v e="$2" 'BEGIN { printf "%d", e }')|$3|$4"); }
 cu=$(sc 200); ct=$(sc 50); nf=$(sc 50)
-add campaign-uml 0.15 $((cu * 10)) "$G fsync-test --json --cuts $cu --seed $seed --from ${STRESS_FROM:-0} --backend uml --uml-disk ubd,vhost-user --kernel ${STRESS_KERNELS:-stock}"
-add campaign-tcg 0.6 $((ct * 5)) "$G fsync-test --json --cuts $ct --seed $seed --from ${STRESS_FROM:-0} --backend tcg --kernel ${STRESS_KERNELS:-stock}"
-add faults-uml 5 $((nf * 7)) "bash $top/tests/stress/faults.sh uml $nf"
-add faults-uml-vhost 6 $((nf * 8)) "bash $top/tests/stress/faults.sh uml-vhost $nf"
-add faults-tcg 14 $((nf * 7)) "bash $top/tests/stress/faults.sh tcg $nf"
-add soak-calls-uml 0.004 $(sc 100000) "bash $top/tests/stress/soak.sh calls uml $(sc 100000)"
-add launches-uml 2.5 $(sc 1000) "bash $top/tests/stress/soak.sh launches uml $(sc 1000)"
-add launches-tcg 9 $(sc 200) "bash $top/tests/stress/soak.sh launches tcg $(sc 200)"
-add parallel-uml 40 $(sc 10) "bash $top/tests/stress/soak.sh parallel uml 16 $(sc 10)"
-add parallel-tcg 150 $(sc 10) "bash $top/tests/stress/soak.sh parallel tcg 16 $(sc 10)"
+add campaign-uml "10 * (10 + 0.3 * $cu)" $((cu * 10)) "$G fsync-test --json --cuts $cu --seed $seed --from ${STRESS_FROM:-0} --backend uml --uml-disk ubd,vhost-user --kernel ${STRESS_KERNELS:-stock}"
+add campaign-tcg "5 * (25 + 1 * $ct)" $((ct * 5)) "$G fsync-test --json --cuts $ct --seed $seed --from ${STRESS_FROM:-0} --backend tcg --kernel ${STRESS_KERNELS:-stock}"
+add faults-uml "10 * 7 * $nf" $((nf * 7)) "bash $top/tests/stress/faults.sh uml $nf"
+add faults-uml-vhost "10 * 8 * $nf" $((nf * 8)) "bash $top/tests/stress/faults.sh uml-vhost $nf"
+add faults-tcg "30 * 7 * $nf" $((nf * 7)) "bash $top/tests/stress/faults.sh tcg $nf"
+add soak-calls-uml "0.05 * $(sc 100000)" $(sc 100000) "bash $top/tests/stress/soak.sh calls uml $(sc 100000)"
+add launches-uml "5 * $(sc 1000)" $(sc 1000) "bash $top/tests/stress/soak.sh launches uml $(sc 1000)"
+add launches-tcg "20 * $(sc 200)" $(sc 200) "bash $top/tests/stress/soak.sh launches tcg $(sc 200)"
+add parallel-uml "60 * $(sc 10)" $(sc 10) "bash $top/tests/stress/soak.sh parallel uml 16 $(sc 10)"
+add parallel-tcg "300 * $(sc 10)" $(sc 10) "bash $top/tests/stress/soak.sh parallel tcg 16 $(sc 10)"
 
 est_total=0
 echo "make stress: scale $scale, campaign seed $seed, results in $out"
 echo "plan:"
 for s in "${steps[@]}"; do
-  IFS='|' read -r name per units cmd <<<"$s"
-  e=$(awk -v p="$per" -v u="$units" 'BEGIN { printf "%d", p * u }')
+  IFS='|' read -r name e units cmd <<<"$s"
   est_total=$((est_total + e))
   printf '  %-18s %6s units  ~%5d s   %s\n' "$name" "$units" "$e" "${cmd#"$top/"}"
 done
@@ -55,8 +59,7 @@ t_start=$(date +%s)
 done_est=0
 status=0
 for s in "${steps[@]}"; do
-  IFS='|' read -r name per units cmd <<<"$s"
-  e=$(awk -v p="$per" -v u="$units" 'BEGIN { printf "%d", p * u }')
+  IFS='|' read -r name e units cmd <<<"$s"
   if [ -s "$out/$name.result" ]; then
     echo "== $name: done in an earlier run (skipped)"
     done_est=$((done_est + e))

@@ -103,7 +103,8 @@ PY
   cmp -s "$w/m" "$w/back" || why="$why; the downloaded 1 MiB differs"
   # Flat: under 64 KiB and 0.5 fd per 10,000 calls.
   awk -v s="$rs" 'BEGIN { exit !(s < 64) }' || why="$why; RSS grows $rs KiB/10k calls"
-  awk -v s="$fs" 'BEGIN { exit !(s < 0.5 && s > -0.5) }' || why="$why; fds grow $fs/10k calls"
+  # A falling count (fds of the launch closed after the warm-up) is no leak.
+  awk -v s="$fs" 'BEGIN { exit !(s < 0.5) }' || why="$why; fds grow $fs/10k calls"
   [ -z "$(leaks)" ] || why="$why; left: $(leaks)"
   echo "soak $backend: $n calls in ${secs} s ($((n / secs))/s): RSS slope $rs KiB/10k calls (max $maxrss KiB), fd slope $fs/10k calls (max $maxfd), $ns samples${why:+; FAIL: $why}"
   echo "RESULT soak-calls-$backend 1 $([ -z "$why" ] && echo 0 || echo 1) RSS ${rs}KiB/10k fd ${fs}/10k over $n calls; data back intact"
