@@ -125,6 +125,11 @@ check-valgrind: all $(UNIT_TESTS)
 bench: all
 	@bash bench/make-bench.sh
 
+# Power-cut campaign, host faults, soak (tests/stress/run.sh; hours at
+# full size, STRESS_SCALE=0.05 for ~30 min; docs/stress.md).
+stress: all
+	@bash tests/stress/run.sh
+
 # A UML kernel from Debian's 6.1 source: control and with kernel/patches
 # (long; not part of check).  The last line is the patched kernel's path.
 uml-kernel:
@@ -166,6 +171,6 @@ clean:
 	rm -rf fuzz/build fuzz/out $(FUZZ_TARGETS)
 	find . -name '*.o' -delete -o -name '*.d' -delete
 
-.PHONY: all deps check check-only check-unit check-layers check-valgrind bench install uninstall clean uml-kernel
+.PHONY: all deps check check-only check-unit check-layers check-valgrind bench stress install uninstall clean uml-kernel
 
 -include $(DEPS)

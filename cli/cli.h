@@ -94,6 +94,18 @@ void cli_daemon_error (const struct proto_proc_info *pi, const struct proto_repl
 /* print.c */
 int cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r);
 
+/* proc-args.c: PI's words (ARGV[0] the command) encoded into *AP, the
+ * optional arguments given in *OPTMASK, the FileIn/FileOut word in
+ * *HOST_FILE.  0, -1 (error set), or -2: wrong number of words.
+ */
+int cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
+                     struct proto_args **ap, uint64_t *optmask,
+                     const char **host_file);
+/* The Nth space-separated name in NAMES, into BUF. */
+const char *cli_nth_name (const char *names, size_t n, char *buf, size_t len);
+/* The host file's index among PI's words (the CLI table), or -1. */
+int cli_host_file_pos (const struct proto_proc_info *pi);
+
 /* parse.c: guestfish's argument syntax. */
 int cli_parse_int64 (const char *s, int64_t *v);
 /* The same without setting the error: 0, or gnulib xstrtoll's status

@@ -7,6 +7,7 @@ CLI_SRCS += cli/host-disks.c
 CLI_SRCS += cli/parse.c
 CLI_SRCS += cli/print.c
 CLI_SRCS += cli/proc-cmd.c
+CLI_SRCS += cli/proc-args.c
 CLI_SRCS += cli/cmdline.c
 CLI_SRCS += cli/copy.c
 CLI_SRCS += cli/glob.c

@@ -16,6 +16,7 @@
 
 #include "fsync.h"
 #include "harness.h"
+#include "campaign.h"
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/signals.h"
@@ -63,7 +64,11 @@ usage (FILE *f)
 "                   PATH or NAME=PATH (a bzImage for tcg/kvm, a linux\n"
 "                   binary for uml; default: stock)\n"
 "  --json           one JSON object per case, one per line\n"
-"  --keep           keep the mount, backing dir and report; print where\n");
+"  --keep           keep the mount, backing dir and report; print where\n"
+"  --cuts N [--seed S] [--from I] [--per-round K]: the crash campaign, N\n"
+"                   power cuts per case at random disk operations of an\n"
+"                   fsync/rename/O_SYNC/O_DIRECT/sync workload, each checked\n"
+"                   with e2fsck and debugfs (see fsync/CAMPAIGN.md)\n");
 }
 
 static int
@@ -381,6 +386,8 @@ fsync_test_main (int argc, char **argv)
   char tmpdir[PATH_MAX], backing[PATH_MAX], mnt[PATH_MAX], sock[PATH_MAX];
   int rc = 1;
 
+  if (fsync_campaign_wanted (argc, argv))
+    return fsync_campaign_main (argc, argv);
   switch (parse_options (argc, argv, &o)) {
   case 1: return 0;
   case -1: return 1;

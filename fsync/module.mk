@@ -7,6 +7,10 @@ LIB_SRCS += fsync/harness-image.c
 LIB_SRCS += fsync/harness-lazyfs.c
 LIB_SRCS += fsync/harness-flushcount.c
 LIB_SRCS += fsync/harness-report.c
+LIB_SRCS += fsync/campaign.c
+LIB_SRCS += fsync/campaign-workload.c
+LIB_SRCS += fsync/campaign-check.c
+LIB_SRCS += fsync/campaign-report.c
 
 # Where an installed guestdrv looks for guestdrv-lazyfs (make install
 # puts it there); the build tree's copy is found next to the binary first.

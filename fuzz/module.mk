@@ -25,6 +25,7 @@ FUZZ_TARGETS += fuzz/fuzz-stack
 FUZZ_TARGETS += fuzz/fuzz-qmp
 FUZZ_TARGETS += fuzz/fuzz-console
 FUZZ_TARGETS += fuzz/fuzz-vhost-user
+FUZZ_TARGETS += fuzz/fuzz-cli
 
 FUZZ_LIB_OBJS := $(patsubst %.c,fuzz/build/%.o,$(FUZZ_LIB_SRCS))
 
@@ -37,6 +38,14 @@ fuzz/build/%.o: %.c | $(GEN_HDRS)
 fuzz/fuzz-%: fuzz/fuzz-%.c fuzz/decode-bodies.c $(FUZZ_LIB_OBJS) | $(GEN_HDRS)
 	$(call E,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.c,$^) $(FUZZ_LIB_OBJS) $(TIRPC_LIBS) -lm -lpthread
 
+# The CLI's parser: script.c's dispatch goes to fuzz-cli.c's stub.
+FUZZ_CLI_OBJS := fuzz/build/cli/parse.o fuzz/build/cli/proc-args.o fuzz/build/cli/script.o
+FUZZ_CLI_OBJS += fuzz/build/cli/cmd-info.o fuzz/build/cli/cmd-table.o
+fuzz/fuzz-cli: fuzz/fuzz-cli.c $(FUZZ_LIB_OBJS) $(FUZZ_CLI_OBJS) | $(GEN_HDRS)
+	$(call E,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ fuzz/fuzz-cli.c $(FUZZ_LIB_OBJS) $(FUZZ_CLI_OBJS) $(TIRPC_LIBS) -lm -lpthread
+.SECONDARY: $(FUZZ_CLI_OBJS)
+-include $(wildcard $(FUZZ_CLI_OBJS:.o=.d))
+
 # rpcgen declares a scratch variable in every function, used or not.
 fuzz/build/protocol/guestfs_protocol_xdr.o: FUZZ_CFLAGS += -Wno-unused-variable
 .SECONDARY: $(FUZZ_LIB_OBJS)
@@ -47,7 +56,7 @@ fuzz-build: $(FUZZ_TARGETS)
 FUZZ_TIME ?= 60
 # Enough for the must-reach figures here: >= 1e7 decoder and >= 1e6 stack
 # executions (52000/s and 1700-7000/s measured on the shared 2-core VM).
-FUZZ_TIMES ?= fuzz-reply=300 fuzz-stack=600
+FUZZ_TIMES ?= fuzz-reply=300 fuzz-stack=600 fuzz-cli=300
 fuzz: fuzz-build
 	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_TIMES="$(FUZZ_TIMES)" bash fuzz/run.sh $(FUZZ_TARGETS)
 

@@ -18,7 +18,7 @@ time_for () {
   done
   echo "$t"
 }
-declare -A maxlen=([fuzz-reply]=16384 [fuzz-stack]=40000 [fuzz-qmp]=8192 [fuzz-console]=4096)
+declare -A maxlen=([fuzz-cli]=512 [fuzz-reply]=16384 [fuzz-stack]=40000 [fuzz-qmp]=8192 [fuzz-console]=4096)
 status=0
 printf '%-14s %6s %12s %10s %8s %7s\n' target seconds executions exec/s crashes corpus
 for bin in "$@"; do

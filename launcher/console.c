@@ -53,6 +53,20 @@ console_line (struct hv *hv, char *line, uint64_t now)
       hv->t_life_ns = now;
     pthread_mutex_unlock (&hv->lock);
   }
+  /* What the guest saw of a failing disk (the block layer's "I/O error,
+   * dev sda, ..." or, for ENOSPC, "critical space allocation error, dev
+   * ..."), for the error of the call that failed (session.c): the
+   * daemon's messages often drop errno.  The appliance prints without
+   * printk times, so any line counts.
+   */
+  if (strstr (line, " error, dev ")) {
+    const char *t = line[0] == '[' ? strchr (line, ']') : NULL;
+    pthread_mutex_lock (&hv->lock);
+    hv->io_errors++;
+    snprintf (hv->io_error_line, sizeof hv->io_error_line, "%s",
+              t ? t + 1 + (t[1] == ' ') : line);
+    pthread_mutex_unlock (&hv->lock);
+  }
   if (guest_parse_mark (line, &up, stage, sizeof stage) == 0) {
     pthread_mutex_lock (&hv->lock);
     if (hv->nmarks < HV_MARKS_MAX) {
@@ -187,6 +201,19 @@ hv_get_marks (struct hv *hv, struct hv_mark_info *out, unsigned max)
     out[i].guest_uptime = hv->marks[i].guest_uptime;
     out[i].host_ns = hv->marks[i].host_ns;
   }
+  pthread_mutex_unlock (&hv->lock);
+  return n;
+}
+
+unsigned
+hv_io_errors (struct hv *hv, char *line, size_t len)
+{
+  unsigned n;
+
+  pthread_mutex_lock (&hv->lock);
+  n = hv->io_errors;
+  if (line && len)
+    snprintf (line, len, "%s", hv->io_error_line);
   pthread_mutex_unlock (&hv->lock);
   return n;
 }

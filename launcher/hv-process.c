@@ -5,6 +5,7 @@
  * handler's list of process groups to kill.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -252,9 +253,56 @@ hv_free (struct hv *hv)
   free (hv);
 }
 
+/* How the hypervisor ended, in words ("uml was killed by signal 9
+ * (Killed)"), into BUF; "" while it runs.  It is not reaped here.
+ */
+void
+hv_describe_exit (struct hv *hv, char *buf, size_t len)
+{
+  siginfo_t si = { 0 };
+  int st = hv->proc.status;
+
+  buf[0] = '\0';
+  if (hv->proc.pid <= 0)
+    return;
+  /* UML's storage daemon (the only helper): its death ends UML. */
+  if (hv->ops->helper_pid && hv->priv) {
+    pid_t h = hv->ops->helper_pid (hv->priv);
+    if (h > 0 && waitid (P_PID, h, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        si.si_pid == h) {
+      if (si.si_code == CLD_EXITED)
+        snprintf (buf, len, "qemu-storage-daemon exited with status %d",
+                  si.si_status);
+      else
+        snprintf (buf, len, "qemu-storage-daemon was killed by signal %d (%s)",
+                  si.si_status, strsignal (si.si_status));
+      return;
+    }
+    memset (&si, 0, sizeof si);
+  }
+  if (!hv->proc.reaped) {
+    if (waitid (P_PID, hv->proc.pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
+        si.si_pid == 0)
+      return;
+    if (si.si_code == CLD_EXITED)
+      snprintf (buf, len, "%s exited with status %d", hv->ops->name, si.si_status);
+    else
+      snprintf (buf, len, "%s was killed by signal %d (%s)", hv->ops->name,
+                si.si_status, strsignal (si.si_status));
+    return;
+  }
+  if (WIFEXITED (st))
+    snprintf (buf, len, "%s exited with status %d", hv->ops->name, WEXITSTATUS (st));
+  else if (WIFSIGNALED (st))
+    snprintf (buf, len, "%s was killed by signal %d (%s)", hv->ops->name,
+              WTERMSIG (st), strsignal (WTERMSIG (st)));
+}
+
 int
 hv_shutdown (struct hv *hv, int timeout_ms)
 {
+  char fate[128];
+
   int r;
   uint64_t t0 = gd_now_ns ();
 
@@ -280,6 +328,10 @@ hv_shutdown (struct hv *hv, int timeout_ms)
     trace_complete (TL_LAUNCHER, "shutdown", t0, gd_now_ns (), NULL);
   r = (r == 0 && WIFEXITED (hv->stats.exit_status) &&
        WEXITSTATUS (hv->stats.exit_status) == 0) ? 0 : -1;
+  if (r == -1) {
+    hv_describe_exit (hv, fate, sizeof fate);
+    gd_set_error ("%s", fate[0] ? fate : "the hypervisor did not exit");
+  }
   hv_free (hv);
   return r;
 }

@@ -67,6 +67,9 @@ struct hv {
   int console_thread_started;
   pthread_mutex_t lock;
   char console_tail[CONSOLE_TAIL_MAX];
+  /* The guest kernel's "I/O error" lines so far, and the last one. */
+  unsigned io_errors;
+  char io_error_line[192];
   size_t console_len;
   char console_tail_copy[CONSOLE_TAIL_MAX + 1];
   struct hv_mark marks[HV_MARKS_MAX];

@@ -186,7 +186,13 @@ launch_once (struct launch_config *cfg, const struct appliance_files *app)
     /* Let the console thread catch up on what the guest said last. */
     usleep (100000);
     hv_console_last_line (hv, last, sizeof last);
-    gd_error_prefix ("%s: the appliance did not start", ops->name);
+    char fate[128];
+    hv_describe_exit (hv, fate, sizeof fate);
+    /* A hypervisor that died says why before what the channel saw. */
+    if (fate[0])
+      gd_error_prefix ("%s: the appliance did not start: %s", ops->name, fate);
+    else
+      gd_error_prefix ("%s: the appliance did not start", ops->name);
     if (ops->explain && (hint = ops->explain (hv_console_tail (hv))) != NULL) {
       char msg[2048];
       snprintf (msg, sizeof msg, "%s: %s", gd_get_error (), hint);

@@ -176,6 +176,12 @@ const char *hv_qmp_path (const struct hv *hv);
  * cleanly.
  */
 int hv_shutdown (struct hv *hv, int timeout_ms);
+/* The number of "I/O error" lines the guest kernel printed so far; the
+ * last one into LINE (LEN bytes) unless NULL.
+ */
+unsigned hv_io_errors (struct hv *hv, char *line, size_t len);
+/* How the hypervisor ended, in words, or "" while it runs. */
+void hv_describe_exit (struct hv *hv, char *buf, size_t len);
 /* Immediate stop (error paths, signals). */
 void hv_kill (struct hv *hv);
 const struct hv_stats *hv_get_stats (const struct hv *hv);

@@ -60,12 +60,17 @@ qemu_add_disks (const struct launch_config *cfg,
     esc = qemu_escape (d->path);
     if (!esc)
       return -1;
+    /* werror/rerror=report: a host error (ENOSPC above all, which qemu
+     * would otherwise answer by pausing the VM, a hang for us) reaches
+     * the guest as an I/O error, and guestfsd's call fails at once.
+     */
     err |= args_add (a, "-drive");
     /* --ro as libguestfs: the guest gets a writable throwaway overlay
      * (qemu's temporary qcow2 in $TMPDIR, our temp dir, unlinked by qemu
      * as soon as it is open), the image is only read.
      */
-    err |= args_add (a, "file=%s,format=%s,cache=%s,if=none,id=hd%zu%s",
+    err |= args_add (a, "file=%s,format=%s,cache=%s,werror=report,rerror=report,"
+                     "if=none,id=hd%zu%s",
                      esc, d->format, d->cache, i, d->readonly ? ",snapshot=on" : "");
     err |= args_add (a, "-device");
     err |= args_add (a, "scsi-hd,drive=hd%zu,bus=scsi.0", i);

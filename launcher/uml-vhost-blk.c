@@ -340,3 +340,70 @@ uml_vblk_stop (struct gd_child *qsd, int timeout_ms)
   gd_child_kill (qsd, 10000);
   qsd->pid = -1;
 }
+
+struct watch_arg {
+  int pidfd, stop_fd;
+  pid_t uml_pgid;
+};
+
+static void *
+watch_thread (void *opaque)
+{
+  struct watch_arg a = *(struct watch_arg *) opaque;
+  struct pollfd p[2] = { { .fd = a.pidfd, .events = POLLIN },
+                         { .fd = a.stop_fd, .events = POLLIN } };
+
+  free (opaque);
+  while (poll (p, 2, -1) == -1 && errno == EINTR)
+    ;
+  if (p[0].revents && !p[1].revents) {
+    gd_debug ("launcher", "uml: qemu-storage-daemon died: killing UML");
+    kill (-a.uml_pgid, SIGKILL);
+  }
+  return NULL;
+}
+
+int
+uml_vblk_watch_start (struct uml_vblk_watch *w, const struct gd_child *qsd,
+                      pid_t uml_pgid)
+{
+  struct watch_arg *a;
+
+  w->running = false;
+  w->stop[0] = w->stop[1] = -1;
+  if (qsd->pidfd < 0)
+    return 0;                   /* no pidfd: the I/O errors will tell */
+  a = malloc (sizeof *a);
+  if (!a || pipe2 (w->stop, O_CLOEXEC) == -1) {
+    free (a);
+    gd_set_error_errno ("qemu-storage-daemon watch");
+    return -1;
+  }
+  *a = (struct watch_arg) { qsd->pidfd, w->stop[0], uml_pgid };
+  if (pthread_create (&w->thread, NULL, watch_thread, a) != 0) {
+    free (a);
+    close (w->stop[0]);
+    close (w->stop[1]);
+    w->stop[0] = w->stop[1] = -1;
+    gd_set_error ("qemu-storage-daemon watch: cannot start a thread");
+    return -1;
+  }
+  w->running = true;
+  return 0;
+}
+
+void
+uml_vblk_watch_stop (struct uml_vblk_watch *w)
+{
+  if (w->running) {
+    ssize_t r = write (w->stop[1], "x", 1);
+    (void) r;
+    pthread_join (w->thread, NULL);
+    w->running = false;
+  }
+  for (int i = 0; i < 2; i++)
+    if (w->stop[i] >= 0) {
+      close (w->stop[i]);
+      w->stop[i] = -1;
+    }
+}

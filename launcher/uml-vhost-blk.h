@@ -5,6 +5,7 @@
 #ifndef GUESTDRV_UML_VHOST_BLK_H
 #define GUESTDRV_UML_VHOST_BLK_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,5 +30,19 @@ int uml_vblk_start (const char *tmpdir, const struct launch_config *cfg,
  * it.
  */
 void uml_vblk_stop (struct gd_child *qsd, int timeout_ms);
+
+/* A thread that SIGKILLs UML's process group (UML_PGID) as soon as the
+ * storage daemon QSD dies: without its disks the guest would only see
+ * I/O errors later, or hang; this way the run ends at once with the
+ * hypervisor's exit, and hv_describe_exit names the daemon.
+ */
+struct uml_vblk_watch {
+  pthread_t thread;
+  int stop[2];
+  bool running;
+};
+int uml_vblk_watch_start (struct uml_vblk_watch *w, const struct gd_child *qsd,
+                          pid_t uml_pgid);
+void uml_vblk_watch_stop (struct uml_vblk_watch *w);
 
 #endif

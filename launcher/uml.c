@@ -84,6 +84,7 @@
 struct uml_state {
   int listen_fd;                  /* --uml-channel virtio: vcon.sock */
   struct gd_child qsd;            /* --uml-disk vhost-user: the daemon */
+  struct uml_vblk_watch watch;    /* ends UML if the daemon dies */
 };
 
 /* After the hypervisor's reap: the storage daemon goes last, as it
@@ -94,6 +95,7 @@ uml_free (void *priv)
 {
   struct uml_state *u = priv;
 
+  uml_vblk_watch_stop (&u->watch);
   uml_vblk_stop (&u->qsd, 5000);
   if (u->listen_fd >= 0)
     close (u->listen_fd);
@@ -276,6 +278,7 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   u->qsd.pid = -1;
   u->qsd.out_fd = -1;
   u->qsd.pidfd = -1;
+  u->watch.stop[0] = u->watch.stop[1] = -1;
   if (!uml_path_ok ("appliance root", app->root) ||
       !uml_path_ok ("temp dir", hv->tmpdir))
     goto fail;
@@ -347,6 +350,8 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
   a = (struct args) { 0 };
 
   if (uml_start_watchdog (hv->proc.pid) == -1)
+    goto fail;
+  if (vblk && uml_vblk_watch_start (&u->watch, &u->qsd, hv->proc.pid) == -1)
     goto fail;
   if (virtio) {
     hv->ch = channel_vhost_user_console (u->listen_fd, hv->proc.pidfd,

@@ -14,6 +14,7 @@
  *   sync-all        {"ok":true,"cmd":"sync-all","files":[{"name":...,
  *                    "bytes_synced":N}]}
  *   reset-counters  {"ok":true,"cmd":"reset-counters"}
+ *   ops, snap, fail see lazyfs-snap.c
  * An error is {"ok":false,"error":"..."}.  "files" lists the files opened
  * since the mount (a file never opened has no overlay and no counters).
  */
@@ -163,14 +164,20 @@ ctl_run (FILE *fp, const char *cmd)
     return ctl_cut (fp);
   else if (strcmp (cmd, "sync-all") == 0)
     return ctl_sync_all (fp);
+  else if (strncmp (cmd, "snap ", 5) == 0)
+    return lfs_snap_arm (fp, (char *) cmd + 5);
+  else if (strcmp (cmd, "ops") == 0)
+    lfs_snap_status (fp);
+  else if (strncmp (cmd, "fail ", 5) == 0)
+    return lfs_fault_arm (fp, (char *) cmd + 5);
   else if (strcmp (cmd, "reset-counters") == 0) {
     for (f = lfs.files; f; f = f->next)
       model_file_reset_counters (f->mf);
     fputs ("{\"ok\":true,\"cmd\":\"reset-counters\"}", fp);
   }
   else {
-    gd_set_error ("unknown command '%.64s': use stats, cut, sync-all or "
-                  "reset-counters", cmd);
+    gd_set_error ("unknown command '%.64s': use stats, cut, sync-all, "
+                  "reset-counters, ops, snap or fail", cmd);
     return -1;
   }
   return 0;
@@ -204,7 +211,8 @@ ctl_serve_one (int c)
 {
   /* A client that connects and says nothing must not wedge the thread. */
   struct timeval tv = { .tv_sec = 5 };
-  char line[256];
+  /* A snap command lists up to thousands of operation numbers. */
+  char line[65536];
   size_t n = 0;
   char *reply;
 

@@ -168,9 +168,10 @@ lfs_read (const char *path, char *buf, size_t size, off_t off,
 
   (void) path;
   pthread_mutex_lock (&lfs.lock);
-  r = model_file_read (lfs_handle_file (fi)->mf, buf, size, (uint64_t) off);
+  if ((r = lfs_fault_check (LFS_FAULT_READ)) == 0)
+    r = model_file_read (lfs_handle_file (fi)->mf, buf, size, (uint64_t) off);
   pthread_mutex_unlock (&lfs.lock);
-  return r == -1 ? lfs_errno ("read") : (int) r;
+  return r == -EIO ? -EIO : r == -1 ? lfs_errno ("read") : (int) r;
 }
 
 static int
@@ -184,8 +185,13 @@ lfs_write (const char *path, const char *buf, size_t size, off_t off,
 
   (void) path;
   pthread_mutex_lock (&lfs.lock);
-  r = model_file_write (h->f->mf, buf, size, (uint64_t) off, sync_mode);
+  if ((r = lfs_fault_check (LFS_FAULT_WRITE)) == 0) {
+    r = model_file_write (h->f->mf, buf, size, (uint64_t) off, sync_mode);
+    lfs_snap_tick ();
+  }
   pthread_mutex_unlock (&lfs.lock);
+  if (r == -EIO)
+    return r;
   gd_debug ("lazyfs", "write %s off=%jd len=%zu flags=0%o%s",
             h->f->name ? h->f->name : "(unlinked)", (intmax_t) off, size,
             (unsigned) fi->flags, sync_mode ? " sync" : "");
@@ -223,10 +229,15 @@ lfs_fsync (const char *path, int datasync, struct fuse_file_info *fi)
 
   (void) path;
   pthread_mutex_lock (&lfs.lock);
-  r = model_file_sync (lfs_handle_file (fi)->mf,
-                       datasync ? MODEL_FDATASYNC : MODEL_FSYNC);
+  if ((r = lfs_fault_check (LFS_FAULT_FSYNC)) == 0) {
+    r = model_file_sync (lfs_handle_file (fi)->mf,
+                         datasync ? MODEL_FDATASYNC : MODEL_FSYNC);
+    lfs_snap_tick ();
+  }
   pthread_mutex_unlock (&lfs.lock);
   gd_debug ("lazyfs", "%s", datasync ? "fdatasync" : "fsync");
+  if (r == -EIO)
+    return r;
   return r == -1 ? lfs_errno ("fsync") : 0;
 }
 
@@ -244,6 +255,7 @@ lfs_truncate (const char *path, off_t size, struct fuse_file_info *fi)
   if (f) {
     if (model_file_truncate (f->mf, (uint64_t) size) == -1)
       r = lfs_errno ("truncate");
+    lfs_snap_tick ();
   }
   else if (name == NULL)
     r = -ENOENT;
@@ -448,4 +460,5 @@ lfs_destroy (void *private_data)
     free (f);
   }
   lfs.files = NULL;
+  lfs_snap_free ();
 }

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <fuse.h>
 
@@ -64,6 +65,17 @@ extern const struct fuse_operations lfs_ops;
 int lfs_control_listen (const char *path);
 void lfs_control_start (void);
 void lfs_control_stop (void);
+
+/* lazyfs-snap.c: power-cut snapshots and injected I/O errors (callers
+ * hold lfs.lock).
+ */
+enum { LFS_FAULT_READ, LFS_FAULT_WRITE, LFS_FAULT_FSYNC, LFS_FAULT_NKINDS };
+void lfs_snap_tick (void);
+int lfs_snap_arm (FILE *fp, char *args);
+void lfs_snap_status (FILE *fp);
+int lfs_fault_arm (FILE *fp, char *args);
+int lfs_fault_check (int kind);
+void lfs_snap_free (void);
 
 /* lazyfs-client.c: `guestdrv-lazyfs ctl SOCKET COMMAND`. */
 int lfs_control_client (const char *path, const char *cmd);

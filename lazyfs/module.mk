@@ -9,6 +9,7 @@ LAZYFS_OBJS += lazyfs/lazyfs-files.o
 LAZYFS_OBJS += lazyfs/lazyfs-ops.o
 LAZYFS_OBJS += lazyfs/lazyfs-control.o
 LAZYFS_OBJS += lazyfs/lazyfs-client.o
+LAZYFS_OBJS += lazyfs/lazyfs-snap.o
 LAZYFS_OBJS += $(LAZYFS_MODEL_OBJS) common/debug.o common/clock.o
 LAZYFS_OBJS += common/fdio.o common/json-write.o
 

@@ -255,18 +255,58 @@ session_launch (struct session *s)
   return 0;
 }
 
-/* Turn an error reply into the error slot. */
+/* Turn an error reply into the error slot.  If the guest kernel logged
+ * an I/O error since the call began (IO0: the count then), the error
+ * says so: the daemon's messages ("write error: /f") often drop errno,
+ * and a disk failing on the host is the cause the user needs.
+ */
 static int
-check_reply (int r, struct proto_reply *rep)
+check_reply (struct session *s, unsigned io0, int r, struct proto_reply *rep)
 {
-  if (r == -1)
+  char line[192];
+
+  if (r == -1) {
+    char fate[160], msg[512];
+    /* The channel only sees EOF; say how the appliance ended. */
+    if (s->hv) {
+      hv_describe_exit (s->hv, fate, sizeof fate);
+      if (fate[0]) {
+        snprintf (msg, sizeof msg, "%s", gd_get_error ());
+        gd_set_error ("%s: %s", msg, fate);
+        errno = EPIPE;
+      }
+    }
     return -1;
+  }
   if (rep->status != 0) {
-    gd_set_error ("%s", rep->error_message ? rep->error_message : "error");
+    const char *msg = rep->error_message ? rep->error_message : "error";
+    unsigned n = s->hv ? hv_io_errors (s->hv, line, sizeof line) : io0;
+    if (n == io0 && s->hv &&
+        (rep->errno_str[0] == '\0' || strcmp (rep->errno_str, "EIO") == 0)) {
+      /* The console may trail the reply by a few milliseconds. */
+      usleep (50000);
+      n = hv_io_errors (s->hv, line, sizeof line);
+    }
+    if (n != io0) {
+      /* Into the reply too: the CLI words errors from the reply. */
+      char *m = NULL;
+      if (asprintf (&m, "%s (the guest kernel: %s)", msg, line) != -1) {
+        free (rep->error_message);
+        rep->error_message = m;
+        msg = m;
+      }
+    }
+    gd_set_error ("%s", msg);
     errno = EIO;
     return -1;
   }
   return r == -2 ? -1 : 0;
+}
+
+static unsigned
+io_errors_now (struct session *s)
+{
+  return s->hv ? hv_io_errors (s->hv, NULL, 0) : 0;
 }
 
 int
@@ -277,7 +317,9 @@ session_call (struct session *s, uint32_t proc, uint64_t optmask,
     gd_set_error ("the appliance is not running");
     return -1;
   }
-  return check_reply (proto_call (s->proto, proc, optmask, args, r), r);
+  unsigned io0 = io_errors_now (s);
+
+  return check_reply (s, io0, proto_call (s->proto, proc, optmask, args, r), r);
 }
 
 int
@@ -289,8 +331,10 @@ session_call_filein (struct session *s, uint32_t proc, uint64_t optmask,
     gd_set_error ("the appliance is not running");
     return -1;
   }
-  return check_reply (proto_call_filein (s->proto, proc, optmask, args, hint,
-                                         src, opaque, r), r);
+  unsigned io0 = io_errors_now (s);
+
+  return check_reply (s, io0, proto_call_filein (s->proto, proc, optmask,
+                                                 args, hint, src, opaque, r), r);
 }
 
 int
@@ -302,8 +346,10 @@ session_call_fileout (struct session *s, uint32_t proc, uint64_t optmask,
     gd_set_error ("the appliance is not running");
     return -1;
   }
-  return check_reply (proto_call_fileout (s->proto, proc, optmask, args,
-                                          sink, opaque, r), r);
+  unsigned io0 = io_errors_now (s);
+
+  return check_reply (s, io0, proto_call_fileout (s->proto, proc, optmask,
+                                                  args, sink, opaque, r), r);
 }
 
 /* upload: FileIn from FD to REMOTE. */
@@ -329,6 +375,7 @@ int
 session_shutdown (struct session *s)
 {
   int r = 0;
+  char why[512] = "";
 
   if (!s->hv)
     return 0;
@@ -339,8 +386,13 @@ session_shutdown (struct session *s)
     /* As libguestfs does: unmount everything and sync before stopping. */
     if (!a || proto_call (s->proto, PROC_INTERNAL_AUTOSYNC, 0, a, &rep) == -1 ||
         rep.status != 0) {
-      gd_debug ("session", "internal_autosync failed: %s",
-                rep.error_message ? rep.error_message : gd_get_error ());
+      /* Kept: tearing down the channel and the hypervisor below may
+       * overwrite the error slot.
+       */
+      snprintf (why, sizeof why, "internal_autosync: %s",
+                a && rep.status != 0 && rep.error_message ?
+                rep.error_message : gd_get_error ());
+      gd_debug ("session", "%s", why);
       r = -1;
     }
     if (trace_on (TL_PROTOCOL))
@@ -352,8 +404,17 @@ session_shutdown (struct session *s)
     proto_free (s->proto);
     s->proto = NULL;
   }
-  if (hv_shutdown (s->hv, 5000) == -1 && r == 0)
-    gd_debug ("session", "hypervisor exit status was not 0");
+  if (hv_shutdown (s->hv, 5000) == -1) {
+    if (r == -1) {
+      char fate[256];
+      snprintf (fate, sizeof fate, "%s", gd_get_error ());
+      gd_set_error ("%s (%s)", why, fate);
+    }
+    else
+      gd_debug ("session", "hypervisor exit status was not 0: %s", gd_get_error ());
+  }
+  else if (r == -1)
+    gd_set_error ("%s", why);
   s->hv = NULL;
   return r;
 }

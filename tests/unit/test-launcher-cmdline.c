@@ -98,7 +98,7 @@ START_TEST (test_qemu_tcg_exact)
     "-kernel", "/c/bzImage", "-initrd", "/c/initrd",
     "-append", APPEND_BASE " guestdrv.backend=tcg",
     "-device", "virtio-scsi-pci,id=scsi",
-    "-drive", "file=/d/a.img,format=raw,cache=writeback,if=none,id=hd0",
+    "-drive", "file=/d/a.img,format=raw,cache=writeback,werror=report,rerror=report,if=none,id=hd0",
     "-device", "scsi-hd,drive=hd0,bus=scsi.0",
     "-drive", "file=/c/root,format=raw,snapshot=on,cache=unsafe,if=none,id=appliance",
     "-device", "scsi-hd,drive=appliance,bus=scsi.0",
@@ -166,7 +166,7 @@ START_TEST (test_qemu_cache_format)
       struct disk d[] = { disk ("/d/x", formats[f], caches[c], false) };
       struct launch_config cfg = config (BACKEND_TCG, d, 1);
       struct args a = qbuild (&cfg, &qpaths);
-      snprintf (want, sizeof want, "file=/d/x,format=%s,cache=%s,if=none,id=hd0",
+      snprintf (want, sizeof want, "file=/d/x,format=%s,cache=%s,werror=report,rerror=report,if=none,id=hd0",
                 formats[f], caches[c]);
       ck_assert_str_eq (after (&a, "-drive"), want);
       args_free (&a);
@@ -187,14 +187,14 @@ START_TEST (test_qemu_disks_in_order)
 
   ck_assert_str_eq (a.v[i + 1], "virtio-scsi-pci,id=scsi");
   ck_assert_str_eq (a.v[i + 2], "-drive");
-  ck_assert_str_eq (a.v[i + 3], "file=/d/a.img,format=raw,cache=none,if=none,id=hd0");
+  ck_assert_str_eq (a.v[i + 3], "file=/d/a.img,format=raw,cache=none,werror=report,rerror=report,if=none,id=hd0");
   ck_assert_str_eq (a.v[i + 5], "scsi-hd,drive=hd0,bus=scsi.0");
   /* Commas in a path are doubled for -drive. */
   /* Read-only disks get a throwaway overlay, as under libguestfs. */
-  ck_assert_str_eq (a.v[i + 7], "file=/d/b,,c.qcow2,format=qcow2,cache=unsafe,"
+  ck_assert_str_eq (a.v[i + 7], "file=/d/b,,c.qcow2,format=qcow2,cache=unsafe,werror=report,rerror=report,"
                     "if=none,id=hd1,snapshot=on");
   ck_assert_str_eq (a.v[i + 9], "scsi-hd,drive=hd1,bus=scsi.0");
-  ck_assert_str_eq (a.v[i + 11], "file=/d/c.img,format=raw,cache=directsync,"
+  ck_assert_str_eq (a.v[i + 11], "file=/d/c.img,format=raw,cache=directsync,werror=report,rerror=report,"
                     "if=none,id=hd2,snapshot=on");
   ck_assert_str_eq (a.v[i + 13], "scsi-hd,drive=hd2,bus=scsi.0");
   ck_assert_str_eq (a.v[i + 15], "file=/c/root,format=raw,snapshot=on,"
