@@ -34,6 +34,7 @@
 #include "../common/error.h"
 #include "../common/signals.h"
 #include "../common/tmpdir.h"
+#include "../disk/disk.h"
 #include "../launcher/launcher.h"
 #include "../protocol/proc-numbers.h"
 #include "../session/guest-shell.h"
@@ -159,12 +160,19 @@ parse_options (int argc, char **argv, struct camp_opts *o)
   int opt;
 
   *o = (struct camp_opts) {
-    .backends = { "tcg", "uml" }, .nb = 2,
-    .caches = { "none", "writeback", "writethrough", "directsync", "unsafe" },
-    .nc = 5, .disks = { "ubd" }, .nd = 1,
+    .disks = { "ubd" }, .nd = 1,
     .kernels = { { "stock", NULL } }, .nk = 1, .per_round = 32,
     .seed = mix64 (gd_now_ns () ^ (uint64_t) getpid ()) % 1000000000000ULL,
   };
+  /* Every backend of the launcher's table but KVM (no machine here runs
+   * it; --backend kvm asks for it), and every cache mode of the one list.
+   */
+  const struct backend *be;
+  for (size_t i = 0; (be = backend_at (i)) != NULL && o->nb < MAX_LIST; i++)
+    if (be->ops && be->kind != BACKEND_KVM)
+      o->backends[o->nb++] = be->name;
+  for (size_t i = 0; i < disk_ncache_modes && o->nc < MAX_LIST; i++)
+    o->caches[o->nc++] = disk_cache_modes[i].name;
   optind = 1;
   while ((opt = getopt_long (argc, argv, "v", opts, NULL)) != -1) {
     switch (opt) {
@@ -404,8 +412,15 @@ case_refused (const char *backend, bool vblk, const char *cache,
               backend);
     return 1;
   }
-  if (strcmp (backend, "uml") == 0)
-    cfg.uml_disk = vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD;
+  char set[64];
+  const char *sets[1] = { set };
+
+  if (harness_backend_varies (backend)) {
+    snprintf (set, sizeof set, "%s=%s", HARNESS_DISK,
+              vblk ? "vhost-user" : "ubd");
+    cfg.settings = sets;
+    cfg.nsettings = 1;
+  }
   if (launcher_prepare (&cfg) == 0)
     return 0;
   snprintf (c->verdict, sizeof c->verdict, "%s",
@@ -426,8 +441,10 @@ case_launch (struct camp_run *cr, const char *backend, bool vblk,
       session_add_drive (cr->s, img, "raw", cache, false) == -1)
     return -1;
   session_set_timeouts (cr->s, LAUNCH_TIMEOUT_MS, CALL_TIMEOUT_MS);
-  if (strcmp (backend, "uml") == 0)
-    session_set_uml_disk (cr->s, vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD);
+  if (harness_backend_varies (backend) &&
+      session_set_backend_setting (cr->s, HARNESS_DISK,
+                                   vblk ? "vhost-user" : "ubd") == -1)
+    return -1;
   if (k->path)
     session_set_kernel (cr->s, k->path);
   if (session_launch (cr->s) == -1) {
@@ -496,7 +513,7 @@ run_case (const struct camp_opts *o, struct harness_env *env, size_t idx,
 {
   struct camp_run cr = { .o = o, .lfs = env->lfs, .backing = env->backing,
                          .mnt = env->mnt, .c = c };
-  bool uml = strcmp (backend, "uml") == 0;
+  bool uml = harness_backend_varies (backend);
   bool vblk = uml && strcmp (disk, "vhost-user") == 0;
   char back_img[PATH_MAX + 80];
   uint64_t t0;
@@ -564,8 +581,7 @@ run_cases (const struct camp_opts *o, struct harness_env *env,
 
   for (size_t b = 0; b < o->nb && !harness_interrupted; b++)
    for (size_t d = 0; d < o->nd && !harness_interrupted; d++) {
-    bool uml = strcmp (o->backends[b], "uml") == 0;
-    if (!uml && d > 0)
+    if (!harness_backend_varies (o->backends[b]) && d > 0)
       break;
     for (size_t c = 0; c < o->nc && !harness_interrupted; c++)
      for (size_t k = 0; k < o->nk && !harness_interrupted; k++) {
