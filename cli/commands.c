@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lib.h"
 #include "../common/error.h"
 
 static void
@@ -25,11 +26,13 @@ find_builtin (const char *name)
 {
   char norm[64];
 
+  const struct cli_libcmd *l;
+
   normalise (name, norm, sizeof norm, '_', '-');
   for (size_t i = 0; i < cli_nbuiltins; i++)
     if (strcmp (cli_builtins[i].name, norm) == 0)
       return &cli_builtins[i];
-  return NULL;
+  return (l = cli_lib_find (norm)) ? &l->b : NULL;
 }
 
 static const struct proto_proc_info *
@@ -40,6 +43,8 @@ find_proc (const char *name)
 
   if (strlen (name) >= sizeof norm)
     return NULL;
+  normalise (name, norm, sizeof norm, '_', '-');
+  name = cli_lib_alias (norm);
   normalise (name, norm, sizeof norm, '-', '_');
   pi = proto_proc_info_by_name (norm);
   return pi && !(pi->flags & PROTO_PROC_INTERNAL) ? pi : NULL;
@@ -68,7 +73,7 @@ print_usage (FILE *f, const struct entry *e)
 void
 cli_list_commands (FILE *f)
 {
-  struct entry *v = calloc (cli_nbuiltins + proto_nprocs, sizeof *v);
+  struct entry *v = calloc (cli_nbuiltins + cli_nlibcmds + proto_nprocs, sizeof *v);
   char (*names)[64] = calloc (proto_nprocs, sizeof *names);
   size_t n = 0;
 
@@ -79,6 +84,8 @@ cli_list_commands (FILE *f)
   }
   for (size_t i = 0; i < cli_nbuiltins; i++)
     v[n++] = (struct entry) { cli_builtins[i].name, &cli_builtins[i], NULL };
+  for (size_t i = 0; i < cli_nlibcmds; i++)
+    v[n++] = (struct entry) { cli_libcmds[i].b.name, &cli_libcmds[i].b, NULL };
   for (size_t i = 0; i < proto_nprocs; i++) {
     const struct proto_proc_info *pi = &proto_procs[i];
     if (pi->flags & PROTO_PROC_INTERNAL)
@@ -102,11 +109,22 @@ cli_command_usage (FILE *f, const char *name)
 {
   struct entry e = { name, find_builtin (name), NULL };
 
-  if (!e.b && !(e.pi = find_proc (name)))
-    return -1;
+  char norm[64];
+  const struct cli_libcmd *l;
+  const char *why;
+
+  normalise (name, norm, sizeof norm, '_', '-');
+  if (!e.b && !(e.pi = find_proc (name))) {
+    if (!(why = cli_lib_absent (norm)))
+      return -1;
+    fprintf (f, "%s: not in guestdrv: %s\n", norm, why);
+    return 0;
+  }
   fputs ("usage: ", f);
   print_usage (f, &e);
   fputc ('\n', f);
+  if ((l = cli_lib_find (norm)))
+    fprintf (f, "%s\n", l->desc);
   return 0;
 }
 
@@ -124,7 +142,13 @@ cli_run_command (struct cli *c, int argc, char **argv)
     fprintf (stderr, "\n");
   }
   if (!b && !pi) {
-    fprintf (stderr, "%s: error: %s: unknown command (try 'help')\n", c->progname, argv[0]);
+    char norm[64];
+    const char *why;
+    normalise (argv[0], norm, sizeof norm, '_', '-');
+    if ((why = cli_lib_absent (norm)))
+      fprintf (stderr, "%s: error: %s: not in guestdrv: %s\n", c->progname, argv[0], why);
+    else
+      fprintf (stderr, "%s: error: %s: unknown command (try 'help')\n", c->progname, argv[0]);
     return -1;
   }
   gd_clear_error ();

@@ -123,6 +123,8 @@ void session_set_uml_raw_line (struct session *s, bool raw) { s->cfg.uml_raw_lin
 void session_set_uml_channel (struct session *s, enum uml_channel c) { s->cfg.uml_channel = c; }
 void session_set_uml_disk (struct session *s, enum uml_disk d) { s->cfg.uml_disk = d; }
 void session_set_memory (struct session *s, int mb) { s->cfg.memory_mb = mb; }
+void session_set_vcpus (struct session *s, int n) { s->cfg.vcpus = n; }
+const struct launch_config *session_config (const struct session *s) { return &s->cfg; }
 void
 session_set_timeouts (struct session *s, int launch_ms, int idle_ms)
 {
