@@ -166,7 +166,12 @@ cli_run_command (struct cli *c, int argc, char **argv)
     cli_command_usage (stderr, argv[0]);
     return -1;
   }
-  if (r == -1)
+  /* A library command's error is worded as libguestfs words it: the
+   * failing daemon call's name, or none for what runs on the host.
+   */
+  if (r == -1 && b && cli_lib_find (b->name))
+    fprintf (stderr, "%s: error: %s\n", c->progname, gd_get_error_printable ());
+  else if (r == -1)
     fprintf (stderr, "%s: error: %s: %s\n", c->progname, argv[0], gd_get_error_printable ());
   return r;
 }

@@ -93,7 +93,7 @@ lib_mountable (struct cli *c, int argc, char **argv)
   proto_reply_free (&rep);
   if (r == 0 && strcmp (argv[0], "mountable-device") == 0)
     printf ("%s\n", dev);
-  else if (r == 0 && type != 2) {       /* 2: a btrfs subvolume */
+  else if (r == 0 && type != 1) {       /* 1: a btrfs subvolume */
     gd_set_error ("not a btrfs subvolume identifier");
     r = -1;
   }
@@ -154,16 +154,21 @@ lib_supported (struct cli *c, int argc, char **argv)
   struct proto_reply rep = { 0 };
   char **groups = NULL;
   int r = lib_call (c, PROC_AVAILABLE_ALL_GROUPS, argc, argv, &rep);
+  int width = 0;
 
   if (r == 0)
     r = proto_ret_string_list (&rep, &groups);
   proto_reply_free (&rep);
+  /* Names right-aligned to the longest, as guestfish prints them. */
+  for (size_t i = 0; r == 0 && groups[i]; i++)
+    if ((int) strlen (groups[i]) > width)
+      width = (int) strlen (groups[i]);
   for (size_t i = 0; r == 0 && groups[i]; i++) {
     int a = group_available (c, groups[i]);
     if (a == -1)
       r = -1;
     else
-      printf ("%10s %s\n", groups[i], a == 0 ? "yes" : "no");
+      printf ("%*s %s\n", width, groups[i], a == 0 ? "yes" : "no");
   }
   cli_free_words (groups);
   return r;

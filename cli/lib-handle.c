@@ -154,7 +154,8 @@ set_int (struct cli *c, struct prop *p, const char *v)
     return -1;
   if (strcmp (p->name, "smp") == 0) {
     if (n <= 0 || n > 255) {
-      gd_set_error ("invalid smp parameter (%" PRIi32 ")", n);
+      gd_set_error (n <= 0 ? "invalid smp parameter: %" PRIi32
+                           : "unsupported number of smp vcpus: %" PRIi32, n);
       return -1;
     }
     session_set_vcpus (c->s, n);

@@ -22,6 +22,9 @@ lib_call (struct cli *c, uint32_t proc, int argc, char **argv,
     return -1;
   }
   r = cli_call_proc (c, pi, argc, argv, rep);
+  /* guestfish names the daemon call that failed, not the command. */
+  if (r == -1)
+    gd_error_prefix ("%s", pi->name);
   return r == 0 ? 0 : -1;
 }
 
@@ -128,6 +131,7 @@ lib_fetch (struct cli *c, const char *path, char **data, size_t *len)
     r = membuf_sink (&m, "", 0);
   if (r != 0) {
     free (m.buf);
+    gd_error_prefix ("download");
     return -1;
   }
   *data = m.buf;

@@ -40,6 +40,11 @@ void lib_print_bool (bool b);
 /* The whole of guest file PATH (download), NUL-terminated; free it. */
 int lib_fetch (struct cli *c, const char *path, char **data, size_t *len);
 
+/* lib-inspect.c: guestfish -i (after the drives are added).  0 or -1
+ * (message printed).
+ */
+int cli_inspect_mount (struct cli *c);
+
 /* lib-handle.c: settings other files read. */
 const char *lib_handle_tmpdir (void);
 

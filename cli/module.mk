@@ -16,3 +16,4 @@ CLI_SRCS += cli/lib-device.c
 CLI_SRCS += cli/lib-disk.c
 CLI_SRCS += cli/lib-handle.c
 CLI_SRCS += cli/lib-local.c
+CLI_SRCS += cli/lib-inspect.c
