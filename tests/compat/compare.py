@@ -28,6 +28,9 @@ NORMALISE = [
     # Both appliances probe SCSI disks asynchronously: the image is sda or
     # sdb from one boot to the next, so st_dev (8:1 or 8:17) varies.
     (r'^(\s*(?:st_)?dev): \d+$', r'\1: DEV', "st_dev (the kernel's disk order varies per boot)"),
+    # tune2fs -l prints when the filesystem was mounted and written: now.
+    (r'^((?:Last mount time|Last write time|Last checked|Filesystem created): ).*$', r'\1TIME',
+     'times tune2fs -l prints (mounts and writes of this run)'),
     # The hypervisor's process id.
     (r'^PID \d+$', 'PID N', "the hypervisor's process id"),
     # Device-mapper's block major depends on module load order in each appliance.
@@ -39,17 +42,25 @@ NORMALISE = [
 CASE_NORMALISE = {
     'get-pid': (r'^\d+$', 'PID', "the hypervisor's process id"),
     'pid': (r'^\d+$', 'PID', "the hypervisor's process id"),
+    # Random by design: mktemp names, an inode's generation number.
+    'mktemp': (r'XXXXXX|[A-Za-z0-9]{6}$', 'RANDOM', 'random names (mktemp, mkdtemp)'),
+    'mkdtemp': (r'[A-Za-z0-9]{6}$', 'RANDOM', 'random names (mktemp, mkdtemp)'),
+    'get-e2generation': (r'^\d+$', 'GENERATION', "an inode's random generation number"),
     # internal_parse_mountable answers with the kernel's name (see st_dev).
     'mountable-device': (r'^/dev/sd[ab]', '/dev/sdX', "the kernel's disk name (order varies per boot)"),
 }
 
 
 def split_cases(text):
+    """Cases by marker.  A marker may follow output that did not end in a
+    newline (a buffer printed raw): that text belongs to the case before."""
     cases, cur = {}, None
     for line in text.splitlines(keepends=True):
-        m = re.match(r'^@@ (\S+)\n?$', line)
+        m = re.match(r'^(.*)@@ (\S+:\d+)\n?$', line, re.S)
         if m:
-            cur = m.group(1)
+            if cur is not None:
+                cases[cur] += m.group(1)
+            cur = m.group(2)
             cases[cur] = ''
         elif cur is not None:
             cases[cur] += line

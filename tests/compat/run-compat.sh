@@ -41,7 +41,7 @@ done
 awk '
   FNR == 1 { area = FILENAME; sub(/.*\//, "", area); sub(/\.gf$/, "", area) }
   /^[ \t]*(#|$)/ { next }
-  /^echo / { print; next }
+  /^echo( |$)/ { print; next }
   { cmd = $0; sub(/^-/, "", cmd); printf "echo @@ %s:%d\n-%s\n", area, FNR, cmd
     printf "%s:%d\t%s\n", area, FNR, cmd > CASES }
 ' CASES="$work/cases" "${areas[@]}" > "$work/script.in"
