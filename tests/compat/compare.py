@@ -31,6 +31,8 @@ NORMALISE = [
     # tune2fs -l prints when the filesystem was mounted and written: now.
     (r'^((?:Last mount time|Last write time|Last checked|Filesystem created): ).*$', r'\1TIME',
      'times tune2fs -l prints (mounts and writes of this run)'),
+    # time's own measurement.
+    (r'^elapsed time: [0-9.]+ seconds$', 'elapsed time: T seconds', "time's measured seconds"),
     # The hypervisor's process id.
     (r'^PID \d+$', 'PID N', "the hypervisor's process id"),
     # Device-mapper's block major depends on module load order in each appliance.

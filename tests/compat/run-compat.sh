@@ -60,7 +60,7 @@ qemu-img create -q -f qcow2 -b "$work/base.img" -F raw "$work/overlay.qcow2"
 ( cd "$work" && timeout 1200 stdbuf -oL guestfish --format=raw -a "$work/gf.img" -f "$work/gf.gf" \
     >"$work/gf.out" 2>&1 ) &
 gf_pid=$!
-( cd "$work" && timeout 1200 "$GUESTDRV" --backend tcg --format=raw -a "$work/gd.img" -f "$work/gd.gf" \
+( cd "$work" && env -u LIBGUESTFS_CACHEDIR timeout 1200 "$GUESTDRV" --backend tcg --format=raw -a "$work/gd.img" -f "$work/gd.gf" \
     >"$work/gd.out" 2>&1 )
 rc_gd=$?
 wait "$gf_pid"; rc_gf=$?
