@@ -89,6 +89,22 @@ lib_disk_info (struct cli *c, int argc, char **argv)
   return r;
 }
 
+/* Disks are added before launch.  libguestfs words the refusal two ways:
+ * the calls that would hot-plug (add-drive-scratch) name the removed
+ * feature, the old ones name the handle's state.
+ */
+static int
+check_config (struct cli *c, const char *api)
+{
+  if (!session_is_launched (c->s))
+    return 0;
+  if (!api)
+    gd_set_error ("hotplugging support was removed in libguestfs 1.48");
+  else
+    gd_set_error ("%s: this function can only be called in the config state", api);
+  return -1;
+}
+
 /* add-drive-scratch SIZE: a sparse raw image in the temporary directory,
  * removed when guestdrv exits.
  */
@@ -100,7 +116,7 @@ lib_add_scratch (struct cli *c, int argc, char **argv)
   int fd;
 
   (void) argc;
-  if (cli_parse_int64 (argv[1], &size) == -1)
+  if (check_config (c, NULL) == -1 || cli_parse_int64 (argv[1], &size) == -1)
     return -1;
   if (size < 0) {
     gd_set_error ("'%s': size must not be negative", argv[1]);
@@ -141,6 +157,8 @@ int
 lib_add_cdrom (struct cli *c, int argc, char **argv)
 {
   (void) argc;
+  if (check_config (c, "add_cdrom") == -1)
+    return -1;
   return session_add_drive (c->s, argv[1], "raw", "writeback", true);
 }
 
@@ -151,9 +169,12 @@ lib_add_cdrom (struct cli *c, int argc, char **argv)
 int
 lib_add_with_if (struct cli *c, int argc, char **argv)
 {
+  bool ro = strstr (argv[0], "-ro-") != NULL;
+
   (void) argc;
-  return session_add_drive (c->s, argv[1], "raw", "writeback",
-                            c->read_only || strstr (argv[0], "-ro-") != NULL);
+  if (check_config (c, ro ? "add_drive_ro_with_if" : "add_drive_with_if") == -1)
+    return -1;
+  return session_add_drive (c->s, argv[1], "raw", "writeback", c->read_only || ro);
 }
 
 /* remove-drive LABEL: libguestfs 1.48 removed hot-plugging, so it always

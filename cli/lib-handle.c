@@ -182,7 +182,8 @@ set_str (struct cli *c, struct prop *p, const char *v)
       return -1;
   }
   else if (strcmp (p->name, "append") == 0) {
-    session_set_append (c->s, v);
+    /* An empty string clears it, as in libguestfs. */
+    session_set_append (c->s, *v ? v : NULL);
     return 0;
   }
   else if (strcmp (p->name, "hv") == 0 && setenv ("GUESTDRV_QEMU", v, 1) == -1) {

@@ -119,7 +119,7 @@ txz-out /t @WORK@/@SIDE@-t.txz
 txz-in @WORK@/@SIDE@-t.txz /mp2
 ls /mp2
 cpio-out /t @WORK@/@SIDE@-t.cpio
-copy-in @WORK@/@SIDE@-dl /t
+copy-in @WORK@/cases /t
 copy-out /t @WORK@/@SIDE@-out
 ls /t
 copy-attributes /f /fromb64 all:true

@@ -88,6 +88,7 @@ inspect-get-windows-systemroot /dev/sda1
 inspect-is-live /dev/sda1
 inspect-is-multipart /dev/sda1
 inspect-is-netinst /dev/sda1
+mount /dev/sda2 /
 initrd-list /nonexistent
 initrd-cat /nonexistent x
 mount-loop /nonexistent /mnt

@@ -33,6 +33,14 @@ NORMALISE = [
      'times tune2fs -l prints (mounts and writes of this run)'),
     # time's own measurement.
     (r'^elapsed time: [0-9.]+ seconds$', 'elapsed time: T seconds', "time's measured seconds"),
+    # Random identifiers the commands themselves generate: an MBR's disk
+    # id (part-init), LVM's PV, VG and LV ids (pvcreate, vgcreate, lvcreate).
+    (r'^(Disk identifier: 0x)[0-9a-f]{8}$', r'\1RANDOM', 'random ids made by the run (MBR disk id, LVM uuids)'),
+    (r'^(PART_ENTRY_UUID: )[0-9a-f]{8}(-\d\d)$', r'\1RANDOM\2', 'random ids made by the run (MBR disk id, LVM uuids)'),
+    (r'\b[A-Za-z0-9]{6}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{6}\b',
+     'LVM-UUID', 'random ids made by the run (MBR disk id, LVM uuids)'),
+    (r'^(\s*(?:pv|vg|lv)_uuid: )[A-Za-z0-9]{32}$', r'\1LVM-UUID', 'random ids made by the run (MBR disk id, LVM uuids)'),
+    (r'^(Lifetime writes: ).*$', r'\1N', 'tune2fs -l: kB written so far (journal timing)'),
     # The hypervisor's process id.
     (r'^PID \d+$', 'PID N', "the hypervisor's process id"),
     # Device-mapper's block major depends on module load order in each appliance.
@@ -48,6 +56,9 @@ CASE_NORMALISE = {
     'mktemp': (r'XXXXXX|[A-Za-z0-9]{6}$', 'RANDOM', 'random names (mktemp, mkdtemp)'),
     'mkdtemp': (r'[A-Za-z0-9]{6}$', 'RANDOM', 'random names (mktemp, mkdtemp)'),
     'get-e2generation': (r'^\d+$', 'GENERATION', "an inode's random generation number"),
+    # ls -l's time column: the files were made during the run.
+    'll': (r' [A-Z][a-z]{2} [ \d]\d \d\d:\d\d ', ' TIME ', "ls -l's times (files made during the run)"),
+    'llz': (r' [A-Z][a-z]{2} [ \d]\d \d\d:\d\d ', ' TIME ', "ls -l's times (files made during the run)"),
     # internal_parse_mountable answers with the kernel's name (see st_dev).
     'mountable-device': (r'^/dev/sd[ab]', '/dev/sdX', "the kernel's disk name (order varies per boot)"),
 }

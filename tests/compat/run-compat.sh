@@ -55,13 +55,16 @@ cp --sparse=always "$work/base.img" "$work/gf.img"
 cp --sparse=always "$work/base.img" "$work/gd.img"
 qemu-img create -q -f qcow2 -b "$work/base.img" -F raw "$work/overlay.qcow2"
 
+# Key arguments (luks-*) come from standard input on both sides.
+yes compat-key | head -200 > "$work/keys"
+
 # Both sides at once (two cores), each bounded; stdout and stderr in one
 # stream, line-buffered (stdbuf) so errors stay next to their case.
-( cd "$work" && timeout 1200 stdbuf -oL guestfish --format=raw -a "$work/gf.img" -f "$work/gf.gf" \
-    >"$work/gf.out" 2>&1 ) &
+( cd "$work" && timeout 1200 stdbuf -oL guestfish --keys-from-stdin --format=raw -a "$work/gf.img" -f "$work/gf.gf" \
+    <"$work/keys" >"$work/gf.out" 2>&1 ) &
 gf_pid=$!
 ( cd "$work" && env -u LIBGUESTFS_CACHEDIR timeout 1200 "$GUESTDRV" --backend tcg --format=raw -a "$work/gd.img" -f "$work/gd.gf" \
-    >"$work/gd.out" 2>&1 )
+    <"$work/keys" >"$work/gd.out" 2>&1 )
 rc_gd=$?
 wait "$gf_pid"; rc_gf=$?
 [ "$rc_gf" -ne 124 ] || { echo "compat: guestfish timed out" >&2; exit 1; }
