@@ -252,8 +252,12 @@ lib_backend_setting (struct cli *c, int argc, char **argv)
     if (!(v = cli_parse_string_list (argv[1])))
       return -1;
     cli_free_words (v);
+    if (!(rest = strdup (argv[1]))) {
+      gd_set_error_errno ("strdup");
+      return -1;
+    }
     free (backend_settings);
-    backend_settings = strdup (argv[1]);
+    backend_settings = rest;
     return 0;
   }
   if (strcmp (cmd, "get-backend-setting") == 0) {

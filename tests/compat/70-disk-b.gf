@@ -141,6 +141,10 @@ is-zero-device /dev/sdb3
 scrub-file /f
 scrub-device /dev/sdb3
 zero-free-space /
+mkdir /sf
+scrub-freespace /sf
+mknod-c 0600 1 3 /nullc
+set-uuid-random /dev/sdb2
 df
 df-h
 umount-all

@@ -2,6 +2,15 @@
 # create logical volumes (known difference: the appliance branch).
 umount-all
 part-disk /dev/sdb mbr
+sfdisk /dev/sdb 0 0 0 ","
+sfdisk-N /dev/sdb 1 0 0 0 ","
+sfdiskM /dev/sdb ","
+part-disk /dev/sdb mbr
+mke2journal-L 1024 jl /dev/sdb1
+mke2journal-U 1024 55555555-2222-3333-4444-555555555555 /dev/sdb1
+mke2fs-J ext4 1024 /dev/sdb1 /dev/sdb1
+mke2fs-JL ext4 1024 /dev/sdb1 jl
+mke2fs-JU ext4 1024 /dev/sdb1 55555555-2222-3333-4444-555555555555
 pvcreate /dev/sdb1
 pvs-full
 vgcreate vgb /dev/sdb1

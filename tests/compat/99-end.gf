@@ -11,6 +11,16 @@ scratch 1M
 alloc @WORK@/@SIDE@-late.img 1M
 allocate @WORK@/@SIDE@-late2.img 1M
 sparse @WORK@/@SIDE@-late3.img 1M
+config -no-such-option x
+set-cachedir /var/tmp
+cachedir /var/tmp
+get-cachedir
+set-path /usr/lib/x86_64-linux-gnu/guestfs
+path /usr/lib/x86_64-linux-gnu/guestfs
+get-path
+upload-discard 1M
+download-zeroes 1M
+-echo the last case
 is-config
 get-pid
 pid

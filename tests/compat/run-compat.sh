@@ -38,15 +38,22 @@ for f in "$dir"/*.gf; do
   areas+=("$f")
 done
 [ ${#areas[@]} -gt 0 ] || { echo "compat: no area files" >&2; exit 1; }
+# Key arguments: guestfish -f reads its script on standard input, so
+# --keys-from-stdin takes each key from the script line after the
+# command (@@KEY@@ below); guestdrv reads them from its own standard input.
 awk '
+  BEGIN { keys["luks-format"] = 1; keys["luks-format-cipher"] = 1; keys["luks-open"] = 1
+          keys["luks-open-ro"] = 1; keys["luks-add-key"] = 2; keys["luks-kill-slot"] = 1
+          keys["cryptsetup-open"] = 1 }
   FNR == 1 { area = FILENAME; sub(/.*\//, "", area); sub(/\.gf$/, "", area) }
   /^[ \t]*(#|$)/ { next }
   /^echo( |$)/ { print; next }
   { cmd = $0; sub(/^-/, "", cmd); printf "echo @@ %s:%d\n-%s\n", area, FNR, cmd
-    printf "%s:%d\t%s\n", area, FNR, cmd > CASES }
+    printf "%s:%d\t%s\n", area, FNR, cmd > CASES
+    split(cmd, w, " "); for (k = 0; k < keys[w[1]]; k++) print "@@KEY@@" }
 ' CASES="$work/cases" "${areas[@]}" > "$work/script.in"
-sed "s|@WORK@|$work|g; s|@SIDE@|gf|g" "$work/script.in" > "$work/gf.gf"
-sed "s|@WORK@|$work|g; s|@SIDE@|gd|g" "$work/script.in" > "$work/gd.gf"
+sed "s|@WORK@|$work|g; s|@SIDE@|gf|g; s|^@@KEY@@\$|compat-key|" "$work/script.in" > "$work/gf.gf"
+sed "s|@WORK@|$work|g; s|@SIDE@|gd|g; /^@@KEY@@\$/d" "$work/script.in" > "$work/gd.gf"
 
 truncate -s 160M "$work/base.img"
 timeout 600 guestfish --format=raw -a "$work/base.img" -f "$top/tests/integration/compat/setup.gf" \
@@ -55,13 +62,12 @@ cp --sparse=always "$work/base.img" "$work/gf.img"
 cp --sparse=always "$work/base.img" "$work/gd.img"
 qemu-img create -q -f qcow2 -b "$work/base.img" -F raw "$work/overlay.qcow2"
 
-# Key arguments (luks-*) come from standard input on both sides.
 yes compat-key | head -200 > "$work/keys"
 
 # Both sides at once (two cores), each bounded; stdout and stderr in one
 # stream, line-buffered (stdbuf) so errors stay next to their case.
 ( cd "$work" && timeout 1200 stdbuf -oL guestfish --keys-from-stdin --format=raw -a "$work/gf.img" -f "$work/gf.gf" \
-    <"$work/keys" >"$work/gf.out" 2>&1 ) &
+    >"$work/gf.out" 2>&1 ) &
 gf_pid=$!
 ( cd "$work" && env -u LIBGUESTFS_CACHEDIR timeout 1200 "$GUESTDRV" --backend tcg --format=raw -a "$work/gd.img" -f "$work/gd.gf" \
     <"$work/keys" >"$work/gd.out" 2>&1 )
