@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `guestdrv bench`: the main loop over the case matrix, Ctrl-C, and the
  * outputs.  The options are run-options.c's, the matrix run-matrix.c's,
  * the runs of one group run-group.c's; one run is self.c's or peer.c's
@@ -14,7 +15,6 @@
 
 #include "runner.h"
 #include "../appliance/appliance.h"
-#include "../cli/cli.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"

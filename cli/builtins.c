@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The commands guestfish implements in the library rather than the
  * daemon: launching and adding disks, host-side disk creation, cat, ls,
  * find, read-file and write (built on daemon transfers), echo, time,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The command-line front end: parses options and guestfish-style scripts
  * and dispatches commands to the session.  Nothing else lives here.
  */
@@ -88,10 +89,5 @@ int cli_parse_int64 (const char *s, int64_t *v);
 int cli_parse_int (const char *s, int32_t *v);
 int cli_parse_bool (const char *s, bool *v);
 char **cli_parse_string_list (const char *s);   /* free with cli_free_words */
-
-/* Subcommands living in other layers. */
-int bench_main (int argc, char **argv);
-int report_main (int argc, char **argv);
-int fsync_test_main (int argc, char **argv);
 
 #endif

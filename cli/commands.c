@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The command dispatcher: a name is looked up first among the built-in
  * commands (builtins.c, what guestfish does in the library), then among
  * the daemon's procedures (the generated table, internal_* excluded),

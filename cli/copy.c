@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* copy-in and copy-out, which guestfish implements on the host: a local
  * tar(1) at one end of a pipe, the daemon's tar-in or tar-out at the
  * other (the pipe is passed as /dev/fd/N, a FileIn/FileOut host file).

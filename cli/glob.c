@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* glob CMD ARGS...: guestfish's wildcard expansion, on the host.  An
  * argument starting with /dev/ is matched (fnmatch, FNM_PATHNAME) against
  * the devices, partitions, md devices and logical volumes; one starting

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Disk images made on the host, as guestfish's library does: sparse and
  * alloc create a zeroed raw image (sparse, or with its blocks allocated)
  * and add it; disk-create makes a raw or qcow2 image (qemu-img) without

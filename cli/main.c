@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv's main: options, subcommands, signals. */
 #include <getopt.h>
 #include <signal.h>
@@ -9,10 +10,12 @@
 #include "cli.h"
 #include "lib.h"
 #include "../appliance/appliance.h"
+#include "../bench/bench.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/signals.h"
 #include "../common/error.h"
+#include "../fsync/fsync.h"
 #include "../instrument/instrument.h"
 #include "../trace/trace.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 CLI_SRCS += cli/main.c
 CLI_SRCS += cli/script.c
 CLI_SRCS += cli/commands.c

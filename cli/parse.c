@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Argument syntax as guestfish takes it: integers in C notation with
  * an optional size suffix (k, K, M, G, T, P, E, Z, Y: powers of 1024, or
  * of 1000 when followed by "B", of 1024 with "iB"), booleans, and string

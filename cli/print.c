@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Printing a reply body the way guestfish prints each return type:
  * numbers and "true"/"false" on a line, a string followed by a newline,
  * one line per list element, "key: value" for hashtables, "field: value"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running a daemon procedure as a guestfish command: check the argument
  * count, parse each word by its signature code (proc-info.h), encode the
  * required arguments then every optional one (unset ones as zero), call,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv fsync-test: does a backend honour the guest's fsync?  Runs
  * every backend x cache case (harness-case.c), prints a verdict per case
  * with its evidence from two independent methods, and cleans up the
@@ -13,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsync.h"
 #include "harness.h"
-#include "../cli/cli.h"
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/signals.h"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build user-mode-linux kernels from Debian's linux-source-6.1 (the version
 # Debian's user-mode-linux package was built from), all from the same
 # source and config (arch/um defconfig + kernel/uml.config):

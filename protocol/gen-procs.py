@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generate guestdrv's procedure tables from protocol/procs.tsv and
 protocol/structs.tsv (the project's copy of guestfsd 1.48.6's procedures).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestfsd's procedures and structs as data: the tables generated from
  * protocol/procs.tsv and protocol/structs.tsv by protocol/gen-procs.py
  * (proc-table.c), with the signature codes listed in that script.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by test-fsync-tcg.sh and test-fsync-uml.sh (sourced): the skips,
 # the built tools, a private TMPDIR, and the "nothing left behind" check.
 # They keep their own dir rather than lib.sh's: fsync-test's output stays
@@ -22,8 +23,8 @@ fsync_begin () {
   done
   top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
   guestdrv=$top/guestdrv
-  [ -x "$guestdrv" ] && [ -x "$top/fsync/guestdrv-lazyfs" ] ||
-    fail "guestdrv or fsync/guestdrv-lazyfs not built (run make)"
+  [ -x "$guestdrv" ] && [ -x "$top/lazyfs/guestdrv-lazyfs" ] ||
+    fail "guestdrv or lazyfs/guestdrv-lazyfs not built (run make)"
   tmp=$(mktemp -d "/tmp/test-fsync-$name.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   export TMPDIR=$tmp

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestdrv-lazyfs end to end: an ext2 image on the mount, durable and
 # volatile writes through it, a power cut, then the backing file must hold
 # exactly the durable ones.  Also qemu-io's flush must reach us as a sync.
@@ -17,7 +18,7 @@ for c in fusermount3 mountpoint mkfs.ext2 debugfs qemu-img qemu-io cmp dd \
 done
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-lazyfs=${LAZYFS:-$top/fsync/guestdrv-lazyfs}
+lazyfs=${LAZYFS:-$top/lazyfs/guestdrv-lazyfs}
 [ -x "$lazyfs" ] || fail "$lazyfs not built (run make)"
 
 tmp=$(mktemp -d /tmp/test-lazyfs.XXXXXX)

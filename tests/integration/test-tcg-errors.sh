@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Error paths on TCG: a daemon error stops the script with the daemon's
 # message and a non-zero exit; bad input is refused before anything boots.
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A guestfish-style script on stdin exercising the command set on TCG:
 # comments, quoting, !host commands, -x, add/add-ro, partitions, mkfs
 # optargs, write/cat, tgz-in/tar-in, fill, dd, copy-device-to-file, ls.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of cli/parse.c and cli/print.c: guestfish's number, boolean
  * and string-list syntax, and printing of reply bodies (every return
  * type, octal/hex ints, struct lists), including bodies that lie about

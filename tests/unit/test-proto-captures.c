@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Decode recorded guestfsd sessions (GFSCAP1) with the project's own
  * decoder and re-encode every client call with the project's own encoder,
  * byte for byte.

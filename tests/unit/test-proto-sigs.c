@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Argument signatures of every guestfsd 1.48.6 procedure, for the
  * capture tests: the wire order of required arguments and of optional
  * arguments.  Generated once from the project's procs.tsv by an awk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Procedure argument signatures for the protocol tests. */
 #ifndef GUESTDRV_TEST_PROTO_SIGS_H
 #define GUESTDRV_TEST_PROTO_SIGS_H
