@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Device names as libguestfs handles them on the host: the canonical
  * /dev/sdX spelling, a disk's index from its name, the parts of a
  * mountable (internal_parse_mountable), and optional feature groups

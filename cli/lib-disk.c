@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Disk images on the host, as libguestfs handles them before launch:
  * disk-format, disk-virtual-size and disk-has-backing-file read
  * "qemu-img info --output=json"; add-drive-scratch makes a throwaway

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The handle's properties (get-X, set-X and the bare alias X), kept as
  * guestdrv's own settings: memsize, smp, append and backend change the
  * next launch; verbose is -v; hv sets the qemu binary ($GUESTDRV_QEMU);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestfish -i: inspect the disks, then mount the one operating
  * system's filesystems where it mounts them itself, shortest mount
  * point first (so "/" comes before "/boot"), read-only under --ro.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestfish's commands on its own process: setenv, unsetenv, lcd. */
 #include <stdlib.h>
 #include <string.h>

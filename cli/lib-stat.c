@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* File metadata as libguestfs composes it from daemon calls: stat and
  * lstat are statns/lstatns cut down to the old 13-field struct (seconds
  * only); lstatlist, lstatnslist, lxattrlist and readlinklist are the

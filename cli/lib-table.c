@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The library-side commands (what guestfish does in libguestfs, not in
  * guestfsd) in one table, each with a one-line description; guestfish's
  * aliases of daemon commands; and the guestfish commands guestdrv leaves

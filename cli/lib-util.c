@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers the library-side commands share: calling a daemon procedure
  * from words, and reading a reply body (the daemon's bytes: untrusted,
  * every length checked against what is left).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The commands guestfish implements in libguestfs itself rather than in
  * guestfsd (lib-*.c): one table (lib-table.c) with a one-line
  * description each, helpers shared by the lib-*.c files, and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare guestfish's and guestdrv's runs of the compatibility script.
 
 Each case is one command line of an area file; the runner put an

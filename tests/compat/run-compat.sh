@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The compatibility suite: every area file (tests/compat/*.gf, in name
 # order) run under guestfish (the oracle) and guestdrv, default options,
 # on two copies of one image that guestfish prepares

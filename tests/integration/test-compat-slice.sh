@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make check's slice of the compatibility suite (tests/compat, the areas
 # marked "# slice: check"): the library-side commands under guestfish and
 # guestdrv, one boot per side; every difference must have a known cause.

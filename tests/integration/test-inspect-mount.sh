@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestfish -i as the oracle: guestfish makes a small "Debian" guest (root
 # on sda2, /boot on sda1, an fstab naming both by label), then both tools
 # run "-i" on copies of it and print what is mounted where and a file from

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The library-side commands that run on the host, no appliance: handle
 # settings, backend settings, device names, qemu-img queries, scratch
 # disks removed at exit, the absent commands' reasons.  Expected output
