@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # guestfish -i as the oracle: guestfish makes a small "Debian" guest (root
-# on sda2, /boot on sda1, an fstab naming both by label), then both tools
+# on an LVM volume, /boot on sda1, an fstab naming both by label), then both tools
 # run "-i" on copies of it and print what is mounted where and a file from
 # each filesystem.  Standard output and exit status must be identical;
 # -d is refused with a reason.  One boot per side, plus the setup boot.
@@ -18,8 +18,11 @@ part-init /dev/sda mbr
 part-add /dev/sda p 2048 20479
 part-add /dev/sda p 20480 -1
 mkfs ext4 /dev/sda1 label:BOOT
-mkfs ext4 /dev/sda2 label:ROOT
-mount /dev/sda2 /
+pvcreate /dev/sda2
+vgcreate vg /dev/sda2
+lvcreate root vg 40
+mkfs ext4 /dev/vg/root label:ROOT
+mount /dev/vg/root /
 mkdir-p /etc
 mkdir-p /boot
 mkdir-p /usr/bin
@@ -37,13 +40,15 @@ timeout 600 guestfish --format=raw -a "$work/base.img" -f "$work/setup.gf" 2>"$w
   fail "guestfish could not prepare the guest: $(tail -3 "$work/setup.err")"
 cp --sparse=always "$work/base.img" "$work/gf.img"
 cp --sparse=always "$work/base.img" "$work/gd.img"
-printf 'mountpoints\ncat /etc/hostname\ncat /boot/marker\ninspect-get-distro /dev/sda2\n' > "$work/check.gf"
+printf 'mountpoints\ncat /etc/hostname\ncat /boot/marker\ninspect-get-distro /dev/vg/root\n' > "$work/check.gf"
 
 timeout 900 guestfish --ro --format=raw -a "$work/gf.img" -i -f "$work/check.gf" \
   >"$work/gf.out" 2>"$work/gf.err" &
 gf_pid=$!
 rc_gd=0
-timeout 900 "$GUESTDRV" --backend tcg --ro --format=raw -a "$work/gd.img" -i -f "$work/check.gf" \
+# --scan udev,lvm: guestfish's appliance activates LVM at boot; guestdrv's
+# does by default only once the appliance branch lands.
+timeout 900 "$GUESTDRV" --backend tcg --scan udev,lvm --ro --format=raw -a "$work/gd.img" -i -f "$work/check.gf" \
   >"$work/gd.out" 2>"$work/gd.err" || rc_gd=$?
 rc_gf=0
 wait "$gf_pid" || rc_gf=$?
