@@ -42,6 +42,36 @@ static struct prop props[] = {
 
 static char *backend_settings;  /* space-separated, as guestfish lists them */
 
+/* The setters libguestfs allows only before launch (its "config only"
+ * calls): an error naming the call, "set_X" with underscores.
+ */
+static int
+check_config (struct cli *c, const char *cmd)
+{
+  static const char *const config_only[] = {
+    "hv", "qemu", "path", "append", "memsize", "recovery-proc", "network",
+    "backend", "attach-method", "pgroup", "smp", "tmpdir", "cachedir",
+    "backend-settings", "backend-setting", "clear-backend-setting",
+  };
+  const char *name = strncmp (cmd, "set-", 4) == 0 ? cmd + 4 : cmd;
+  char api[64];
+  size_t i;
+
+  if (!session_is_launched (c->s))
+    return 0;
+  for (i = 0; i < sizeof config_only / sizeof config_only[0]; i++)
+    if (strcmp (config_only[i], name) == 0)
+      break;
+  if (i == sizeof config_only / sizeof config_only[0])
+    return 0;
+  snprintf (api, sizeof api, "%s%s", strncmp (name, "clear-", 6) == 0 ? "" : "set_", name);
+  for (char *p = api; *p; p++)
+    if (*p == '-')
+      *p = '_';
+  gd_set_error ("%s: this function can only be called in the config state", api);
+  return -1;
+}
+
 static struct prop *
 find_prop (const char *name)
 {
@@ -211,6 +241,8 @@ lib_prop_set (struct cli *c, int argc, char **argv)
   bool b;
 
   (void) argc;
+  if (check_config (c, argv[0]) == -1)
+    return -1;
   if (p->kind == P_INT)
     return set_int (c, p, argv[1]);
   if (p->kind == P_STR)
@@ -240,7 +272,7 @@ lib_backend_setting (struct cli *c, int argc, char **argv)
   int removed = 0;
   char *rest;
 
-  (void) c; (void) argc;
+  (void) argc;
   if (strcmp (cmd, "get-backend-settings") == 0) {
     if (!(v = cli_parse_string_list (backend_settings ? backend_settings : "")))
       return -1;
@@ -250,7 +282,7 @@ lib_backend_setting (struct cli *c, int argc, char **argv)
     return 0;
   }
   if (strcmp (cmd, "set-backend-settings") == 0) {
-    if (!(v = cli_parse_string_list (argv[1])))
+    if (check_config (c, cmd) == -1 || !(v = cli_parse_string_list (argv[1])))
       return -1;
     cli_free_words (v);
     if (!(rest = strdup (argv[1]))) {
@@ -276,7 +308,7 @@ lib_backend_setting (struct cli *c, int argc, char **argv)
     errno = ESRCH;
     return -1;
   }
-  if (!(rest = settings_without (argv[1], &removed)))
+  if (check_config (c, cmd) == -1 || !(rest = settings_without (argv[1], &removed)))
     return -1;
   if (strcmp (cmd, "set-backend-setting") == 0) {
     size_t n = strlen (rest) + strlen (argv[1]) + strlen (argv[2]) + 4;

@@ -42,6 +42,12 @@ NORMALISE = [
      'LVM-UUID', 'random ids made by the run (MBR disk id, LVM uuids)'),
     (r'^(\s*(?:pv|vg|lv)_uuid: )[A-Za-z0-9]{32}$', r'\1LVM-UUID', 'random ids made by the run (MBR disk id, LVM uuids)'),
     (r'^(Lifetime writes: ).*$', r'\1N', 'tune2fs -l: kB written so far (journal timing)'),
+    # The kernel's own disk names, printed by the tools the daemon runs
+    # (parted, sfdisk, mke2fs, pvs...) and in its error messages: both
+    # appliances probe SCSI disks asynchronously, and guestfish's has its
+    # own root disk besides, so the same image is sda, sdb or sdc.
+    (r'/dev/sd[a-z](?![a-z])', '/dev/sdX', "the kernel's disk names (asynchronous probe order)"),
+    (r'^(PART_ENTRY_DISK: 8:)\d+$', r'\1N', "the kernel's disk names (asynchronous probe order)"),
     # The hypervisor's process id.
     (r'^PID \d+$', 'PID N', "the hypervisor's process id"),
     # Device-mapper's block major depends on module load order in each appliance.
@@ -60,8 +66,6 @@ CASE_NORMALISE = {
     # ls -l's time column: the files were made during the run.
     'll': (r' [A-Z][a-z]{2} [ \d]\d \d\d:\d\d ', ' TIME ', "ls -l's times (files made during the run)"),
     'llz': (r' [A-Z][a-z]{2} [ \d]\d \d\d:\d\d ', ' TIME ', "ls -l's times (files made during the run)"),
-    # internal_parse_mountable answers with the kernel's name (see st_dev).
-    'mountable-device': (r'^/dev/sd[ab]', '/dev/sdX', "the kernel's disk name (order varies per boot)"),
 }
 
 
@@ -96,8 +100,8 @@ def name_only_difference(a, b):
     for x, y in zip(la, lb):
         if x == y:
             continue
-        mx = re.match(r'^ERROR: ([a-z0-9_-]+): (.*)$', x)
-        my = re.match(r'^ERROR: ([a-z0-9_-]+): (.*)$', y)
+        mx = re.match(r'^ERROR: ([A-Za-z0-9_-]+): (.*)$', x)
+        my = re.match(r'^ERROR: ([A-Za-z0-9_-]+): (.*)$', y)
         if not (mx and my and mx.group(2) == my.group(2) and
                 mx.group(1).replace('_', '-') == my.group(1).replace('_', '-')):
             return False
