@@ -139,7 +139,7 @@ cli_glob (struct cli *c, int argc, char **argv)
       goto out;
   r = issue (c, globs, n, cmd, 1);
   if (r == -1)
-    gd_set_error ("%s failed", argv[1]);   /* its errors are printed */
+    r = CLI_ERR_PRINTED;   /* as guestfish: only the command's own error */
  out:
   for (int i = 0; globs && i < n; i++)
     cli_free_words (globs[i].v);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The library-side commands (what guestfish does in libguestfs, not in
- * guestfsd) in one table, each with a one-line description; guestfish's
- * aliases of daemon commands; and the guestfish commands guestdrv leaves
- * out, each with its reason.
+ * guestfsd) in one table, each with a one-line description, and the
+ * guestfish commands guestdrv leaves out, each with its reason.
  */
 #include <string.h>
 
@@ -90,22 +89,6 @@ cli_lib_find (const char *name)
     if (strcmp (cli_libcmds[i].b.name, name) == 0)
       return &cli_libcmds[i];
   return NULL;
-}
-
-static const char *const aliases[][2] = {
-  { "get-uuid", "vfs-uuid" },
-  { "unmount", "umount" },
-  { "unmount-all", "umount-all" },
-  { "btrfs-balance", "btrfs-filesystem-balance" },
-};
-
-const char *
-cli_lib_alias (const char *name)
-{
-  for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-    if (strcmp (aliases[i][0], name) == 0)
-      return aliases[i][1];
-  return name;
 }
 
 static const char *const absent[][2] = {

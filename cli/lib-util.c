@@ -22,10 +22,8 @@ lib_call (struct cli *c, uint32_t proc, int argc, char **argv,
     gd_set_error ("procedure %" PRIu32 " is not in this build", proc);
     return -1;
   }
+  /* Its errors name the call (cli_daemon_error), as guestfish's do. */
   r = cli_call_proc (c, pi, argc, argv, rep);
-  /* guestfish names the daemon call that failed, not the command. */
-  if (r == -1)
-    gd_error_prefix ("%s", pi->name);
   return r == 0 ? 0 : -1;
 }
 

@@ -20,10 +20,6 @@ extern const size_t cli_nlibcmds;
 
 /* The library command NAME (dashes), or NULL. */
 const struct cli_libcmd *cli_lib_find (const char *name);
-/* guestfish's aliases of daemon commands (get-uuid -> vfs-uuid): the
- * target's name, or NAME itself.
- */
-const char *cli_lib_alias (const char *name);
 /* Why guestdrv leaves command NAME out, or NULL if it does not. */
 const char *cli_lib_absent (const char *name);
 

@@ -21,7 +21,7 @@ tests/unit/test-channel: tests/unit/test-channel.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-vhost-user: tests/unit/test-vhost-user.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
-tests/unit/test-proto-captures: tests/unit/test-proto-captures.c tests/unit/test-proto-sigs.c libguestdrv.a
+tests/unit/test-proto-captures: tests/unit/test-proto-captures.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 tests/unit/test-proto-fake-daemon tests/unit/test-proto-hostile: tests/unit/test-proto-%: tests/unit/test-proto-%.c tests/unit/fake-daemon.c tests/unit/fake-session.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
@@ -41,7 +41,7 @@ tests/unit/test-guest-text: tests/unit/test-guest-text.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # cli/ unit tests: guestfish's argument syntax and reply printing
 UNIT_TESTS += tests/unit/test-cli-args
-tests/unit/test-cli-args: tests/unit/test-cli-args.c cli/parse.c cli/print.c libguestdrv.a
+tests/unit/test-cli-args: tests/unit/test-cli-args.c cli/parse.c cli/print.c cli/cmd-info.c cli/cmd-table.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # appliance/ unit tests
 UNIT_TESTS += tests/unit/test-kernel-check

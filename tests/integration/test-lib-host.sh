@@ -62,7 +62,7 @@ for c in add-domain mount-local c-pointer user-cancel; do
   err=$("$GUESTDRV" -- "$c" 2>&1) && fail "$c succeeded"
   case $err in *"not in guestdrv: "*) ;; *) fail "$c: $err" ;; esac
 done
-"$GUESTDRV" help stat | grep -q "^usage: stat path$" || fail "help stat"
-"$GUESTDRV" help | grep -q "^  lstatnslist path names$" || fail "help does not list lstatnslist"
-"$GUESTDRV" help | grep -q "^  add-domain" && fail "help lists an absent command"
+"$GUESTDRV" help stat | grep -q "^    stat - file status" || fail "help stat: $("$GUESTDRV" help stat)"
+"$GUESTDRV" help | grep -q "^lstatnslist  *lstatns of many names" || fail "help does not list lstatnslist"
+"$GUESTDRV" help | grep -q "^add-domain" && fail "help lists an absent command"
 assert_no_leftovers
