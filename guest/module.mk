@@ -12,7 +12,8 @@ GUEST_LDFLAGS = $(filter-out -fsanitize=%,$(LDFLAGS))
 # with guestdrv.init=sh on the kernel command line.
 TOOLS += guest/guestdrv-init
 guest/guestdrv-init: guest/init.c guest/init-module.c guest/init-module.h \
-                     guest/init-bypath.c guest/init-bypath.h
+                     guest/init-bypath.c guest/init-bypath.h \
+                     guest/init-lvm.c guest/init-lvm.h
 	$(call E,LINK,$@)$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -s -o $@ $(filter %.c,$^)
 
 # The udevadm shim, installed as /usr/sbin/udevadm: "settle" is free when
