@@ -15,8 +15,6 @@ disk-format @WORK@/@SIDE@-c.qcow2
 disk-create @WORK@/@SIDE@-d.img raw 1M preallocation:full
 disk-virtual-size @WORK@/@SIDE@-d.img
 disk-create @WORK@/@SIDE@-e.img vmdk 1M
-# The second disk (/dev/sdb): partitions and filesystems made from scratch.
-sparse @WORK@/@SIDE@-b.img 128M
 debug-drives
 max-disks
 remove-drive b
