@@ -102,16 +102,36 @@ if [ $udev = 1 ] && [ -x /lib/systemd/systemd-udevd ]; then
 else
     # guestfsd only needs whole-disk links in /dev/disk/by-path, in the
     # order of the user's disks; it leaves out the appliance's own root
-    # itself.  Names sort naturally (ls -1v) in probe order.
+    # itself and lists the rest with ls -1v.  The order is the
+    # hypervisor's, not the kernel's names (SCSI probes asynchronously):
+    # SCSI by H:C:T:L, virtio-blk by virtioN, UBD by name; no address:
+    # last in its class.  guest/init-bypath.c does the same.
     mkdir -p /dev/disk/by-path
     i=0
-    # Globs sort sda..sdz before sdaa..: the drive-letter order.
     for p in /sys/block/sd? /sys/block/sd?? /sys/block/vd? /sys/block/vd?? \
              /sys/block/ubd? /sys/block/ubd??; do
         [ -e "$p" ] || continue
-        ln -sf "../../${p##*/}" "/dev/disk/by-path/guestdrv-disk-$i"
-        i=$((i+1))
-    done
+        n=${p##*/}; a=$(readlink "$p/device" 2>/dev/null); a=${a##*/}
+        case $a in *[!0-9:]*|'') a=none ;; esac          # SCSI: digits, ':'
+        case $n:$a in
+            sd*:*[0-9]:*[0-9]:*[0-9]:*[0-9]) k="0 0 $(echo "$a" | tr : ' ')" ;;
+            sd*) k="0 1 0 0 0 0" ;;
+            *) a=$(readlink "$p/device" 2>/dev/null); a=${a##*/virtio}
+               case $n:$a in
+                   vd*:*[!0-9]*|vd*:) k="1 1 0 0 0 0" ;;
+                   vd*) k="1 0 $a 0 0 0" ;;
+                   *) k="2 1 0 0 0 0" ;;
+               esac ;;
+        esac
+        # The glob order breaks ties (sd? before sd??).
+        echo "$k $i $n"; i=$((i+1))
+    done | sort -n -k1,1 -k2,2 -k3,3 -k4,4 -k5,5 -k6,6 -k7,7 | {
+        i=0
+        while read -r _ _ _ _ _ _ _ n; do
+            ln -sf "../../$n" "/dev/disk/by-path/guestdrv-disk-$(printf %03d $i)"
+            i=$((i+1))
+        done
+    }
     mark by-path
     # libdevmapper makes the dm nodes and LV links itself (no udevd).
     export DM_DISABLE_UDEV=1

@@ -33,3 +33,8 @@ guest/guestdrv-relay: guest/uml-relay.c common/serial-window.h
 UNIT_TESTS += tests/unit/test-init-module
 tests/unit/test-init-module: tests/unit/test-init-module.c guest/init-module.c guest/init-module.h
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(CHECK_LIBS)
+
+# The init's by-path disk order on a fake /sys/block.
+UNIT_TESTS += tests/unit/test-init-bypath
+tests/unit/test-init-bypath: tests/unit/test-init-bypath.c guest/init-bypath.c guest/init-bypath.h
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(CHECK_LIBS)
