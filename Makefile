@@ -112,6 +112,10 @@ endif
 check check-only: all $(UNIT_TESTS) check-layers
 	@bash tests/run-tests.sh $(UNIT_TESTS)
 
+# The whole guestfish compatibility suite (tests/compat): its report.
+compat: all
+	@bash tests/compat/run-compat.sh
+
 check-unit: all $(UNIT_TESTS) check-layers
 	@GUESTDRV_TESTS=unit bash tests/run-tests.sh $(UNIT_TESTS)
 
@@ -171,6 +175,6 @@ clean:
 	rm -rf fuzz/build fuzz/out $(FUZZ_TARGETS)
 	find . -name '*.o' -delete -o -name '*.d' -delete
 
-.PHONY: all deps check check-only check-unit check-layers check-valgrind bench stress install uninstall clean uml-kernel
+.PHONY: all deps compat check check-only check-unit check-layers check-valgrind bench stress install uninstall clean uml-kernel
 
 -include $(DEPS)

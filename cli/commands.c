@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lib.h"
 #include "../common/error.h"
 
 static void
@@ -26,13 +27,14 @@ normalise (const char *name, char *out, size_t len, char from, char to)
 static const struct cli_builtin *
 find_builtin_exact (const char *name)
 {
+  const struct cli_libcmd *l;
   char norm[64];
 
   normalise (name, norm, sizeof norm, '_', '-');
   for (size_t i = 0; i < cli_nbuiltins; i++)
     if (strcmp (cli_builtins[i].name, norm) == 0)
       return &cli_builtins[i];
-  return NULL;
+  return (l = cli_lib_find (norm)) ? &l->b : NULL;
 }
 
 static const struct proto_proc_info *
@@ -112,13 +114,21 @@ put_wrapped (FILE *f, const char *indent, const char *text)
   fputc ('\n', f);
 }
 
+static const char *
+lib_desc (const char *name)
+{
+  const struct cli_libcmd *l = cli_lib_find (name);
+
+  return l ? l->desc : "";
+}
+
 /* Every command, sorted by guestfish name, with its description, as
  * guestfish -h lists them; a built-in hides a procedure of the same name.
  */
 void
 cli_list_commands (FILE *f)
 {
-  struct entry *v = calloc (cli_nbuiltins + proto_nprocs, sizeof *v);
+  struct entry *v = calloc (cli_nbuiltins + cli_nlibcmds + proto_nprocs, sizeof *v);
   char (*names)[64] = calloc (proto_nprocs, sizeof *names);
   size_t n = 0;
 
@@ -129,6 +139,8 @@ cli_list_commands (FILE *f)
   }
   for (size_t i = 0; i < cli_nbuiltins; i++)
     v[n++] = (struct entry) { cli_builtins[i].name, &cli_builtins[i], NULL };
+  for (size_t i = 0; i < cli_nlibcmds; i++)
+    v[n++] = (struct entry) { cli_libcmds[i].b.name, &cli_libcmds[i].b, NULL };
   for (size_t i = 0; i < proto_nprocs; i++) {
     const struct proto_proc_info *pi = &proto_procs[i];
     if (pi->flags & PROTO_PROC_INTERNAL)
@@ -144,7 +156,7 @@ cli_list_commands (FILE *f)
     if (ci && strcmp (ci->name, v[i].name) != 0)
       fprintf (f, "%-20s alias for '%s'\n", v[i].name, ci->name);
     else
-      fprintf (f, "%-20s %s\n", v[i].name, ci ? ci->desc : "");
+      fprintf (f, "%-20s %s\n", v[i].name, ci ? ci->desc : lib_desc (v[i].name));
   }
   free (v);
   free (names);
@@ -155,17 +167,26 @@ int
 cli_command_help (FILE *f, const char *name)
 {
   const struct cli_cmd_info *ci = cli_cmd_by_name (name);
+  const struct cli_libcmd *l;
   struct entry e;
-  char line[1024];
+  char line[1024], norm[64];
+  const char *why;
   int n;
 
   /* An alias shows the page of the command it stands for. */
   if (ci)
     name = ci->name;
   e = (struct entry) { name, find_builtin (name), NULL };
-  if (!e.b && !(e.pi = find_proc (name)))
-    return -1;
-  n = snprintf (line, sizeof line, "%s - %s", name, ci ? ci->desc : "");
+  normalise (name, norm, sizeof norm, '_', '-');
+  if (!e.b && !(e.pi = find_proc (name))) {
+    /* Left out on purpose: say why. */
+    if (!(why = cli_lib_absent (norm)))
+      return -1;
+    fprintf (f, "%s: not in guestdrv: %s\n", norm, why);
+    return 0;
+  }
+  l = cli_lib_find (norm);
+  n = snprintf (line, sizeof line, "%s - %s", name, ci ? ci->desc : l ? l->desc : "");
   fputs ("NAME\n", f);
   put_wrapped (f, "    ", n > 0 ? line : name);
   fputs ("\nSYNOPSIS\n     ", f);
@@ -210,7 +231,13 @@ cli_run_command (struct cli *c, int argc, char **argv)
     fprintf (stderr, "\n");
   }
   if (!b && !pi) {
-    fprintf (stderr, "%s: error: %s: unknown command\n", c->progname, argv[0]);
+    char norm[64];
+    const char *why;
+    normalise (argv[0], norm, sizeof norm, '_', '-');
+    if ((why = cli_lib_absent (norm)))
+      fprintf (stderr, "%s: error: %s: not in guestdrv: %s\n", c->progname, argv[0], why);
+    else
+      fprintf (stderr, "%s: error: %s: unknown command\n", c->progname, argv[0]);
     return -1;
   }
   gd_clear_error ();

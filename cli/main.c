@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lib.h"
 #include "../appliance/appliance.h"
 #include "../bench/bench.h"
 #include "../common/clock.h"
@@ -51,6 +52,8 @@ usage (FILE *f, const char *prog)
 "      --ro, --rw           every disk read-only (or read-write, the default)\n"
 "  -m, --mount DEV[:MOUNTPOINT[:OPTIONS[:FSTYPE]]]\n"
 "                           mount after launch (launches the appliance)\n"
+"  -i, --inspector          inspect the disks and mount the guest's filesystems\n"
+"  -d DOMAIN                refused: guestdrv does not use libvirt (use -a)\n"
 "      --format=raw|qcow2   format of the following -a disks (default raw)\n"
 "  -N [FILE=]TYPE           prepared disk: disk[:SIZE], part[:SIZE[:PTYPE]],\n"
 "                           fs[:FS[:SIZE[:PTYPE]]], lv[:/dev/VG/LV[:SIZE[:PTYPE]]],\n"
@@ -145,6 +148,8 @@ enum {
 
 static const struct option base_options[] = {
   { "add", required_argument, NULL, 'a' },
+  { "inspector", no_argument, NULL, 'i' },
+  { "domain", required_argument, NULL, 'd' },
   { "ro", no_argument, NULL, OPT_RO },
   { "rw", no_argument, NULL, OPT_RW },
   { "mount", required_argument, NULL, 'm' },
@@ -227,6 +232,7 @@ main (int argc, char **argv)
   struct option long_options[NBASE + MAX_SETTINGS + 1];
   unsigned layers = (1u << TL_NLAYERS) - 1;
   bool layers_given = false;
+  bool inspect = false;           /* -i */
   int launch_ms = 0, idle_ms = 0, opt, r = 0;
   char scan[128] = "";
 
@@ -249,13 +255,18 @@ main (int argc, char **argv)
     fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
     return 1;
   }
-  while ((opt = getopt_long (argc, argv, "+a:f:m:N:vxVh", long_options, NULL)) != -1) {
+  while ((opt = getopt_long (argc, argv, "+a:d:f:im:N:vxVh", long_options, NULL)) != -1) {
     switch (opt) {
     case 'a':
       if (cli_cmdline_add_drive (optarg, format, cache) == -1)
         goto fail_msg;
       break;
     case OPT_RO: c.read_only = true; break;
+    case 'i': inspect = true; break;
+    case 'd':
+      fprintf (stderr, "guestdrv: -d %s: libvirt domains are not supported (guestdrv starts "
+               "qemu or UML itself); add the domain's disks with -a\n", optarg);
+      goto fail;
     case OPT_RW: c.read_only = false; break;
     case 'm':
       if (cli_cmdline_add_mount (optarg) == -1)
@@ -388,7 +399,8 @@ main (int argc, char **argv)
     fprintf (stderr, "guestdrv: give commands with -f or after --, not both\n");
     goto fail;
   }
-  if (cli_cmdline_apply_mounts (&c) == -1)
+  if (cli_cmdline_apply_mounts (&c) == -1 ||
+      (inspect && cli_inspect_mount (&c) == -1))
     r = -1;
   else if (optind < argc)
     r = cli_run_words (&c, argv + optind, argc - optind);

@@ -18,3 +18,11 @@ CLI_SRCS += cli/cmd-table.c
 GEN_SRCS += cli/cmd-table.c
 cli/cmd-table.c: protocol/gen-procs.py protocol/procs.tsv protocol/structs.tsv cli/commands.tsv
 	$(call E,GEN,$@)python3 protocol/gen-procs.py cli protocol/procs.tsv protocol/structs.tsv cli/commands.tsv > $@.tmp && mv $@.tmp $@
+CLI_SRCS += cli/lib-table.c
+CLI_SRCS += cli/lib-util.c
+CLI_SRCS += cli/lib-stat.c
+CLI_SRCS += cli/lib-device.c
+CLI_SRCS += cli/lib-disk.c
+CLI_SRCS += cli/lib-handle.c
+CLI_SRCS += cli/lib-local.c
+CLI_SRCS += cli/lib-inspect.c

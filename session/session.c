@@ -156,6 +156,8 @@ session_set_backend_setting (struct session *s, const char *name,
   return 0;
 }
 void session_set_memory (struct session *s, int mb) { s->cfg.memory_mb = mb; }
+void session_set_vcpus (struct session *s, int n) { s->cfg.vcpus = n; }
+const struct launch_config *session_config (const struct session *s) { return &s->cfg; }
 void
 session_set_timeouts (struct session *s, int launch_ms, int idle_ms)
 {

@@ -46,6 +46,11 @@ void session_set_modules (struct session *s, const char *dir);
 void session_set_gdb (struct session *s, bool on);
 void session_set_append (struct session *s, const char *args);
 void session_set_memory (struct session *s, int mb);
+void session_set_vcpus (struct session *s, int n);
+/* The settings the next launch uses (memory, vcpus, append, backend...),
+ * read-only: the CLI's get-* commands print them.
+ */
+const struct launch_config *session_config (const struct session *s);
 void session_set_init_flags (struct session *s, const char *flags);
 /* A backend's own setting (--uml-channel virtio: NAME "uml-channel"),
  * checked against the backends' tables and passed on uninterpreted; the

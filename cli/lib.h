@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The commands guestfish implements in libguestfs itself rather than in
+ * guestfsd (lib-*.c): one table (lib-table.c) with a one-line
+ * description each, helpers shared by the lib-*.c files, and the
+ * commands deliberately left out, each with its reason.
+ */
+#ifndef GUESTDRV_CLI_LIB_H
+#define GUESTDRV_CLI_LIB_H
+
+#include <stdint.h>
+
+#include "cli.h"
+
+struct cli_libcmd {
+  struct cli_builtin b;
+  const char *desc;             /* one line, for "help NAME" */
+};
+extern const struct cli_libcmd cli_libcmds[];
+extern const size_t cli_nlibcmds;
+
+/* The library command NAME (dashes), or NULL. */
+const struct cli_libcmd *cli_lib_find (const char *name);
+/* Why guestdrv leaves command NAME out, or NULL if it does not. */
+const char *cli_lib_absent (const char *name);
+
+/* lib-util.c: call daemon procedure PROC with the words ARGV[1..]
+ * parsed by its signature (reply in *REP, caller frees).  0 or -1.
+ */
+int lib_call (struct cli *c, uint32_t proc, int argc, char **argv,
+              struct proto_reply *rep);
+/* A reply body read as XDR, every length checked. */
+struct lib_xdr { const unsigned char *p; size_t left; };
+int lib_xdr_u32 (struct lib_xdr *x, uint32_t *v);
+int lib_xdr_i64 (struct lib_xdr *x, int64_t *v);
+int lib_xdr_string (struct lib_xdr *x, char **s);   /* malloc'd */
+void lib_print_bool (bool b);
+/* The whole of guest file PATH (download), NUL-terminated; free it. */
+int lib_fetch (struct cli *c, const char *path, char **data, size_t *len);
+
+/* lib-inspect.c: guestfish -i (after the drives are added).  0 or -1
+ * (message printed).
+ */
+int cli_inspect_mount (struct cli *c);
+
+/* lib-handle.c: settings other files read. */
+const char *lib_handle_tmpdir (void);
+
+/* One handler per file area (used by lib-table.c). */
+int lib_stat (struct cli *c, int argc, char **argv);
+int lib_statlist (struct cli *c, int argc, char **argv);
+int lib_lxattrlist (struct cli *c, int argc, char **argv);
+int lib_readlinklist (struct cli *c, int argc, char **argv);
+int lib_read_lines (struct cli *c, int argc, char **argv);
+
+int lib_canonical_device_name (struct cli *c, int argc, char **argv);
+int lib_device_index (struct cli *c, int argc, char **argv);
+int lib_mountable (struct cli *c, int argc, char **argv);
+int lib_feature_available (struct cli *c, int argc, char **argv);
+int lib_supported (struct cli *c, int argc, char **argv);
+
+int lib_disk_info (struct cli *c, int argc, char **argv);
+int lib_add_scratch (struct cli *c, int argc, char **argv);
+int lib_add_cdrom (struct cli *c, int argc, char **argv);
+int lib_add_with_if (struct cli *c, int argc, char **argv);
+int lib_remove_drive (struct cli *c, int argc, char **argv);
+int lib_debug_drives (struct cli *c, int argc, char **argv);
+int lib_max_disks (struct cli *c, int argc, char **argv);
+void lib_disk_cleanup (void);
+
+int lib_prop_get (struct cli *c, int argc, char **argv);
+int lib_prop_set (struct cli *c, int argc, char **argv);
+int lib_backend_setting (struct cli *c, int argc, char **argv);
+int lib_get_pid (struct cli *c, int argc, char **argv);
+int lib_is_config (struct cli *c, int argc, char **argv);
+int lib_shutdown (struct cli *c, int argc, char **argv);
+int lib_config (struct cli *c, int argc, char **argv);
+int lib_parse_environment (struct cli *c, int argc, char **argv);
+
+int lib_setenv (struct cli *c, int argc, char **argv);
+int lib_lcd (struct cli *c, int argc, char **argv);
+
+
+#endif
