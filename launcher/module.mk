@@ -15,3 +15,4 @@ LIB_SRCS += launcher/kvm-verdict.c
 LIB_SRCS += launcher/backends.c
 LIB_SRCS += launcher/hv-process.c
 LIB_SRCS += launcher/console.c
+LIB_SRCS += launcher/kernel-name.c
