@@ -15,21 +15,23 @@
 # place, so a config or patch change only recompiles what it touches.
 # The last line printed is the requested kernel's path.
 #
-# usage: build-uml.sh [--path] [--version 6.1|6.12] [control|patched|both]
-#   --path   print the cached kernel's path without building; exit 1 if
-#            it has not been built.
+# usage: build-uml.sh [--path|--config-only] [--version 6.1|6.12] [control|patched|both]
+#   --path         print the cached kernel's path without building; exit 1
+#                  if it has not been built.
+#   --config-only  configure the tree (and check every option stuck), no build.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${GUESTDRV_CACHE:-$HOME/.cache/guestdrv}/kernels
 jobs=${JOBS:-$(nproc)}
 
-path_only=0
+path_only=0 config_only=0
 which=both
 version=6.1
 while [ $# -gt 0 ]; do
     case "$1" in
         --path) path_only=1 ;;
+        --config-only) config_only=1 ;;
         --version) version=${2:-}; shift ;;
         control|patched|both) which=$1 ;;
         *) echo "build-uml.sh: unknown argument: $1 (want [--path] [--version 6.1|6.12] control|patched|both)" >&2
@@ -113,7 +115,12 @@ kmake () { nice -n 19 make -C "$tree" ARCH=um SUBARCH=x86_64 -j"$jobs" "$@"; }
 
 # Options absent from this version's Kconfig (removed or renamed) are
 # skipped with a note rather than failing the other version's build.
-known () { grep -rqs --include='Kconfig*' -E "^(menu)?config $1\$" "$tree"; }
+symbols=$tree/.guestdrv-symbols
+if [ ! -s "$symbols" ]; then
+    grep -rhoE --include='Kconfig*' '^(menu)?config [A-Za-z0-9_]+' "$tree" |
+        awk '{ print $2 }' | sort -u > "$symbols"
+fi
+known () { grep -qx "$1" "$symbols"; }
 
 if [ "$(cat "$tree/.guestdrv-configured" 2>/dev/null)" != "$config_hash" ]; then
     kmake defconfig >&2
@@ -148,6 +155,11 @@ if [ "$(cat "$tree/.guestdrv-configured" 2>/dev/null)" != "$config_hash" ]; then
         fi
     done < "$here/uml.config"
     echo "$config_hash" > "$tree/.guestdrv-configured"
+fi
+
+if [ $config_only = 1 ]; then
+    echo "build-uml.sh: $tree configured (config $config_hash)" >&2
+    exit 0
 fi
 
 # The tree's patch state: copies of the applied patches, in order, so
