@@ -52,13 +52,16 @@ GEN_HDRS :=
 TOOLS    :=
 UNIT_TESTS :=
 include common/module.mk
+include vhost/module.mk
 include channel/module.mk
 include protocol/module.mk
 include launcher/module.mk
+include guest/module.mk
 include appliance/module.mk
 include trace/module.mk
 include disk/module.mk
 include bench/module.mk
+include lazyfs/module.mk
 include fsync/module.mk
 include session/module.mk
 include instrument/module.mk
@@ -68,7 +71,7 @@ include fuzz/module.mk
 
 LIB_OBJS := $(LIB_SRCS:.c=.o)
 CLI_OBJS := $(CLI_SRCS:.c=.o)
-DEPS     := $(wildcard $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) tests/unit/*.d fsync/*.d)
+DEPS     := $(wildcard $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) tests/unit/*.d lazyfs/*.d)
 
 all: guestdrv $(TOOLS)
 
@@ -135,7 +138,7 @@ INSTALLED += $(PREFIX)/share/man/man1/guestdrv.1
 
 install: all
 	install -D -m 755 guestdrv $(DESTDIR)$(PREFIX)/bin/guestdrv
-	install -D -m 755 fsync/guestdrv-lazyfs $(DESTDIR)$(PREFIX)/bin/guestdrv-lazyfs
+	install -D -m 755 lazyfs/guestdrv-lazyfs $(DESTDIR)$(PREFIX)/bin/guestdrv-lazyfs
 	install -D -m 755 disk/libguestdrv-iocount.so $(DESTDIR)$(PREFIX)/lib/guestdrv/libguestdrv-iocount.so
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	sed 's|/usr/local/|$(PREFIX)/|g' man/guestdrv.1 >$(DESTDIR)$(PREFIX)/share/man/man1/guestdrv.1

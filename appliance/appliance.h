@@ -1,5 +1,5 @@
 /* The appliance layer: builds the appliance with supermin from Debian
- * packages plus our own /init (appliance/init.sh, embedded in the binary),
+ * packages plus our own /init (guest/init.sh, embedded in the binary),
  * caches it per user, keyed by every input, under a lock.
  */
 #ifndef GUESTDRV_APPLIANCE_H
@@ -42,17 +42,17 @@ void appliance_info_free (struct appliance_info *info);
 char *appliance_cache_root (void);
 
 /* Files the build puts into the appliance, embedded at build time: the
- * init script (appliance/init.sh) and the UML serial-line relay
- * (channel/uml-relay.c, /usr/bin/guestdrv-relay in the guest).
+ * init script (guest/init.sh) and the UML serial-line relay
+ * (guest/uml-relay.c, /usr/bin/guestdrv-relay in the guest).
  */
 extern const unsigned char appliance_init_sh[];
 extern const unsigned appliance_init_sh_len;
 extern const unsigned char appliance_relay_bin[];
 extern const unsigned appliance_relay_bin_len;
-/* The C /init (appliance/init.c); init.sh goes beside it as /init.sh. */
+/* The C /init (guest/init.c); init.sh goes beside it as /init.sh. */
 extern const unsigned char appliance_init_bin[];
 extern const unsigned appliance_init_bin_len;
-/* The udevadm shim (appliance/udevadm-shim.c, /usr/sbin/udevadm). */
+/* The udevadm shim (guest/udevadm-shim.c, /usr/sbin/udevadm). */
 extern const unsigned char appliance_udevadm_bin[];
 extern const unsigned appliance_udevadm_bin_len;
 

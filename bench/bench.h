@@ -1,5 +1,5 @@
-/* The benchmark suite's interface for its runner (bench/run.c, to come)
- * and the CLI.  The runner's life cycle:
+/* The benchmark suite's interface for its runner (bench/run*.c) and the
+ * CLI.  The runner's life cycle:
  *
  *   r = results_new (runs, warmup);           method: runs, warm-up
  *   results_set_peer (r, peer);  results_set_image (r, "/tmp (tmpfs)");
@@ -37,5 +37,10 @@
 #define BENCH_DEFAULT_WARMUP 1
 #define BENCH_DEFAULT_SIZE (100 * 1000 * 1000ULL)   /* 100 MB payload */
 #define BENCH_DEFAULT_OUT "bench-results"
+
+/* `guestdrv bench ARGS...` (bench/run.c); ARGV[0] is "bench".  The exit
+ * status.
+ */
+int bench_main (int argc, char **argv);
 
 #endif

@@ -14,7 +14,6 @@
 
 #include "runner.h"
 #include "../appliance/appliance.h"
-#include "../cli/cli.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"

@@ -23,6 +23,17 @@
  */
 #define CHANNEL_DEFAULT_TIMEOUT_MS (10 * 60 * 1000)
 
+/* A device that a thread of ours runs at the far end of the channel's
+ * fds (vhost-console.c: the vhost-user virtio-console), so the core can
+ * report why it stopped and stop it without knowing what it is.
+ */
+struct channel_device_ops {
+  /* Why the device stopped, or NULL while it runs. */
+  const char *(*error) (void *dev);
+  /* Stop and free it, once the channel's own fds are closed. */
+  void (*stop) (void *dev);
+};
+
 struct channel {
   char *name;
   int rfd, wfd;
@@ -35,7 +46,8 @@ struct channel {
   int ack_fd;                   /* acknowledged window, -1 if none */
   size_t win_unit, win_bytes;
   uint64_t acked;               /* bytes the guest has acknowledged */
-  struct vcon *vcon;            /* vhost-user console thread, or NULL */
+  const struct channel_device_ops *dev_ops;     /* NULL if no device */
+  void *dev;
   struct channel_stats stats;
   unsigned char rbuf[CHANNEL_RBUF_SIZE];
 };

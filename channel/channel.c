@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include "channel-internal.h"
-#include "virtio-console.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"
@@ -173,7 +172,7 @@ channel_wait_peer (struct channel *ch, int fd, short events,
 void
 channel_set_eof_error (struct channel *ch)
 {
-  const char *why = vcon_error (ch->vcon);
+  const char *why = ch->dev_ops ? ch->dev_ops->error (ch->dev) : NULL;
 
   errno = EPIPE;
   if (why) {
@@ -466,7 +465,8 @@ channel_close (struct channel *ch)
   /* After our end is closed: the device thread tells the guest, which
    * then powers off; answer UML meanwhile, for a bounded time.
    */
-  vcon_stop (ch->vcon, VCON_LINGER_MS);
+  if (ch->dev_ops)
+    ch->dev_ops->stop (ch->dev);
   if (ch->ack_fd >= 0)
     close (ch->ack_fd);
   free (ch->name);

@@ -31,15 +31,6 @@ struct channel_stats {
   uint64_t acks;                       /* ack bytes received */
   uint64_t window_waits;               /* times the window was full */
   uint64_t wait_ack_ns;                /* time blocked waiting for acks */
-  /* vhost-user virtio-console (UML --uml-channel virtio), else 0.  Kept
-   * by the device thread (virtio-console.c).
-   */
-  uint64_t vu_msgs;                    /* front-end messages handled */
-  uint64_t vu_kicks, vu_calls;         /* guest->device, device->guest */
-  uint64_t vu_descs;                   /* descriptors walked */
-  uint64_t vu_bytes_to_guest, vu_bytes_from_guest;
-  uint64_t vu_wait_guest_ns;           /* host data, no guest buffer */
-  uint64_t vu_wait_host_ns;            /* guest data, host not reading */
 };
 
 /* Transports (one file each under channel/). */
@@ -58,7 +49,7 @@ int channel_listen_unix (const char *path);
  */
 struct channel *channel_from_fds (int rfd, int wfd, const char *name);
 
-/* UML's vhost-user virtio-console (virtio-console.h): serve the front
+/* UML's vhost-user virtio-console (vhost/virtio-console.h): serve the front
  * end that connects to LISTEN_FD (from channel_listen_unix; not owned;
  * UML gets virtio_uml.device=PATH:3) from a thread of ours; the channel
  * is the console port's byte stream.  WATCH_FD (not owned) ends the wait
@@ -67,6 +58,11 @@ struct channel *channel_from_fds (int rfd, int wfd, const char *name);
 struct channel *channel_vhost_user_console (int listen_fd, int watch_fd,
                                             int accept_timeout_ms,
                                             const char *name);
+/* That device's own counters (vhost/vhost-stats.h) copied into *OUT: 0,
+ * or -1 with *OUT untouched when CH is not such a channel.
+ */
+struct vhost_stats;
+int channel_vhost_stats (const struct channel *ch, struct vhost_stats *out);
 
 /* Limit what is in flight: the host never has more than WINDOW bytes
  * written and not yet acknowledged; ACK_FD delivers one byte per UNIT

@@ -1,16 +1,33 @@
 /* The UML virtio transport: a socketpair whose far end is served by the
- * vhost-user virtio-console thread (virtio-console.c), so the rest of
- * the channel layer reads and writes a plain stream.
+ * vhost-user virtio-console thread (vhost/virtio-console.c), so the rest
+ * of the channel layer reads and writes a plain stream.
  */
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "channel-internal.h"
-#include "virtio-console.h"
 #include "../common/error.h"
+#include "../vhost/virtio-console.h"
 
 /* Big socket buffers let one readv() fill many 4 KiB guest buffers. */
 #define VCON_SOCKBUF (1024 * 1024)
+
+static const char *
+dev_error (void *dev)
+{
+  return vcon_error (dev);
+}
+
+static void
+dev_stop (void *dev)
+{
+  vcon_stop (dev, VCON_LINGER_MS);
+}
+
+static const struct channel_device_ops vcon_ops = {
+  .error = dev_error,
+  .stop = dev_stop,
+};
 
 struct channel *
 channel_vhost_user_console (int listen_fd, int watch_fd, int accept_timeout_ms,
@@ -32,11 +49,20 @@ channel_vhost_user_console (int listen_fd, int watch_fd, int accept_timeout_ms,
     close (sv[1]);
     return NULL;
   }
-  ch->vcon = vcon_start (listen_fd, watch_fd, accept_timeout_ms, sv[1],
-                         &ch->stats);
-  if (!ch->vcon) {
+  ch->dev = vcon_start (listen_fd, watch_fd, accept_timeout_ms, sv[1]);
+  if (!ch->dev) {
     channel_close (ch);
     return NULL;
   }
+  ch->dev_ops = &vcon_ops;
   return ch;
+}
+
+int
+channel_vhost_stats (const struct channel *ch, struct vhost_stats *out)
+{
+  if (ch->dev_ops != &vcon_ops)
+    return -1;
+  vcon_get_stats (ch->dev, out);
+  return 0;
 }

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "channel-internal.h"
-#include "serial-window.h"
+#include "../common/serial-window.h"
 #include "../common/error.h"
 
 int

@@ -89,9 +89,4 @@ int cli_parse_int (const char *s, int32_t *v);
 int cli_parse_bool (const char *s, bool *v);
 char **cli_parse_string_list (const char *s);   /* free with cli_free_words */
 
-/* Subcommands living in other layers. */
-int bench_main (int argc, char **argv);
-int report_main (int argc, char **argv);
-int fsync_test_main (int argc, char **argv);
-
 #endif

@@ -8,10 +8,12 @@
 
 #include "cli.h"
 #include "../appliance/appliance.h"
+#include "../bench/bench.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/signals.h"
 #include "../common/error.h"
+#include "../fsync/fsync.h"
 #include "../instrument/instrument.h"
 #include "../launcher/kernel-name.h"
 #include "../trace/trace.h"

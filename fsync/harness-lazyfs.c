@@ -31,7 +31,7 @@ struct lazyfs {
   char sock[108];
 };
 
-/* The tool sits next to guestdrv in the build tree (fsync/) or when
+/* The tool sits next to guestdrv in the build tree (lazyfs/) or when
  * installed; GUESTDRV_LAZYFS overrides; else $PATH.
  */
 static void
@@ -45,7 +45,7 @@ find_lazyfs (char *out, size_t outlen)
     return;
   }
   if (gd_exe_dir (exe, sizeof exe) == 0) {
-    snprintf (out, outlen, "%s/fsync/guestdrv-lazyfs", exe);
+    snprintf (out, outlen, "%s/lazyfs/guestdrv-lazyfs", exe);
     if (access (out, X_OK) == 0)
       return;
     snprintf (out, outlen, "%s/guestdrv-lazyfs", exe);

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsync.h"
 #include "harness.h"
-#include "../cli/cli.h"
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../common/signals.h"

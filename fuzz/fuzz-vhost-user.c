@@ -1,5 +1,5 @@
 /* libFuzzer target: what a vhost-user front end (UML's virtio_uml, i.e.
- * the guest) controls in channel/vhost-user.c and channel/virtq.c.
+ * the guest) controls in vhost/vhost-user.c and vhost/virtq.c.
  *
  * The first byte picks the mode:
  * - even: the input, after a small header, is guest memory holding a
@@ -21,10 +21,12 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_console.h>
 
 #include "common/error.h"
-#include "channel/vhost-user.h"
-#include "channel/virtq.h"
+#include "vhost/vhost-user.h"
+#include "vhost/virtq.h"
 
 #define MEM_SIZE (64 * 1024)
 #define GPA_BASE 0x100000ULL  /* guest physical address of the memory */
@@ -169,7 +171,8 @@ fuzz_messages (const uint8_t *data, size_t size)
   setsockopt (sv[0], SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof bufsz);
 
   vu_dev_init (&dev, 4, (1ULL << VIRTIO_F_VERSION_1) |
-               (1ULL << VIRTIO_RING_F_EVENT_IDX) | 2 /* MULTIPORT */,
+               (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+               (1ULL << VIRTIO_CONSOLE_F_MULTIPORT),
                config, sizeof config);
   dev.sock = sv[0];
   /* One message at a time, cut where each header says it ends; what is

@@ -8,6 +8,7 @@
 #include "probe-internal.h"
 #include "../common/json-write.h"
 #include "../trace/trace.h"
+#include "../vhost/vhost-stats.h"
 
 /* The channel's wait times at the launch flag: the session's share is
  * what comes after.
@@ -27,6 +28,7 @@ void
 channel_probe_summary (struct hv *hv, uint64_t t_work)
 {
   const struct channel_stats *c = channel_get_stats (hv_channel (hv));
+  struct vhost_stats vu = { 0 };
   char buf[512];
 
   trace_summary_num (TL_CHANNEL, "bytes_in", c->bytes_in);
@@ -44,16 +46,17 @@ channel_probe_summary (struct hv *hv, uint64_t t_work)
   trace_summary_num (TL_CHANNEL, "window_waits", c->window_waits);
   trace_summary_num (TL_CHANNEL, "window_wait_ms", c->wait_ack_ns / 1e6);
   /* UML's vhost-user virtio-console (0 elsewhere): the device thread's
-   * counters, read once it has stopped or relaxed while it runs.
+   * own counters, one snapshot while it runs.
    */
-  trace_summary_num (TL_CHANNEL, "vu_msgs", __atomic_load_n (&c->vu_msgs, __ATOMIC_RELAXED));
-  trace_summary_num (TL_CHANNEL, "vu_kicks", __atomic_load_n (&c->vu_kicks, __ATOMIC_RELAXED));
-  trace_summary_num (TL_CHANNEL, "vu_calls", __atomic_load_n (&c->vu_calls, __ATOMIC_RELAXED));
-  trace_summary_num (TL_CHANNEL, "vu_descs", __atomic_load_n (&c->vu_descs, __ATOMIC_RELAXED));
-  trace_summary_num (TL_CHANNEL, "vu_bytes_to_guest", __atomic_load_n (&c->vu_bytes_to_guest, __ATOMIC_RELAXED));
-  trace_summary_num (TL_CHANNEL, "vu_bytes_from_guest", __atomic_load_n (&c->vu_bytes_from_guest, __ATOMIC_RELAXED));
-  trace_summary_num (TL_CHANNEL, "vu_wait_guest_ms", __atomic_load_n (&c->vu_wait_guest_ns, __ATOMIC_RELAXED) / 1e6);
-  trace_summary_num (TL_CHANNEL, "vu_wait_host_ms", __atomic_load_n (&c->vu_wait_host_ns, __ATOMIC_RELAXED) / 1e6);
+  channel_vhost_stats (hv_channel (hv), &vu);
+  trace_summary_num (TL_CHANNEL, "vu_msgs", vu.msgs);
+  trace_summary_num (TL_CHANNEL, "vu_kicks", vu.kicks);
+  trace_summary_num (TL_CHANNEL, "vu_calls", vu.calls);
+  trace_summary_num (TL_CHANNEL, "vu_descs", vu.descs);
+  trace_summary_num (TL_CHANNEL, "vu_bytes_to_guest", vu.bytes_to_guest);
+  trace_summary_num (TL_CHANNEL, "vu_bytes_from_guest", vu.bytes_from_guest);
+  trace_summary_num (TL_CHANNEL, "vu_wait_guest_ms", vu.wait_guest_ns / 1e6);
+  trace_summary_num (TL_CHANNEL, "vu_wait_host_ms", vu.wait_host_ns / 1e6);
   snprintf (buf, sizeof buf, "[%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
             c->read_sizes[0], c->read_sizes[1], c->read_sizes[2],
             c->read_sizes[3], c->read_sizes[4]);

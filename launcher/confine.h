@@ -1,6 +1,6 @@
 /* Confinement of a hypervisor process that has no sandbox of its own
  * (User-Mode Linux; qemu-storage-daemon where UML uses it): called in the
- * forked child just before exec.  README, "What each backend protects
+ * forked child just before exec.  docs/backends.md, "What each backend protects
  * against", says what this does and does not stop.
  */
 #ifndef GUESTDRV_CONFINE_H

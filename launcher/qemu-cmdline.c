@@ -64,7 +64,7 @@ qemu_build_argv (const struct launch_config *cfg,
   err |= args_add (a, "%s", p->binary);
   err |= args_add (a, "-name");
   err |= args_add (a, "guestdrv");
-  /* Confinement (README, "What each backend protects against"): no
+  /* Confinement (docs/backends.md, "What each backend protects against"): no
    * config files from the host, and a seccomp filter that denies
    * obsolete syscalls, set*uid, fork/exec and scheduler/affinity changes
    * to a qemu that a hostile guest may have taken over.

@@ -40,14 +40,14 @@
  * guestdrv-relay, which makes both raw and starts guestfsd --channel
  * fd:3).  The host keeps at most SERIAL_WINDOW_BYTES unacknowledged, so
  * the guest tty never throttles the line: Debian's 6.1 never reads a
- * throttled line again (channel/serial-window.h, UML.md).  --uml-window
+ * throttled line again (common/serial-window.h, UML.md).  --uml-window
  * off gives the bare line (guestfsd on /dev/ttyS1) for fixed kernels.
  * No termios on the host side (sockets).  Console: con0 writes to fd 1,
  * the launcher's console pipe.
  *
  * --uml-channel virtio instead: UML is the vhost-user front end of a
  * virtio-console device that a thread of ours serves on vcon.sock in the
- * run's temp dir (virtio_uml.device=PATH:3, channel/virtio-console.c);
+ * run's temp dir (virtio_uml.device=PATH:3, vhost/virtio-console.c);
  * guestfsd opens /dev/virtio-ports/org.libguestfs.channel.0 as under
  * qemu, and no serial line carries data.
  */
@@ -69,7 +69,7 @@
 #include "uml-cpu.h"
 #include "uml-vhost-blk.h"
 #include "gdb.h"
-#include "../channel/serial-window.h"
+#include "../common/serial-window.h"
 #include "../common/clock.h"
 #include "../common/debug.h"
 #include "../common/error.h"

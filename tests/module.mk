@@ -5,9 +5,6 @@ UNIT_TESTS += tests/unit/test-bench-report
 tests/unit/test-bench-%: tests/unit/test-bench-%.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # fsync/ unit tests (owner: fsync)
-UNIT_TESTS += tests/unit/test-fsync-model
-tests/unit/test-fsync-model: tests/unit/test-fsync-model.c $(FSYNC_MODEL_OBJS)
-	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< $(FSYNC_MODEL_OBJS) $(CHECK_LIBS)
 UNIT_TESTS += tests/unit/test-fsync-harness
 tests/unit/test-fsync-harness: tests/unit/test-fsync-harness.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)

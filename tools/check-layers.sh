@@ -1,29 +1,50 @@
 #!/bin/bash
-# The layers look down only: every #include "..." of the library and the
-# front ends (tests/ and fuzz/ may include anything) names a file of its
-# own directory or of a lower layer in LAYERS.  Fails, naming the file
-# and the include, on an upward or sideways include, and on a directory
-# with C sources that is not in the list (so a new one gets a place).
-# `make check-unit` and `make check` run it.
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The layers look down only, when compiled and when built:
+#  - every #include "..." of a layer names a file of its own directory or
+#    of a lower layer in LAYERS;
+#  - every prerequisite of a build rule whose target is in a layer (an
+#    object linked, a file embedded: appliance/*-embed.c holds guest/'s
+#    programs) counts like an include: its directory must be the target's
+#    own or a lower layer.  The rules are read from make's database
+#    (`make -pqn`), so variables are expanded as make expands them;
+#    order-only prerequisites (generated headers built first) order the
+#    build and put no bytes in the target, so they do not count.
+# The folders APART are programs of their own, not layers: each may
+# include and depend on APART_BELOW only, nobody includes them, and only
+# the layers EMBEDDERS names may take their build outputs.  tests/ and
+# fuzz/ may use anything.  Fails, naming the file and what it includes or
+# embeds, on an upward or sideways use, and on a directory with C sources
+# that has no place here (so a new one gets a place).
+# `make check-layers` (part of check-unit and check) runs it; TOP (the
+# first argument, default: this tree) is the tree to check.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "${1:-$(dirname "$0")/..}" && pwd)
 
-# Bottom to top; directories on one line are one layer (they may not
-# include each other).  bench/ and fsync/ drive the CLI's parser.
+# Bottom to top; directories on one line are one layer (they may not use
+# each other).  cli/ is the front end: it parses options and scripts and
+# dispatches to the subcommands of bench/ (bench_main, bench/bench.h) and
+# fsync/ (fsync_test_main, fsync/fsync.h), which drive the session.
 LAYERS=(
   "common"
   "trace"
   "appliance"
+  "vhost"
   "channel"
   "protocol"
   "disk"
   "launcher"
   "session"
   "instrument"
-  "cli"
   "bench fsync"
+  "cli"
 )
-# Not layers: guest programs, tests, fuzz targets, kernel patches.
+# guest/: the programs that run inside the appliance; lazyfs/: the FUSE
+# disk model, run by the fsync harness as a separate program.
+APART=" guest lazyfs "
+APART_BELOW=" common "
+declare -A EMBEDDERS=( [guest]=" appliance " [lazyfs]=" " )
+# Not layers: tests, fuzz targets, kernel patches.
 SKIP=" tests fuzz kernel docs tools "
 
 declare -A rank
@@ -33,27 +54,98 @@ done
 
 cd "$top"
 bad=0
+# may_use DIR TDIR: 0 if DIR's sources or build rules may use TDIR's
+# files; else prints why not.
+may_use () {
+  local dir=$1 tdir=$2
+  if [[ $APART == *" $dir "* ]]; then
+    [[ $APART_BELOW == *" $tdir "* ]] && return 0
+    echo "$dir/ may use only${APART_BELOW% }"
+  elif [[ $APART == *" $tdir "* ]]; then
+    echo "$tdir/ is apart from the layers (only${EMBEDDERS[$tdir]% } may embed it)"
+  elif [[ -z ${rank[$tdir]+x} ]] || (( rank[$tdir] >= rank[$dir] )); then
+    echo "$tdir/ is not below $dir/"
+  else
+    return 0
+  fi
+  return 1
+}
+
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  sources=$(git ls-files '*.c' '*.h' | grep / || true)
+else
+  sources=$(find . -name '*.[ch]' -path './*/*' | sed 's|^\./||' | sort)
+fi
 while IFS= read -r file; do
+  [[ -n $file ]] || continue
   dir=${file%%/*}
   [[ $SKIP == *" $dir "* ]] && continue
-  if [[ -z ${rank[$dir]+x} ]]; then
-    echo "check-layers: $file: directory $dir/ is not in LAYERS (tools/check-layers.sh)" >&2
+  if [[ -z ${rank[$dir]+x} && $APART != *" $dir "* ]]; then
+    echo "check-layers: $file: directory $dir/ is not in LAYERS or APART (tools/check-layers.sh)" >&2
     bad=1
     continue
   fi
   while IFS= read -r inc; do
-    # Relative to the file, else to the top (-I.).
+    # Relative to the file, else to the top (-I.).  A "../" include is
+    # the file's even when it is generated and not built yet.
     target=$(realpath -m --relative-to="$top" "$(dirname "$file")/$inc")
-    [[ -e $target ]] || target=$(realpath -m --relative-to="$top" "$inc")
+    if [[ ! -e $target && $inc != ../* ]]; then
+      target=$(realpath -m --relative-to="$top" "$inc")
+    fi
     tdir=${target%%/*}
     [[ $tdir == "$dir" || $target != */* ]] && continue
-    if [[ -z ${rank[$tdir]+x} ]] || (( rank[$tdir] >= rank[$dir] )); then
-      echo "check-layers: $file includes \"$inc\": $tdir/ is not below $dir/" >&2
+    if ! why=$(may_use "$dir" "$tdir"); then
+      echo "check-layers: $file includes \"$inc\": $why" >&2
       bad=1
     fi
   done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file")
-done < <(git ls-files '*.c' '*.h' | grep /)
+done <<<"$sources"
+
+# The build rules, as make reads them: "target: prerequisites | order-only".
+# DEPS= leaves out the compiler's header lists (the includes are checked
+# above).  A make of our own, not a child of the caller's jobserver.
+db=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$top" -pqn DEPS= 2>&1) && rc=0 || rc=$?
+if (( rc > 1 )); then
+  echo "check-layers: make could not read the build rules:" >&2
+  grep -m 5 -i 'error\|\*\*\*' <<<"$db" >&2 || true
+  exit 1
+fi
+# One line per rule: target, prerequisites (order-only ones dropped) and
+# the makefile of its recipe, tab-separated.  Target-specific variable
+# lines ("disk/disk.o: ALL_CFLAGS += ...") are not rules.
+rules=$(awk '
+  /^# Files$/ { on = 1; next }
+  /^# files hash-table stats/ { on = 0 }
+  !on { next }
+  function flush () { if (t != "") print t "\t" p "\t" f; t = "" }
+  /^[^#[:space:]%.][^:=]*:([^=]|$)/ && !/^[^:]*:[[:space:]]*[A-Za-z_][A-Za-z_0-9]*[[:space:]]*[:+?]?=/ {
+    flush(); t = $0; sub(/:.*/, "", t); p = $0; sub(/^[^:]*:/, "", p); sub(/\|.*/, "", p); f = ""
+    next
+  }
+  /^#  recipe to execute \(from / { f = $0; sub(/^[^\x27]*\x27/, "", f); sub(/\x27.*/, "", f) }
+  /^$/ { flush() }
+  END { flush() }' <<<"$db")
+while IFS=$'\t' read -r target prereqs from; do
+  dir=${target%%/*}
+  [[ $target == */* && $SKIP != *" $dir "* ]] || continue
+  [[ -n ${rank[$dir]+x} || $APART == *" $dir "* ]] || continue
+  # A rule without a recipe (an extra prerequisite): the makefile that
+  # names the target.
+  [[ -n $from ]] || from=$(grep -lF -- "$target:" Makefile */module.mk 2>/dev/null | head -n1 || true)
+  for p in $prereqs; do
+    [[ $p == */* && $p != /* ]] || continue
+    pdir=${p%%/*}
+    [[ $pdir == "$dir" ]] && continue
+    if [[ $APART == *" $pdir "* && ${EMBEDDERS[$pdir]} == *" $dir "* ]]; then
+      continue
+    fi
+    if ! why=$(may_use "$dir" "$pdir"); then
+      echo "check-layers: ${from:-a makefile}: $target is built from $p: $why" >&2
+      bad=1
+    fi
+  done
+done <<<"$rules"
 if (( bad )); then
   exit 1
 fi
-echo "check-layers: ok (${LAYERS[*]})"
+echo "check-layers: ok (${LAYERS[*]}; apart:${APART% })"

@@ -22,8 +22,8 @@ fsync_begin () {
   done
   top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
   guestdrv=$top/guestdrv
-  [ -x "$guestdrv" ] && [ -x "$top/fsync/guestdrv-lazyfs" ] ||
-    fail "guestdrv or fsync/guestdrv-lazyfs not built (run make)"
+  [ -x "$guestdrv" ] && [ -x "$top/lazyfs/guestdrv-lazyfs" ] ||
+    fail "guestdrv or lazyfs/guestdrv-lazyfs not built (run make)"
   tmp=$(mktemp -d "/tmp/test-fsync-$name.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   export TMPDIR=$tmp

@@ -17,7 +17,7 @@ for c in fusermount3 mountpoint mkfs.ext2 debugfs qemu-img qemu-io cmp dd \
 done
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-lazyfs=${LAZYFS:-$top/fsync/guestdrv-lazyfs}
+lazyfs=${LAZYFS:-$top/lazyfs/guestdrv-lazyfs}
 [ -x "$lazyfs" ] || fail "$lazyfs not built (run make)"
 
 tmp=$(mktemp -d /tmp/test-lazyfs.XXXXXX)

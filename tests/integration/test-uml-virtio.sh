@@ -1,6 +1,6 @@
 #!/bin/bash
 # UML with --uml-channel virtio (the vhost-user virtio-console served by
-# guestdrv, channel/virtio-console.c): a 64 MiB round trip with the bytes
+# guestdrv, vhost/virtio-console.c): a 64 MiB round trip with the bytes
 # on the image checked by debugfs, then UML SIGKILLed in the middle of an
 # upload and Ctrl-C in the middle of an upload.  Each ends with nothing
 # left behind: no UML process, no socket or run directory in TMPDIR.

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "channel/channel.h"
-#include "channel/serial-window.h"
+#include "common/serial-window.h"
 #include "common/error.h"
 
 static void
@@ -358,7 +358,7 @@ open_pty (char *slave, size_t n)
 }
 
 /* Both halves for real, without UML: the relay the appliance runs
- * (channel/guestdrv-relay) on two ptys standing in for ttyS1 and ttyS2,
+ * (guest/guestdrv-relay) on two ptys standing in for ttyS1 and ttyS2,
  * with a shell as the daemon (it says R, takes 1 MiB from fd 3 into a
  * file, then sends the file back), and the host channel with its window on the pty
  * masters.  Ptys are ttys with the same n_tty
@@ -381,7 +381,7 @@ START_TEST (test_window_relay)
   ck_assert (tfd >= 0);
   close (tfd);
   if (!relay)
-    relay = "channel/guestdrv-relay";
+    relay = "guest/guestdrv-relay";
   ck_assert_msg (access (relay, X_OK) == 0, "%s: not built", relay);
   dm = open_pty (data_tty, sizeof data_tty);
   am = open_pty (ack_tty, sizeof ack_tty);

@@ -1,4 +1,4 @@
-/* Unit tests of fsync/model.c: what survives a power cut, what is lost
+/* Unit tests of lazyfs/model.c: what survives a power cut, what is lost
  * and how much, against a byte-array reference model.
  */
 #undef NDEBUG
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
-#include "fsync/model.h"
+#include "lazyfs/model.h"
 
 static int
 backing_fd (void)

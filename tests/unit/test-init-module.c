@@ -1,4 +1,4 @@
-/* The init's module plan from modules.dep (appliance/init-module.c): which
+/* The init's module plan from modules.dep (guest/init-module.c): which
  * files, in which order; names with '-' or '_', compressed files, names
  * that are only a prefix, missing modules and too many files.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "appliance/init-module.h"
+#include "guest/init-module.h"
 #include "unit-main.h"
 
 #define MAX 8

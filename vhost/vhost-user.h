@@ -2,7 +2,8 @@
  * docs/interop/vhost-user.rst): one front end (UML's virtio_uml) on a
  * Unix socket, its memory table and its vrings.  The device built on top
  * (virtio-console.c) supplies the features and config space and moves
- * the data; this file only answers the front end's messages.
+ * the data; this file only answers the front end's messages, whose
+ * layout is vhost-user-msg.h's.
  */
 #ifndef GUESTDRV_VHOST_USER_H
 #define GUESTDRV_VHOST_USER_H
@@ -13,12 +14,6 @@
 #include "virtq.h"
 
 #define VU_MAX_QUEUES 8
-
-#define VHOST_USER_F_PROTOCOL_FEATURES 30
-#define VHOST_USER_PROTOCOL_F_SLAVE_REQ 5
-#define VHOST_USER_PROTOCOL_F_CONFIG 9
-#define VIRTIO_F_VERSION_1 32
-#define VIRTIO_RING_F_EVENT_IDX 29
 
 struct vu_dev {
   int sock;                     /* connected front end, -1 if none */

@@ -12,7 +12,7 @@
 
 #include "common/debug.h"
 #include "common/error.h"
-#include "fsync/lazyfs.h"
+#include "lazyfs/lazyfs.h"
 
 struct lfs_state lfs = {
   .dirfd = -1,

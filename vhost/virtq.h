@@ -3,6 +3,7 @@
  * address, length and chain is checked against the memory table before
  * a byte is touched, and descriptors are copied out of shared memory
  * once before they are checked (the guest can rewrite them at any time).
+ * The ring layout is <linux/virtio_ring.h>'s.
  * A bad ring is an error (-1, message set), never a host access outside
  * the guest's memory.
  */
@@ -13,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
+#include <linux/virtio_ring.h>
 
 #define VQ_MEM_MAX_REGIONS 8
 /* Largest ring we accept (the virtio maximum); UML uses 256. */
@@ -46,7 +48,10 @@ struct virtq {
   unsigned num;                 /* ring size, 0 = not set */
   uint64_t desc_uva, avail_uva, used_uva;
   bool have_addr, enabled;
-  volatile unsigned char *desc, *avail, *used;  /* mapped, when started */
+  /* Mapped, when started; little-endian (VIRTIO_F_VERSION_1). */
+  volatile struct vring_desc *desc;
+  volatile struct vring_avail *avail;
+  volatile struct vring_used *used;
   uint16_t last_avail;          /* next avail entry to take */
   uint16_t used_idx;            /* next used entry to fill */
   int kick_fd, call_fd;
@@ -70,6 +75,8 @@ void virtq_init (struct virtq *vq, unsigned index);
  * SET_MEM_TABLE).  0, or -1 if they do not lie in guest memory.
  */
 int virtq_map (struct virtq *vq, const struct vq_mem *mem);
+/* Forget the mapping (before the memory table changes). */
+void virtq_unmap (struct virtq *vq);
 bool virtq_ready (const struct virtq *vq);
 /* Take the next chain.  With EVENT_IDX, an empty ring asks the guest to
  * kick on its next buffer (avail_event) and looks once more.  DEVICE_WRITES: every descriptor must be

@@ -6,51 +6,24 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "vhost-user.h"
+#include "vhost-user-msg.h"
 #include "../common/error.h"
 
-enum {
-  VHOST_USER_GET_FEATURES = 1,
-  VHOST_USER_SET_FEATURES = 2,
-  VHOST_USER_SET_OWNER = 3,
-  VHOST_USER_RESET_OWNER = 4,
-  VHOST_USER_SET_MEM_TABLE = 5,
-  VHOST_USER_SET_VRING_NUM = 8,
-  VHOST_USER_SET_VRING_ADDR = 9,
-  VHOST_USER_SET_VRING_BASE = 10,
-  VHOST_USER_GET_VRING_BASE = 11,
-  VHOST_USER_SET_VRING_KICK = 12,
-  VHOST_USER_SET_VRING_CALL = 13,
-  VHOST_USER_SET_VRING_ERR = 14,
-  VHOST_USER_GET_PROTOCOL_FEATURES = 15,
-  VHOST_USER_SET_PROTOCOL_FEATURES = 16,
-  VHOST_USER_GET_QUEUE_NUM = 17,
-  VHOST_USER_SET_VRING_ENABLE = 18,
-  VHOST_USER_SET_SLAVE_REQ_FD = 21,
-  VHOST_USER_GET_CONFIG = 24,
-  VHOST_USER_SET_CONFIG = 25,
-};
-
-#define VU_VERSION 0x1
-#define VU_FLAG_REPLY 0x4
-#define VU_FLAG_NEED_REPLY 0x8
-#define VU_HDR_SIZE 12
-#define VU_MAX_PAYLOAD 4096
-#define VU_MAX_FDS 8
-#define VU_VRING_INDEX_MASK 0xff
-#define VU_VRING_NOFD 0x100
-#define VU_CONFIG_HDR 12
 /* The config space we would ever return (virtio-console's is 12 bytes). */
 #define VU_MAX_CONFIG 256
 
+_Static_assert (VU_MAX_MEM_REGIONS == VQ_MEM_MAX_REGIONS, "memory table");
+
 struct vu_msg {
-  uint32_t request, flags, size;
-  unsigned char payload[VU_MAX_PAYLOAD];
+  struct vu_msg_hdr hdr;
+  union vu_payload payload;
   int fds[VU_MAX_FDS];
   unsigned nfds;
 };
@@ -112,12 +85,11 @@ read_full (int fd, void *buf, size_t n)
 static int
 recv_msg (struct vu_dev *dev, struct vu_msg *m)
 {
-  unsigned char hdr[VU_HDR_SIZE];
   union {
     struct cmsghdr h;
     char buf[CMSG_SPACE (VU_MAX_FDS * sizeof (int))];
   } cbuf;
-  struct iovec iov = { hdr, sizeof hdr };
+  struct iovec iov = { &m->hdr, sizeof m->hdr };
   struct msghdr mh = {
     .msg_iov = &iov, .msg_iovlen = 1,
     .msg_control = cbuf.buf, .msg_controllen = sizeof cbuf.buf,
@@ -143,7 +115,7 @@ recv_msg (struct vu_dev *dev, struct vu_msg *m)
   }
   if (r == 0 && m->nfds == 0)
     return 0;
-  if (r != (ssize_t) sizeof hdr) {
+  if (r != (ssize_t) sizeof m->hdr) {
     close_fds (m);
     if (r >= 0)
       errno = EPROTO;
@@ -155,16 +127,14 @@ recv_msg (struct vu_dev *dev, struct vu_msg *m)
     gd_set_error ("vhost-user: more than %d fds with one message", VU_MAX_FDS);
     return -1;
   }
-  memcpy (&m->request, hdr, 4);
-  memcpy (&m->flags, hdr + 4, 4);
-  memcpy (&m->size, hdr + 8, 4);
-  if ((m->flags & 0x3) != VU_VERSION || m->size > VU_MAX_PAYLOAD) {
+  if ((m->hdr.flags & VU_VERSION_MASK) != VU_VERSION ||
+      m->hdr.size > VU_MAX_PAYLOAD) {
     close_fds (m);
     gd_set_error ("vhost-user: bad message header (request %u, flags 0x%x, "
-                  "size %u)", m->request, m->flags, m->size);
+                  "size %u)", m->hdr.request, m->hdr.flags, m->hdr.size);
     return -1;
   }
-  if (read_full (dev->sock, m->payload, m->size) == -1) {
+  if (read_full (dev->sock, m->payload.bytes, m->hdr.size) == -1) {
     close_fds (m);
     return -1;
   }
@@ -175,25 +145,30 @@ static int
 send_reply (struct vu_dev *dev, const struct vu_msg *req, const void *payload,
             uint32_t size)
 {
-  unsigned char buf[VU_HDR_SIZE + VU_CONFIG_HDR + VU_MAX_CONFIG];
-  uint32_t flags = VU_VERSION | VU_FLAG_REPLY;
-  size_t n = VU_HDR_SIZE + size;
+  struct {
+    struct vu_msg_hdr hdr;
+    unsigned char payload[sizeof (struct vu_config_hdr) + VU_MAX_CONFIG];
+  } out;
+  const unsigned char *buf = (const unsigned char *) &out;
+  size_t n = sizeof out.hdr + size;
 
-  if (size > sizeof buf - VU_HDR_SIZE) {
+  _Static_assert (offsetof (__typeof__ (out), payload) == sizeof out.hdr,
+                  "reply header and payload are contiguous");
+  if (size > sizeof out.payload) {
     gd_set_error ("vhost-user: reply too large");
     return -1;
   }
-  memcpy (buf, &req->request, 4);
-  memcpy (buf + 4, &flags, 4);
-  memcpy (buf + 8, &size, 4);
-  memcpy (buf + VU_HDR_SIZE, payload, size);
+  out.hdr.request = req->hdr.request;
+  out.hdr.flags = VU_VERSION | VU_FLAG_REPLY;
+  out.hdr.size = size;
+  memcpy (out.payload, payload, size);
   for (size_t off = 0; off < n;) {
     ssize_t r = send (dev->sock, buf + off, n - off, MSG_NOSIGNAL);
     if (r == -1 && errno == EINTR)
       continue;
     if (r <= 0) {
       gd_set_error_errno ("vhost-user: sending the reply to request %u",
-                          req->request);
+                          req->hdr.request);
       return -1;
     }
     off += (size_t) r;
@@ -208,11 +183,11 @@ reply_u64 (struct vu_dev *dev, const struct vu_msg *req, uint64_t v)
 }
 
 static int
-need_size (const struct vu_msg *m, uint32_t size, const char *what)
+need_size (const struct vu_msg *m, size_t size, const char *what)
 {
-  if (m->size < size) {
-    gd_set_error ("vhost-user: %s: payload of %u bytes, expected %u",
-                  what, m->size, size);
+  if (m->hdr.size < size) {
+    gd_set_error ("vhost-user: %s: payload of %u bytes, expected %zu",
+                  what, m->hdr.size, size);
     return -1;
   }
   return 0;
@@ -241,32 +216,33 @@ remap_queues (struct vu_dev *dev)
 static int
 set_mem_table (struct vu_dev *dev, struct vu_msg *m)
 {
+  const size_t head = offsetof (struct vu_mem_table, regions);
   uint32_t n;
 
-  if (need_size (m, 8, "SET_MEM_TABLE") == -1)
+  if (need_size (m, head, "SET_MEM_TABLE") == -1)
     return -1;
-  memcpy (&n, m->payload, 4);
+  n = m->payload.mem.nregions;
   /* Linux 6.1's UML sends room for two regions even when it uses one:
    * only the regions it counts are read.
    */
-  if (n == 0 || n > VQ_MEM_MAX_REGIONS || m->size < 8 + 32 * n ||
+  if (n == 0 || n > VU_MAX_MEM_REGIONS ||
+      m->hdr.size < head + sizeof (struct vu_mem_region) * n ||
       m->nfds != n) {
     gd_set_error ("vhost-user: SET_MEM_TABLE: %u regions, %u fds, %u bytes",
-                  n, m->nfds, m->size);
+                  n, m->nfds, m->hdr.size);
     return -1;
   }
   for (unsigned i = 0; i < dev->nqueues; i++)
-    dev->vq[i].desc = dev->vq[i].avail = dev->vq[i].used = NULL;
+    virtq_unmap (&dev->vq[i]);
   vq_mem_clear (&dev->mem);
   for (uint32_t i = 0; i < n; i++) {
     struct vq_region *r = &dev->mem.r[i];
-    uint64_t off;
-    const unsigned char *p = m->payload + 8 + 32 * i;
+    const struct vu_mem_region *src = &m->payload.mem.regions[i];
+    uint64_t off = src->mmap_offset;
 
-    memcpy (&r->gpa, p, 8);
-    memcpy (&r->size, p + 8, 8);
-    memcpy (&r->uva, p + 16, 8);
-    memcpy (&off, p + 24, 8);
+    r->gpa = src->guest_addr;
+    r->size = src->size;
+    r->uva = src->user_addr;
     if (r->size == 0 || r->size > (1ULL << 40) || off > (1ULL << 40) ||
         r->gpa + r->size < r->gpa || r->uva + r->size < r->uva) {
       gd_set_error ("vhost-user: SET_MEM_TABLE: region %u: bad size 0x%llx "
@@ -299,9 +275,9 @@ set_vring_fd (struct vu_dev *dev, struct vu_msg *m, const char *what)
   struct virtq *vq;
   int fd = -1;
 
-  if (need_size (m, 8, what) == -1)
+  if (need_size (m, sizeof m->payload.u64, what) == -1)
     return -1;
-  memcpy (&v, m->payload, 8);
+  v = m->payload.u64;
   vq = queue_arg (dev, (uint32_t) (v & VU_VRING_INDEX_MASK), what);
   if (!vq)
     return -1;
@@ -319,7 +295,7 @@ set_vring_fd (struct vu_dev *dev, struct vu_msg *m, const char *what)
       return -1;
     }
   }
-  if (m->request == VHOST_USER_SET_VRING_KICK) {
+  if (m->hdr.request == VHOST_USER_SET_VRING_KICK) {
     if (vq->kick_fd >= 0)
       close (vq->kick_fd);
     vq->kick_fd = fd;
@@ -327,7 +303,7 @@ set_vring_fd (struct vu_dev *dev, struct vu_msg *m, const char *what)
     if (!(dev->acked_features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES)))
       vq->enabled = true;
   }
-  else if (m->request == VHOST_USER_SET_VRING_CALL) {
+  else if (m->hdr.request == VHOST_USER_SET_VRING_CALL) {
     if (vq->call_fd >= 0)
       close (vq->call_fd);
     vq->call_fd = fd;
@@ -340,33 +316,39 @@ set_vring_fd (struct vu_dev *dev, struct vu_msg *m, const char *what)
 static int
 get_config (struct vu_dev *dev, const struct vu_msg *m)
 {
-  unsigned char out[VU_CONFIG_HDR + VU_MAX_CONFIG];
+  struct {
+    struct vu_config_hdr hdr;
+    unsigned char data[VU_MAX_CONFIG];
+  } out;
   uint32_t off, size;
 
-  if (need_size (m, VU_CONFIG_HDR, "GET_CONFIG") == -1)
+  _Static_assert (offsetof (__typeof__ (out), data) == sizeof out.hdr,
+                  "config header and data are contiguous");
+  if (need_size (m, sizeof m->payload.config, "GET_CONFIG") == -1)
     return -1;
-  memcpy (&off, m->payload, 4);
-  memcpy (&size, m->payload + 4, 4);
+  out.hdr = m->payload.config;  /* the reply repeats offset, size, flags */
+  off = out.hdr.offset;
+  size = out.hdr.size;
   if (size > VU_MAX_CONFIG || off > VU_MAX_CONFIG - size) {
     gd_set_error ("vhost-user: GET_CONFIG: offset %u size %u", off, size);
     return -1;
   }
-  memcpy (out, m->payload, VU_CONFIG_HDR);
-  memset (out + VU_CONFIG_HDR, 0, size);
+  memset (out.data, 0, size);
   for (uint32_t i = 0; i < size; i++)
     if (off + i < dev->config_len)
-      out[VU_CONFIG_HDR + i] = dev->config[off + i];
-  return send_reply (dev, m, out, VU_CONFIG_HDR + size);
+      out.data[i] = dev->config[off + i];
+  return send_reply (dev, m, &out, (uint32_t) (sizeof out.hdr + size));
 }
 
 static int
 dispatch (struct vu_dev *dev, struct vu_msg *m)
 {
   struct virtq *vq;
-  uint32_t st[2];
+  struct vhost_vring_state st;
+  struct vhost_vring_addr addr;
   uint64_t v;
 
-  switch (m->request) {
+  switch (m->hdr.request) {
   case VHOST_USER_GET_FEATURES:
     return reply_u64 (dev, m, dev->features);
   case VHOST_USER_GET_PROTOCOL_FEATURES:
@@ -377,10 +359,10 @@ dispatch (struct vu_dev *dev, struct vu_msg *m)
     return get_config (dev, m);
   case VHOST_USER_SET_FEATURES:
   case VHOST_USER_SET_PROTOCOL_FEATURES:
-    if (need_size (m, 8, "SET_FEATURES") == -1)
+    if (need_size (m, sizeof m->payload.u64, "SET_FEATURES") == -1)
       return -1;
-    memcpy (&v, m->payload, 8);
-    if (m->request == VHOST_USER_SET_FEATURES) {
+    v = m->payload.u64;
+    if (m->hdr.request == VHOST_USER_SET_FEATURES) {
       if (v & ~dev->features)
         goto unoffered;
       dev->acked_features = v;
@@ -407,42 +389,43 @@ dispatch (struct vu_dev *dev, struct vu_msg *m)
   case VHOST_USER_SET_VRING_BASE:
   case VHOST_USER_SET_VRING_ENABLE:
   case VHOST_USER_GET_VRING_BASE:
-    if (need_size (m, 8, "vring state") == -1)
+    if (need_size (m, sizeof st, "vring state") == -1)
       return -1;
-    memcpy (st, m->payload, 8);
-    vq = queue_arg (dev, st[0], "vring state");
+    st = m->payload.state;
+    vq = queue_arg (dev, st.index, "vring state");
     if (!vq)
       return -1;
-    if (m->request == VHOST_USER_SET_VRING_NUM) {
-      if (st[1] == 0 || st[1] > VQ_MAX_NUM || (st[1] & (st[1] - 1))) {
-        gd_set_error ("vhost-user: queue %u: bad ring size %u", st[0], st[1]);
+    if (m->hdr.request == VHOST_USER_SET_VRING_NUM) {
+      if (st.num == 0 || st.num > VQ_MAX_NUM || (st.num & (st.num - 1))) {
+        gd_set_error ("vhost-user: queue %u: bad ring size %u", st.index,
+                      st.num);
         return -1;
       }
-      vq->num = st[1];
+      vq->num = st.num;
       return virtq_map (vq, &dev->mem);
     }
-    if (m->request == VHOST_USER_SET_VRING_BASE) {
-      vq->last_avail = vq->used_idx = vq->signalled_used = (uint16_t) st[1];
+    if (m->hdr.request == VHOST_USER_SET_VRING_BASE) {
+      vq->last_avail = vq->used_idx = vq->signalled_used = (uint16_t) st.num;
       return 0;
     }
-    if (m->request == VHOST_USER_SET_VRING_ENABLE) {
-      vq->enabled = st[1] != 0;
+    if (m->hdr.request == VHOST_USER_SET_VRING_ENABLE) {
+      vq->enabled = st.num != 0;
       return 0;
     }
     /* GET_VRING_BASE stops the ring. */
-    st[1] = vq->last_avail;
+    st.num = vq->last_avail;
     virtq_reset (vq);
-    return send_reply (dev, m, st, sizeof st);
+    return send_reply (dev, m, &st, sizeof st);
   case VHOST_USER_SET_VRING_ADDR:
-    if (need_size (m, 40, "SET_VRING_ADDR") == -1)
+    if (need_size (m, sizeof addr, "SET_VRING_ADDR") == -1)
       return -1;
-    memcpy (st, m->payload, 8);
-    vq = queue_arg (dev, st[0], "SET_VRING_ADDR");
+    addr = m->payload.addr;
+    vq = queue_arg (dev, addr.index, "SET_VRING_ADDR");
     if (!vq)
       return -1;
-    memcpy (&vq->desc_uva, m->payload + 8, 8);
-    memcpy (&vq->used_uva, m->payload + 16, 8);
-    memcpy (&vq->avail_uva, m->payload + 24, 8);
+    vq->desc_uva = addr.desc_user_addr;
+    vq->used_uva = addr.used_user_addr;
+    vq->avail_uva = addr.avail_user_addr;
     vq->have_addr = true;
     return virtq_map (vq, &dev->mem);
   case VHOST_USER_SET_SLAVE_REQ_FD:
@@ -462,7 +445,7 @@ dispatch (struct vu_dev *dev, struct vu_msg *m)
   case VHOST_USER_SET_VRING_ERR:
     return set_vring_fd (dev, m, "SET_VRING_ERR");
   default:
-    gd_set_error ("vhost-user: unsupported request %u", m->request);
+    gd_set_error ("vhost-user: unsupported request %u", m->hdr.request);
     return -1;
   }
 }
@@ -478,12 +461,12 @@ vu_dev_handle (struct vu_dev *dev)
   dev->msgs++;
   r = dispatch (dev, &m);
   close_fds (&m);
-  if (r == 0 && (m.flags & VU_FLAG_NEED_REPLY) &&
-      m.request != VHOST_USER_GET_FEATURES &&
-      m.request != VHOST_USER_GET_PROTOCOL_FEATURES &&
-      m.request != VHOST_USER_GET_QUEUE_NUM &&
-      m.request != VHOST_USER_GET_CONFIG &&
-      m.request != VHOST_USER_GET_VRING_BASE)
+  if (r == 0 && (m.hdr.flags & VU_FLAG_NEED_REPLY) &&
+      m.hdr.request != VHOST_USER_GET_FEATURES &&
+      m.hdr.request != VHOST_USER_GET_PROTOCOL_FEATURES &&
+      m.hdr.request != VHOST_USER_GET_QUEUE_NUM &&
+      m.hdr.request != VHOST_USER_GET_CONFIG &&
+      m.hdr.request != VHOST_USER_GET_VRING_BASE)
     r = reply_u64 (dev, &m, 0);
   return r;
 }

@@ -13,7 +13,7 @@
 
 #include <fuse.h>
 
-#include "fsync/model.h"
+#include "lazyfs/model.h"
 
 struct lfs_file {
   struct lfs_file *next;

@@ -25,7 +25,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "serial-window.h"
+#include "../common/serial-window.h"
 
 #define BUF_SIZE (64 * 1024)
 

@@ -14,6 +14,7 @@
  * socketpair (readv/writev on the descriptors' memory).  The control
  * queues are virtio-console-control.c's.
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <linux/virtio_config.h>
 
 #include "virtio-console-internal.h"
 #include "../common/clock.h"
@@ -46,11 +48,11 @@ publish_stats (struct vcon *vc)
     calls += vc->dev.vq[i].calls;
     descs += vc->dev.vq[i].descs;
   }
-  publish (&vc->stats->vu_kicks, kicks);
-  publish (&vc->stats->vu_calls, calls);
-  publish (&vc->stats->vu_descs, descs);
-  publish (&vc->stats->vu_msgs, vc->dev.msgs);
-  publish (&vc->stats->vu_bytes_to_guest, vc->dev.vq[Q_RX].bytes);
+  publish (&vc->stats.kicks, kicks);
+  publish (&vc->stats.calls, calls);
+  publish (&vc->stats.descs, descs);
+  publish (&vc->stats.msgs, vc->dev.msgs);
+  publish (&vc->stats.bytes_to_guest, vc->dev.vq[Q_RX].bytes);
 }
 
 /* Guest to host: write the guest's transmit chains to the socketpair. */
@@ -98,11 +100,11 @@ do_tx (struct vcon *vc)
         break;
       }
       vc->tx_off += (size_t) w;
-      publish (&vc->stats->vu_bytes_from_guest,
-               vc->stats->vu_bytes_from_guest + (uint64_t) w);
+      publish (&vc->stats.bytes_from_guest,
+               vc->stats.bytes_from_guest + (uint64_t) w);
     }
     if (vc->blocked_since) {
-      publish (&vc->stats->vu_wait_host_ns, vc->stats->vu_wait_host_ns +
+      publish (&vc->stats.wait_host_ns, vc->stats.wait_host_ns +
                (gd_now_ns () - vc->blocked_since));
       vc->blocked_since = 0;
     }
@@ -288,7 +290,7 @@ serve (struct vcon *vc)
           return -1;
         if (qmap[i] == Q_RX && vc->rx_starved) {
           vc->rx_starved = false;
-          publish (&vc->stats->vu_wait_guest_ns, vc->stats->vu_wait_guest_ns
+          publish (&vc->stats.wait_guest_ns, vc->stats.wait_guest_ns
                    + (gd_now_ns () - vc->starved_since));
         }
       }
@@ -324,11 +326,9 @@ vcon_thread (void *arg)
 }
 
 struct vcon *
-vcon_start (int listen_fd, int watch_fd, int accept_timeout_ms, int data_fd,
-            struct channel_stats *stats)
+vcon_start (int listen_fd, int watch_fd, int accept_timeout_ms, int data_fd)
 {
   struct vcon *vc = calloc (1, sizeof *vc);
-  uint32_t max_ports = 1;
   int e;
 
   if (!vc) {
@@ -342,14 +342,13 @@ vcon_start (int listen_fd, int watch_fd, int accept_timeout_ms, int data_fd,
   vc->listen_fd = listen_fd;
   vc->watch_fd = watch_fd;
   vc->accept_timeout_ms = accept_timeout_ms;
-  vc->stats = stats;
-  /* struct virtio_console_config: cols, rows, max_nr_ports, emerg_wr. */
-  memcpy (vc->config + 4, &max_ports, 4);
+  /* One port; no size, no emergency write (their features are off). */
+  vc->config.max_nr_ports = htole32 (1);
   vu_dev_init (&vc->dev, NQUEUES,
                (1ULL << VIRTIO_CONSOLE_F_MULTIPORT) |
                (1ULL << VIRTIO_F_VERSION_1) |
                (1ULL << VIRTIO_RING_F_EVENT_IDX),
-               vc->config, sizeof vc->config);
+               &vc->config, sizeof vc->config);
   if (pipe2 (vc->stop_pipe, O_CLOEXEC) == -1 ||
       pipe2 (vc->done_pipe, O_CLOEXEC) == -1) {
     gd_set_error_errno ("pipe");
@@ -371,6 +370,22 @@ vcon_start (int listen_fd, int watch_fd, int accept_timeout_ms, int data_fd,
  err:
   vcon_stop (vc, 0);
   return NULL;
+}
+
+void
+vcon_get_stats (const struct vcon *vc, struct vhost_stats *out)
+{
+  const struct vhost_stats *s = &vc->stats;
+
+  out->msgs = __atomic_load_n (&s->msgs, __ATOMIC_RELAXED);
+  out->kicks = __atomic_load_n (&s->kicks, __ATOMIC_RELAXED);
+  out->calls = __atomic_load_n (&s->calls, __ATOMIC_RELAXED);
+  out->descs = __atomic_load_n (&s->descs, __ATOMIC_RELAXED);
+  out->bytes_to_guest = __atomic_load_n (&s->bytes_to_guest, __ATOMIC_RELAXED);
+  out->bytes_from_guest = __atomic_load_n (&s->bytes_from_guest,
+                                           __ATOMIC_RELAXED);
+  out->wait_guest_ns = __atomic_load_n (&s->wait_guest_ns, __ATOMIC_RELAXED);
+  out->wait_host_ns = __atomic_load_n (&s->wait_host_ns, __ATOMIC_RELAXED);
 }
 
 const char *

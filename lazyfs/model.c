@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
-#include "fsync/model-pages.h"
+#include "lazyfs/model-pages.h"
 
 #define IOV_BATCH 64
 

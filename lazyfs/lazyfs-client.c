@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "common/fdio.h"
-#include "fsync/lazyfs.h"
+#include "lazyfs/lazyfs.h"
 
 int
 lfs_control_client (const char *path, const char *cmd)

@@ -1,6 +1,6 @@
 /* The acknowledged window on the UML serial line: the contract between
  * the host (channel.c, channel_set_window) and the guest relay
- * (channel/uml-relay.c, built as guestdrv-relay and put in the appliance).
+ * (guest/uml-relay.c, built as guestdrv-relay and put in the appliance).
  *
  * Why: in Debian's linux.uml 6.1 a serial line whose guest tty buffer
  * fills (n_tty throttles at 4096 - 128 bytes unread) has its host read

@@ -1,12 +1,12 @@
-/* The inside of a model_file (fsync/model.c) and its overlay of dirty
- * pages (fsync/model-pages.c): shared by those two files only.
+/* The inside of a model_file (lazyfs/model.c) and its overlay of dirty
+ * pages (lazyfs/model-pages.c): shared by those two files only.
  */
 #ifndef GUESTDRV_FSYNC_MODEL_PAGES_H
 #define GUESTDRV_FSYNC_MODEL_PAGES_H
 
 #include <stdint.h>
 
-#include "fsync/model.h"
+#include "lazyfs/model.h"
 
 #define PS MODEL_PAGE_SIZE
 #define INLINE_RANGES 2

@@ -1,5 +1,5 @@
 /* guestdrv-init: the appliance's /init, a small C program doing what
- * appliance/init.sh does (which stays in the appliance as /init.sh, run
+ * guest/init.sh does (which stays in the appliance as /init.sh, run
  * instead when the kernel command line says guestdrv.init=sh), without a
  * fork+exec per step: under TCG and UML each exec of a tool costs tens of
  * milliseconds.

@@ -9,17 +9,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/virtio_console.h>
+
 #include "virtio-console.h"
 #include "vhost-user.h"
 
-#define VIRTIO_CONSOLE_F_MULTIPORT 1
+/* The queues, as the console device lays them out with
+ * VIRTIO_CONSOLE_F_MULTIPORT: port 0's receiveq and transmitq, then the
+ * control receiveq and transmitq.
+ */
 enum { Q_RX, Q_TX, Q_CRX, Q_CTX, NQUEUES };
-enum {
-  VCON_DEVICE_READY = 0, VCON_DEVICE_ADD = 1, VCON_PORT_READY = 3,
-  VCON_PORT_OPEN = 6, VCON_EV_PORT_NAME = 7,
-};
-#define CTL_HDR 8
 #define CTL_MAX 8               /* control messages queued for the guest */
+/* A struct virtio_console_control, then (PORT_NAME) the name. */
 #define CTL_MSG_MAX 64
 #define RX_CHAINS 32            /* receive chains filled by one readv() */
 /* Front-end messages are small and sent whole; a front end that stops
@@ -29,13 +30,13 @@ enum {
 
 struct vcon {
   struct vu_dev dev;
-  unsigned char config[12];
+  struct virtio_console_config config;
   int listen_fd, watch_fd, accept_timeout_ms;
   int data_fd;
   int stop_pipe[2], done_pipe[2];
   pthread_t thread;
   bool thread_started;
-  struct channel_stats *stats;
+  struct vhost_stats stats;     /* published with relaxed stores */
   char error[512];
   int has_error;                /* atomic: error[] is final */
 

@@ -7,7 +7,7 @@
 #ifndef GUESTDRV_VIRTIO_CONSOLE_H
 #define GUESTDRV_VIRTIO_CONSOLE_H
 
-#include "channel.h"
+#include "vhost-stats.h"
 
 #define VCON_PORT_NAME "org.libguestfs.channel.0"
 /* How long closing the channel keeps serving UML while it powers off
@@ -20,10 +20,12 @@ struct vcon;
 /* Start the device thread: it accepts one front end on LISTEN_FD (not
  * owned; bounded by ACCEPT_TIMEOUT_MS and by WATCH_FD, a pidfd of the
  * hypervisor, not owned, may be -1), then serves it.  Takes DATA_FD.
- * The thread publishes its counters into *STATS.  NULL on error.
+ * NULL on error.
  */
 struct vcon *vcon_start (int listen_fd, int watch_fd, int accept_timeout_ms,
-                         int data_fd, struct channel_stats *stats);
+                         int data_fd);
+/* A snapshot of the counters the thread publishes (vhost-stats.h). */
+void vcon_get_stats (const struct vcon *vc, struct vhost_stats *out);
 /* The error that ended the device thread, or NULL. */
 const char *vcon_error (struct vcon *vc);
 /* Stop: tell the guest the host closed the port, keep answering the

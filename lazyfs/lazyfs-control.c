@@ -31,7 +31,7 @@
 #include "common/error.h"
 #include "common/fdio.h"
 #include "common/json-write.h"
-#include "fsync/lazyfs.h"
+#include "lazyfs/lazyfs.h"
 
 /* Lost ranges listed per file in a cut reply; the byte count is exact. */
 #define CUT_MAX_RANGES 1024

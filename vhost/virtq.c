@@ -1,10 +1,13 @@
 /* Split virtqueue handling for the device side (virtq.h): address
  * translation through the vhost-user memory table, chain walking with
  * full validation, used-ring updates and notifications.  Layout and
- * flags from the virtio 1.x specification, section "Split Virtqueues".
+ * flags are <linux/virtio_ring.h>'s (the virtio 1.x specification,
+ * section "Split Virtqueues"); every ring field is little-endian.
  */
 #include <endian.h>
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -12,11 +15,33 @@
 #include "virtq.h"
 #include "../common/error.h"
 
-#define VRING_DESC_F_NEXT 1
-#define VRING_DESC_F_WRITE 2
-#define VRING_DESC_F_INDIRECT 4
-#define VRING_AVAIL_F_NO_INTERRUPT 1
-#define DESC_SIZE 16
+/* The three parts of a ring of N entries, each with the event word
+ * that EVENT_IDX puts after the ring (used_event, avail_event).
+ */
+static uint64_t
+desc_bytes (uint64_t n)
+{
+  return sizeof (struct vring_desc) * n;
+}
+
+static uint64_t
+avail_bytes (uint64_t n)
+{
+  return offsetof (struct vring_avail, ring) + sizeof (__virtio16) * (n + 1);
+}
+
+static uint64_t
+used_bytes (uint64_t n)
+{
+  return offsetof (struct vring_used, ring) +
+         sizeof (struct vring_used_elem) * n + sizeof (__virtio16);
+}
+
+static bool
+misaligned (uint64_t addr, uint64_t align)
+{
+  return (addr & (align - 1)) != 0;
+}
 
 static void *
 mem_lookup (const struct vq_mem *m, uint64_t addr, uint64_t len, bool by_uva)
@@ -63,23 +88,45 @@ virtq_init (struct virtq *vq, unsigned index)
   vq->kick_fd = vq->call_fd = -1;
 }
 
+void
+virtq_unmap (struct virtq *vq)
+{
+  vq->desc = NULL;
+  vq->avail = NULL;
+  vq->used = NULL;
+}
+
 int
 virtq_map (struct virtq *vq, const struct vq_mem *mem)
 {
   uint64_t n = vq->num;
 
-  vq->desc = vq->avail = vq->used = NULL;
+  virtq_unmap (vq);
   if (!vq->have_addr || n == 0)
     return 0;
-  if ((vq->desc_uva & 15) || (vq->avail_uva & 1) || (vq->used_uva & 3)) {
+  if (misaligned (vq->desc_uva, VRING_DESC_ALIGN_SIZE) ||
+      misaligned (vq->avail_uva, VRING_AVAIL_ALIGN_SIZE) ||
+      misaligned (vq->used_uva, VRING_USED_ALIGN_SIZE)) {
     gd_set_error ("virtqueue %u: misaligned ring addresses", vq->index);
     return -1;
   }
-  vq->desc = vq_mem_uva (mem, vq->desc_uva, DESC_SIZE * n);
-  vq->avail = vq_mem_uva (mem, vq->avail_uva, 6 + 2 * n);
-  vq->used = vq_mem_uva (mem, vq->used_uva, 6 + 8 * n);
+  vq->desc = vq_mem_uva (mem, vq->desc_uva, desc_bytes (n));
+  vq->avail = vq_mem_uva (mem, vq->avail_uva, avail_bytes (n));
+  vq->used = vq_mem_uva (mem, vq->used_uva, used_bytes (n));
+  /* A region's mmap offset need not keep the front end's alignment: the
+   * ring fields are accessed in place, so our own addresses must be
+   * aligned as well.
+   */
+  if (vq->desc && vq->avail && vq->used &&
+      (misaligned ((uintptr_t) vq->desc, VRING_DESC_ALIGN_SIZE) ||
+       misaligned ((uintptr_t) vq->avail, VRING_AVAIL_ALIGN_SIZE) ||
+       misaligned ((uintptr_t) vq->used, VRING_USED_ALIGN_SIZE))) {
+    virtq_unmap (vq);
+    gd_set_error ("virtqueue %u: misaligned ring addresses", vq->index);
+    return -1;
+  }
   if (!vq->desc || !vq->avail || !vq->used) {
-    vq->desc = vq->avail = vq->used = NULL;
+    virtq_unmap (vq);
     gd_set_error ("virtqueue %u: ring outside guest memory "
                   "(desc 0x%llx avail 0x%llx used 0x%llx, size %u)", vq->index,
                   (unsigned long long) vq->desc_uva,
@@ -97,9 +144,25 @@ virtq_ready (const struct virtq *vq)
 }
 
 static uint16_t
-load16 (volatile unsigned char *p)
+load16 (volatile __virtio16 *p)
 {
-  return le16toh (__atomic_load_n ((uint16_t *) p, __ATOMIC_ACQUIRE));
+  return le16toh (__atomic_load_n (p, __ATOMIC_ACQUIRE));
+}
+
+/* Where EVENT_IDX keeps its words: used_event after the avail ring (the
+ * guest's), avail_event after the used ring (ours); vring_used_event()
+ * and vring_avail_event() of <linux/virtio_ring.h>, for volatile rings.
+ */
+static volatile __virtio16 *
+used_event (const struct virtq *vq)
+{
+  return &vq->avail->ring[vq->num];
+}
+
+static volatile __virtio16 *
+avail_event (const struct virtq *vq)
+{
+  return (volatile __virtio16 *) &vq->used->ring[vq->num];
 }
 
 int
@@ -111,15 +174,15 @@ virtq_pop (struct virtq *vq, const struct vq_mem *mem, bool device_writes,
 
   if (!virtq_ready (vq))
     return 0;
-  avail_idx = load16 (vq->avail + 2);
+  avail_idx = load16 (&vq->avail->idx);
   if (avail_idx == vq->last_avail && vq->event_idx) {
     /* Ask for a kick on the next buffer, then look again: a buffer added
      * before the guest saw our avail_event would get no kick.
      */
-    __atomic_store_n ((uint16_t *) (vq->used + 4 + 8 * vq->num),
-                      htole16 (vq->last_avail), __ATOMIC_RELAXED);
+    __atomic_store_n (avail_event (vq), htole16 (vq->last_avail),
+                      __ATOMIC_RELAXED);
     __atomic_thread_fence (__ATOMIC_SEQ_CST);
-    avail_idx = load16 (vq->avail + 2);
+    avail_idx = load16 (&vq->avail->idx);
   }
   if (avail_idx == vq->last_avail)
     return 0;
@@ -128,7 +191,7 @@ virtq_pop (struct virtq *vq, const struct vq_mem *mem, bool device_writes,
                   vq->index, avail_idx, vq->num, vq->last_avail);
     return -1;
   }
-  idx = load16 (vq->avail + 4 + 2 * (vq->last_avail % vq->num));
+  idx = load16 (&vq->avail->ring[vq->last_avail % vq->num]);
   if (idx >= vq->num) {
     gd_set_error ("virtqueue %u: chain head %u out of range (ring size %u)",
                   vq->index, idx, vq->num);
@@ -138,7 +201,9 @@ virtq_pop (struct virtq *vq, const struct vq_mem *mem, bool device_writes,
   e->niov = 0;
   e->len = 0;
   for (seen = 0;; seen++) {
-    unsigned char d[DESC_SIZE];
+    struct vring_desc d;
+    const volatile unsigned char *src;
+    unsigned char *dst = (unsigned char *) &d;
     uint64_t addr;
     uint32_t len;
     uint16_t flags, next;
@@ -150,13 +215,16 @@ virtq_pop (struct virtq *vq, const struct vq_mem *mem, bool device_writes,
                     seen >= vq->num ? vq->num : VQ_MAX_SEGS);
       return -1;
     }
-    /* One copy out of shared memory; only the copy is checked and used. */
-    for (i = 0; i < DESC_SIZE; i++)
-      d[i] = vq->desc[DESC_SIZE * idx + i];
-    memcpy (&addr, d, 8); addr = le64toh (addr);
-    memcpy (&len, d + 8, 4); len = le32toh (len);
-    memcpy (&flags, d + 12, 2); flags = le16toh (flags);
-    memcpy (&next, d + 14, 2); next = le16toh (next);
+    /* One copy out of shared memory (volatile: read once, byte by byte);
+     * only the copy is checked and used.
+     */
+    src = (const volatile unsigned char *) &vq->desc[idx];
+    for (i = 0; i < sizeof d; i++)
+      dst[i] = src[i];
+    addr = le64toh (d.addr);
+    len = le32toh (d.len);
+    flags = le16toh (d.flags);
+    next = le16toh (d.next);
     if (flags & VRING_DESC_F_INDIRECT) {
       gd_set_error ("virtqueue %u: indirect descriptor %u (not negotiated)",
                     vq->index, idx);
@@ -212,15 +280,13 @@ virtq_unpop (struct virtq *vq, unsigned n)
 void
 virtq_push (struct virtq *vq, uint16_t head, uint32_t len)
 {
-  volatile unsigned char *u = vq->used + 4 + 8 * (vq->used_idx % vq->num);
-  uint32_t id32 = htole32 (head), len32 = htole32 (len);
+  volatile struct vring_used_elem *u = &vq->used->ring[vq->used_idx % vq->num];
 
-  __atomic_store_n ((uint32_t *) u, id32, __ATOMIC_RELAXED);
-  __atomic_store_n ((uint32_t *) (u + 4), len32, __ATOMIC_RELAXED);
+  __atomic_store_n (&u->id, htole32 (head), __ATOMIC_RELAXED);
+  __atomic_store_n (&u->len, htole32 (len), __ATOMIC_RELAXED);
   vq->used_idx++;
   /* The entry must be visible before the index that publishes it. */
-  __atomic_store_n ((uint16_t *) (vq->used + 2), htole16 (vq->used_idx),
-                    __ATOMIC_RELEASE);
+  __atomic_store_n (&vq->used->idx, htole16 (vq->used_idx), __ATOMIC_RELEASE);
   vq->pending_call = true;
   vq->bytes += len;
 }
@@ -239,14 +305,14 @@ virtq_notify (struct virtq *vq)
      * writes what it has consumed): while it still has entries to read
      * it needs none.  virtio spec, "Used Buffer Notification Suppression".
      */
-    uint16_t ev = load16 (vq->avail + 4 + 2 * vq->num);
+    uint16_t ev = load16 (used_event (vq));
     uint16_t old = vq->signalled_used, now = vq->used_idx;
 
     vq->signalled_used = now;
     if ((uint16_t) (now - ev - 1) >= (uint16_t) (now - old))
       return 0;
   }
-  else if (load16 (vq->avail) & VRING_AVAIL_F_NO_INTERRUPT)
+  else if (load16 (&vq->avail->flags) & VRING_AVAIL_F_NO_INTERRUPT)
     return 0;
   if (vq->call_fd < 0)
     return 0;
@@ -285,7 +351,7 @@ virtq_reset (struct virtq *vq)
   if (vq->call_fd >= 0)
     close (vq->call_fd);
   vq->kick_fd = vq->call_fd = -1;
-  vq->desc = vq->avail = vq->used = NULL;
+  virtq_unmap (vq);
   vq->have_addr = false;
   vq->enabled = false;
 }

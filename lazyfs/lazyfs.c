@@ -2,7 +2,7 @@
  * write cache, so we can ask whether a hypervisor passes a guest's fsync
  * down to its image file.  It mirrors one flat directory of regular files
  * (the VM images); every write goes into a per-file volatile overlay
- * (fsync/model.c) until the hypervisor fsyncs or fdatasyncs the file,
+ * (lazyfs/model.c) until the hypervisor fsyncs or fdatasyncs the file,
  * and a "cut" command discards whatever is still volatile, as a power
  * cut would.  The design follows LazyFS (used by Jepsen); no code of it.
  *
@@ -26,7 +26,7 @@
 
 #include "common/debug.h"
 #include "common/error.h"
-#include "fsync/lazyfs.h"
+#include "lazyfs/lazyfs.h"
 
 static void
 usage (FILE *fp)

@@ -1,5 +1,5 @@
 /* guestdrv-lazyfs's FUSE operations: every data operation goes through
- * the file's model (fsync/model.c); metadata is passed through to the
+ * the file's model (lazyfs/model.c); metadata is passed through to the
  * backing directory.
  *
  * FUSE details that decide whether we see what the hypervisor does:
@@ -44,7 +44,7 @@
 #include <unistd.h>
 
 #include "common/debug.h"
-#include "fsync/lazyfs.h"
+#include "lazyfs/lazyfs.h"
 
 static void *
 lfs_init (struct fuse_conn_info *conn, struct fuse_config *cfg);

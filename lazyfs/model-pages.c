@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "fsync/model-pages.h"
+#include "lazyfs/model-pages.h"
 
 /* Fibonacci hashing: sequential page indexes spread over the table. */
 static inline size_t

@@ -1,30 +1,39 @@
 /* The virtio-console control queues (virtio spec, console device,
- * multiport): the guest's DEVICE_READY and PORT_READY answered with the
- * port, its name and its open state; the port closed when the host
+ * multiport; struct virtio_console_control of <linux/virtio_console.h>,
+ * little-endian): the guest's DEVICE_READY and PORT_READY answered with
+ * the port, its name and its open state; the port closed when the host
  * closes the channel.
  */
+#include <endian.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "virtio-console-internal.h"
 #include "../common/error.h"
 
+_Static_assert (sizeof (struct virtio_console_control) == 8,
+                "virtio console control header");
+_Static_assert (sizeof (struct virtio_console_control) +
+                sizeof VCON_PORT_NAME - 1 <= CTL_MSG_MAX,
+                "the port name fits in a control message");
+
 static void
 ctl_queue (struct vcon *vc, uint32_t id, uint16_t event, uint16_t value,
            const char *name)
 {
+  struct virtio_console_control c = {
+    .id = htole32 (id), .event = htole16 (event), .value = htole16 (value),
+  };
   unsigned slot;
-  size_t n = CTL_HDR;
+  size_t n = sizeof c;
 
   if (vc->ctl_n == CTL_MAX)
     return;                     /* never happens: we send at most four */
   slot = (vc->ctl_head + vc->ctl_n++) % CTL_MAX;
-  memcpy (vc->ctl[slot], &id, 4);
-  memcpy (vc->ctl[slot] + 4, &event, 2);
-  memcpy (vc->ctl[slot] + 6, &value, 2);
+  memcpy (vc->ctl[slot], &c, sizeof c);
   if (name) {
     size_t l = strlen (name);
-    memcpy (vc->ctl[slot] + CTL_HDR, name, l);
+    memcpy (vc->ctl[slot] + sizeof c, name, l);
     n += l;
   }
   vc->ctl_len[slot] = n;
@@ -66,23 +75,25 @@ vcon_control_in (struct vcon *vc)
   int r;
 
   while ((r = virtq_pop (&vc->dev.vq[Q_CTX], &vc->dev.mem, false, &e)) == 1) {
-    unsigned char m[CTL_HDR];
+    struct virtio_console_control m;
     uint32_t id;
     uint16_t event, value;
 
-    if (iov_copy_from (&e, m, sizeof m) == sizeof m) {
-      memcpy (&id, m, 4);
-      memcpy (&event, m + 4, 2);
-      memcpy (&value, m + 6, 2);
-      if (event == VCON_DEVICE_READY && value == 1 && !vc->port_added) {
-        ctl_queue (vc, 0, VCON_DEVICE_ADD, 1, NULL);
+    /* Copied out of guest memory once; only the copy is read. */
+    if (iov_copy_from (&e, &m, sizeof m) == sizeof m) {
+      id = le32toh (m.id);
+      event = le16toh (m.event);
+      value = le16toh (m.value);
+      if (event == VIRTIO_CONSOLE_DEVICE_READY && value == 1 &&
+          !vc->port_added) {
+        ctl_queue (vc, 0, VIRTIO_CONSOLE_PORT_ADD, 1, NULL);
         vc->port_added = true;
       }
-      else if (event == VCON_PORT_READY && id == 0 && value == 1 &&
+      else if (event == VIRTIO_CONSOLE_PORT_READY && id == 0 && value == 1 &&
                !vc->port_open_sent) {
-        ctl_queue (vc, 0, VCON_EV_PORT_NAME, 1, VCON_PORT_NAME);
+        ctl_queue (vc, 0, VIRTIO_CONSOLE_PORT_NAME, 1, VCON_PORT_NAME);
         if (vc->host_open) {
-          ctl_queue (vc, 0, VCON_PORT_OPEN, 1, NULL);
+          ctl_queue (vc, 0, VIRTIO_CONSOLE_PORT_OPEN, 1, NULL);
           vc->port_open_sent = true;
         }
       }
@@ -130,5 +141,5 @@ vcon_host_closed (struct vcon *vc)
   close (vc->data_fd);
   vc->data_fd = -1;
   if (vc->port_open_sent)
-    ctl_queue (vc, 0, VCON_PORT_OPEN, 0, NULL);
+    ctl_queue (vc, 0, VIRTIO_CONSOLE_PORT_OPEN, 0, NULL);
 }
