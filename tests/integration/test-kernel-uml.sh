@@ -1,7 +1,7 @@
 #!/bin/bash
 # The UML kernels of kernel/build-uml.sh side by side (skipped until
 # `make uml-kernel` has built them).  With the patched kernel: the bare
-# serial line (--uml-window off) carries a 4 MiB upload (Debian's line
+# serial line (--uml-channel serial --uml-window off) carries a 4 MiB upload (Debian's line
 # driver stops reading after a burst over 4 KiB), checked with cmp on
 # the host, and --gdb names the UML process and a gdb command; guestfsd
 # needs fewer system calls per chunk (the virtio_console patch).  Then
@@ -28,7 +28,7 @@ done
 size=$((4 * 1024 * 1024))
 head -c $size /dev/urandom > "$work/payload"
 truncate -s 64M "$work/d.img"
-"$GUESTDRV" --backend uml --kernel "$patched" --uml-window off --gdb --timeout 60 \
+"$GUESTDRV" --backend uml --kernel "$patched" --uml-channel serial --uml-window off --gdb --timeout 60 \
   -a "$work/d.img" -- upload "$work/payload" /dev/sda >"$work/out" 2>"$work/err" &
 gpid=$!
 line=
@@ -70,7 +70,7 @@ k612=
 if p=$(bash "$top/kernel/build-uml.sh" --version 6.12 --path patched 2>/dev/null); then
   k612=",guestdrv-6.12=$p"
   truncate -s 0 "$work/d.img"; truncate -s 64M "$work/d.img"
-  timeout 300 "$GUESTDRV" --backend uml --kernel "$p" --uml-window off --timeout 60 \
+  timeout 300 "$GUESTDRV" --backend uml --kernel "$p" --uml-channel serial --uml-window off --timeout 60 \
     -a "$work/d.img" -- upload "$work/payload" /dev/sda >"$work/out" 2>"$work/err" ||
     fail "bare-line upload on guestdrv-6.12 failed: $(tail -3 "$work/err")"
   cmp -n $size "$work/payload" "$work/d.img" || fail "guestdrv-6.12: the disk does not hold the payload"
