@@ -1,12 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestdrv: one plain Makefile.  Each layer lists its sources, one per
 # line, in its own <dir>/module.mk.  `make V=1` shows the full commands;
-# `make SANITIZE=1` builds with AddressSanitizer and UBSan.
+# `make SANITIZE=1` builds with AddressSanitizer and UBSan.  CPPFLAGS,
+# CFLAGS and LDFLAGS (a distribution's build flags) go on every compile
+# and link, the guest programs' and the LD_PRELOAD library's included.
 
 CC      ?= cc
+PKG_CONFIG ?= pkg-config
 PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+LIBEXECDIR ?= $(PREFIX)/libexec
+MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
+CPPFLAGS ?=
 CFLAGS  ?= -O2 -g
+LDFLAGS ?=
 WARNINGS := -Wall
 WARNINGS += -Wextra
 WARNINGS += -Wshadow
@@ -18,16 +28,20 @@ WARNINGS += -Wno-format-nonliteral
 # Paths are length-checked where they enter (appliance cache root, tmpdir).
 WARNINGS += -Wno-format-truncation
 
-TIRPC_CFLAGS := $(shell pkg-config --cflags libtirpc 2>/dev/null)
-TIRPC_LIBS   := $(shell pkg-config --libs libtirpc 2>/dev/null)
-CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
-FUSE_CFLAGS  := $(shell pkg-config --cflags fuse3 2>/dev/null)
-FUSE_LIBS    := $(shell pkg-config --libs fuse3 2>/dev/null)
+# $(call pkg,MODULE,--cflags or --libs): asked of $(PKG_CONFIG) once, when
+# a rule that needs MODULE runs (so `make deps` and `make clean` need
+# none); a missing MODULE stops the build with pkg-config's reason.
+pkg = $(if $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo y),$(shell $(PKG_CONFIG) $(2) $(1)),$(error $(1) not found by $(PKG_CONFIG): $(shell $(PKG_CONFIG) --print-errors --exists $(1) 2>&1 | head -n 1) (make deps installs it)))
+TIRPC_CFLAGS = $(eval TIRPC_CFLAGS := $(call pkg,libtirpc,--cflags))$(TIRPC_CFLAGS)
+TIRPC_LIBS   = $(eval TIRPC_LIBS := $(call pkg,libtirpc,--libs))$(TIRPC_LIBS)
+CHECK_CFLAGS = $(eval CHECK_CFLAGS := $(call pkg,check,--cflags))$(CHECK_CFLAGS)
+CHECK_LIBS   = $(eval CHECK_LIBS := $(call pkg,check,--libs))$(CHECK_LIBS)
+FUSE_CFLAGS  = $(eval FUSE_CFLAGS := $(call pkg,fuse3,--cflags))$(FUSE_CFLAGS)
+FUSE_LIBS    = $(eval FUSE_LIBS := $(call pkg,fuse3,--libs))$(FUSE_LIBS)
 
 VERSION    := 0.1
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DGUESTDRV_VERSION=\"$(VERSION)\" $(WARNINGS) $(TIRPC_CFLAGS) -I. -MMD -MP $(CFLAGS)
-LDLIBS     := $(TIRPC_LIBS) -lm
+ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -DGUESTDRV_VERSION=\"$(VERSION)\" $(WARNINGS) $(TIRPC_CFLAGS) -I. -MMD -MP $(CPPFLAGS) $(CFLAGS)
+LDLIBS      = $(TIRPC_LIBS) -lm
 
 ifneq ($(SANITIZE),)
 # float-cast-overflow is not in gcc's "undefined" set: a guest number
@@ -84,17 +98,18 @@ guestdrv: $(CLI_OBJS) libguestdrv.a
 %.o: %.c | $(GEN_HDRS)
 	$(call E,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The Debian packages that the build, the tests and the benchmark use
+# (idempotent); check and bench themselves install nothing.  The
+# README's two commands are `make deps bench` and `make deps check`:
+# deps runs first even under -j, and the libraries' flags are read when
+# the first rule that needs them runs, after it.
 deps:
 	@bash tools/install-deps.sh
+ifneq ($(filter deps,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
 
-# `make check` and `make bench` are the README's two commands: each
-# installs what it needs first (idempotent), then builds in a sub-make so
-# that pkg-config sees the freshly installed libraries.
-check:
-	@bash tools/install-deps.sh
-	@$(MAKE) --no-print-directory check-only
-
-check-only: all $(UNIT_TESTS) check-layers
+check check-only: all $(UNIT_TESTS) check-layers
 	@bash tests/run-tests.sh $(UNIT_TESTS)
 
 check-unit: all $(UNIT_TESTS) check-layers
@@ -107,9 +122,7 @@ check-layers:
 check-valgrind: all $(UNIT_TESTS)
 	@GUESTDRV_TESTS=unit GUESTDRV_VALGRIND=1 bash tests/run-tests.sh $(UNIT_TESTS)
 
-bench:
-	@bash tools/install-deps.sh
-	@$(MAKE) --no-print-directory all
+bench: all
 	@bash bench/make-bench.sh
 
 # guestdrv's UML kernels (kernel/README.md; long, cached under
@@ -128,31 +141,35 @@ check-uml-kernels: all
 	@bash tests/run-uml-kernels.sh
 
 # The appliance's files (init, UML relay) are inside the binary; the
-# disk counter and the FUSE disk model are found where these put them.
-# libguestdrv.a is internal (no stable API, no installed header): not
-# installed.  The man page names its files under $(PREFIX).
-INSTALLED := $(PREFIX)/bin/guestdrv
-INSTALLED += $(PREFIX)/bin/guestdrv-lazyfs
-INSTALLED += $(PREFIX)/lib/guestdrv/libguestdrv-iocount.so
-INSTALLED += $(PREFIX)/share/man/man1/guestdrv.1
+# disk counter and the FUSE disk model (a helper program, in libexec)
+# are found where these put them.  libguestdrv.a is internal (no stable
+# API, no installed header): not installed.  The man page names its
+# files where they are installed.
+INSTALLED := $(BINDIR)/guestdrv
+INSTALLED += $(LIBEXECDIR)/guestdrv/guestdrv-lazyfs
+INSTALLED += $(LIBDIR)/guestdrv/libguestdrv-iocount.so
+INSTALLED += $(MANDIR)/man1/guestdrv.1
 
 install: all
-	install -D -m 755 guestdrv $(DESTDIR)$(PREFIX)/bin/guestdrv
-	install -D -m 755 lazyfs/guestdrv-lazyfs $(DESTDIR)$(PREFIX)/bin/guestdrv-lazyfs
-	install -D -m 755 disk/libguestdrv-iocount.so $(DESTDIR)$(PREFIX)/lib/guestdrv/libguestdrv-iocount.so
-	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	sed 's|/usr/local/|$(PREFIX)/|g' man/guestdrv.1 >$(DESTDIR)$(PREFIX)/share/man/man1/guestdrv.1
-	chmod 644 $(DESTDIR)$(PREFIX)/share/man/man1/guestdrv.1
+	install -D -m 755 guestdrv $(DESTDIR)$(BINDIR)/guestdrv
+	install -D -m 755 lazyfs/guestdrv-lazyfs $(DESTDIR)$(LIBEXECDIR)/guestdrv/guestdrv-lazyfs
+	install -D -m 755 disk/libguestdrv-iocount.so $(DESTDIR)$(LIBDIR)/guestdrv/libguestdrv-iocount.so
+	install -d $(DESTDIR)$(MANDIR)/man1
+	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/usr/local/lib/|$(LIBDIR)/|g' \
+	    -e 's|/usr/local/libexec/|$(LIBEXECDIR)/|g' \
+	    man/guestdrv.1 >$(DESTDIR)$(MANDIR)/man1/guestdrv.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/guestdrv.1
 
-# disk/disk.o bakes $(PREFIX)/lib/guestdrv in: rebuilt when PREFIX changes
-# (`make PREFIX=/usr install` after a plain `make`).
+# disk/disk.o and fsync/harness-lazyfs.o bake LIBDIR and LIBEXECDIR in:
+# rebuilt when they change (`make PREFIX=/usr install` after a plain
+# `make`).
 PREFIX_STAMP := .build-prefix
-$(shell [ "$$(cat $(PREFIX_STAMP) 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" >$(PREFIX_STAMP))
-disk/disk.o: $(PREFIX_STAMP)
+$(shell [ "$$(cat $(PREFIX_STAMP) 2>/dev/null)" = "$(LIBDIR) $(LIBEXECDIR)" ] || echo "$(LIBDIR) $(LIBEXECDIR)" >$(PREFIX_STAMP))
+disk/disk.o fsync/harness-lazyfs.o: $(PREFIX_STAMP)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(PREFIX)/lib/guestdrv
+	-rmdir $(DESTDIR)$(LIBDIR)/guestdrv $(DESTDIR)$(LIBEXECDIR)/guestdrv
 
 clean:
 	rm -f guestdrv libguestdrv.a $(PREFIX_STAMP) $(TOOLS) $(UNIT_TESTS) $(GEN_HDRS) $(GEN_SRCS)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the appliance layer's files share (not part of its API). */
 #ifndef GUESTDRV_APPLIANCE_INTERNAL_H
 #define GUESTDRV_APPLIANCE_INTERNAL_H

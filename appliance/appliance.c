@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The appliance cache (see appliance.h): the key, the lock, lookup and
  * pruning; build.c builds a missing appliance.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The appliance layer: builds the appliance with supermin from Debian
  * packages plus our own /init (guest/init.sh, embedded in the binary),
  * caches it per user, keyed by every input, under a lock.

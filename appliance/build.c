@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Building an appliance: supermin --prepare from the host's installed
  * packages, our init, relay and udevadm shim as an extra tarball,
  * supermin --build, the trimmed initrd; then synced and renamed into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The appliance cache's defences (cache-safety.h). */
 #include <dirent.h>
 #include <errno.h>

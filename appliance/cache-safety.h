@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The appliance cache's defences: it holds kernels and root images that
  * guestdrv boots, so nobody else may be able to write there, its lock
  * must not be redirected, a published appliance must be on disk before

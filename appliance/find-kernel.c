@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The packaged kernels the appliance is built with: the newest
  * /boot/vmlinuz-* for qemu, Debian's user-mode-linux for UML.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* FNV-1a, 64 bits: the appliance cache key and a user kernel's id.  Not
  * cryptographic: it tells inputs apart, it does not defend against
  * someone choosing them (the cache is the user's own).

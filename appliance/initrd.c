@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A smaller supermin initrd (see initrd.h).
  *
  * supermin's mini initrd is a newc cpio of its static init, a "modules"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Trim supermin's mini initrd to the modules that find and mount the
  * appliance root (virtio-pci, virtio-scsi, sd, ext4) and virtio_console,
  * with their dependencies, in supermin's load order.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A user's kernel for the appliance (see kernel.h).
  *
  * What the appliance needs from a kernel is checked against the kernel's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A kernel given with --kernel (and --modules): its version, its module
  * directory, its configuration as far as it can be read, and whether it
  * has what the appliance needs (appliance/kernel.c).  The appliance layer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The uncompressed kernel for qemu's PVH entry (see vmlinux.h).
  *
  * Debian's bzImage carries the kernel ELF as one XZ stream after its

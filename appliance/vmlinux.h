@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The uncompressed kernel (ELF vmlinux) inside a bzImage, for qemu's PVH
  * entry: no firmware boot path and no decompression under TCG.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The benchmark suite's interface for its runner (bench/run*.c) and the
  * CLI.  The runner's life cycle:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running gnuplot on the chart script (see chart.h): found in $PATH,
  * run by common/run.c bounded by a timeout, the tail of its output kept
  * for the error message.

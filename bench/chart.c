@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Benchmark charts: the gnuplot script and its data (see chart.h);
  * chart-gnuplot.c runs gnuplot on them.  The data file holds one block
  * per chart (blocks separated by two blank lines, selected with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Charts of a benchmark run: a gnuplot script and data file written
  * next to the results, then gnuplot run (bounded by a timeout) to make
  * one PNG per scenario — backends side by side, guestdrv and libguestfs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The benchmark cost model (see cost.h).
  *
  * One run = startup_s × tool factor

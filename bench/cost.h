@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A cost model for planning `guestdrv bench`: estimated seconds per run
  * of a case from per-backend speeds and per-scenario weights.  The
  * defaults are a table (cost.c); the runner refines them with what it

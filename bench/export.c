@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Machine-readable results: results.csv (RFC 4180: CRLF line ends,
  * fields quoted only when they hold a comma, quote, CR or LF, quotes
  * doubled) and results.json (one object per case with its raw samples).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make bench`: the quick matrix.  startup, api, upload, upload-no-write
 # and write-no-upload, 3 runs each (the first is warm-up), 128 MiB on tcg
 # and 16 MiB on uml (its serial line takes about 0.5 MB/s host to guest:

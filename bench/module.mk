@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sources of bench/, one per line
 LIB_SRCS += bench/stats.c
 LIB_SRCS += bench/scenario.c

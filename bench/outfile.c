@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Result files of a benchmark (see outfile.h). */
 #include <errno.h>
 #include <stdio.h>

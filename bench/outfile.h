@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The result files of a benchmark (results.*, chart.*): their paths in
  * the output directory, and creating and closing them so that a write
  * that did not reach the file is an error.  WHO prefixes the messages

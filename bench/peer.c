@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One benchmark run through stock libguestfs, the peer: a guestfish
  * script doing what self.c does, with host-side time marks
  * (`!date +GDMARK:X:%s%N`) around the launch, the timed part and the

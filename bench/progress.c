@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Progress line and plan printer of `guestdrv bench` (see progress.h). */
 #include <errno.h>
 #include <inttypes.h>

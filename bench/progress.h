@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a long benchmark shows while it runs: the plan before it starts
  * (cases × runs and an estimated time from the cost model), then one
  * progress line on stderr (case i of N, elapsed, ETA) redrawn in place.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Terminal reports of `guestdrv bench`: the method header, one line per
  * scenario × backend × cache shaped like the libguestfs studies'
  *

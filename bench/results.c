@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The results model: cases, samples, extra figures and the method block
  * (see results.h).  The writers live in report.c and export.c.
  */

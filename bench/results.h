@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The results model of `guestdrv bench`: one case per scenario × backend
  * × cache mode × tool, its raw samples (seconds, warm-up included) and
  * extra per-case figures; plus the method (runs, warm-up, image

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `guestdrv bench`: the runs of one group (scenario x backend x cache),
  * guestdrv, libguestfs and the whole-process rows interleaved run by
  * run, and the medians of their extra figures.

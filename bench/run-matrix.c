@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `guestdrv bench`'s case matrix: payload and image sizes per case,
  * which backends can run here, and the groups' memory.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `guestdrv bench`'s options: the help, and argv parsed into struct
  * options (lists checked against the scenario, backend and cache tables).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `guestdrv bench`: the main loop over the case matrix, Ctrl-C, and the
  * outputs.  The options are run-options.c's, the matrix run-matrix.c's,
  * the runs of one group run-group.c's; one run is self.c's or peer.c's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internals of the `guestdrv bench` runner, shared by run*.c (options,
  * case matrix and loop, outputs: runner.h), workdir.c (payloads and images on the host),
  * self.c (one run through guestdrv's session) and peer.c (one run

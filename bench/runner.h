@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The internals of `guestdrv bench`'s runner (bench/run*.c): the
  * options, the groups of cases they expand to, and the functions that
  * parse, plan and run them.  bench/run.h is the interface of one run.

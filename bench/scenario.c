@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scenario, backend and cache-mode tables of the benchmark suite.  The
  * scenarios reproduce two libguestfs studies: UML vs KVM, and the
  * fastest way to upload a file into a disk image.

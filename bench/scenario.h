@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The benchmark vocabulary: scenario, backend and cache mode names the
  * CLI accepts, what each scenario measures, and whether it moves bytes
  * (then reports carry MB/s).

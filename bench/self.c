@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One benchmark run through guestdrv's own session: fresh image, launch,
  * set-up (partition, mkfs, mount), host and guest sync, the timed part,
  * guest sync, shutdown.  Only the timed part is the sample, except for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The startup scenario's whole-process rows (see startup-ref.h): what a
  * user waits for, and the physical limit beside it.
  *

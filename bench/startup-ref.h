@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The startup scenario's whole-process rows: guestdrv and guestfish as a
  * user runs them (`... -a IMAGE ... ping-daemon`, process start to exit),
  * and the bare-boot reference (the same kernel and hypervisor booted to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sample statistics for the benchmark suite (conventions in stats.h). */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Statistics over one case's timing samples: warm-up discard, summary
  * (min/median/max/mean/stddev), percentiles, throughput and ratios.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The bench's files on the host: random payloads (made once per size,
  * outside any timing), their tar.gz for tgz-in, and a fresh image per
  * run in the format each scenario asks for.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the transports (unix-socket.c, fdpair.c), the serial-line window
  * (window.c) and the launch flag (launch-flag.c) share with channel.c.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The transport-independent part of a channel: buffered reads, full
  * writes, idle timeouts, the hypervisor watch fd and the counters.  The
  * UML serial line's window is window.c's, the launch flag

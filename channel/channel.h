@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The channel layer: a reliable byte stream between host and guestfsd,
  * whatever carries it (qemu virtio-serial on a Unix socket, the UML serial
  * line on a socketpair, a plain socketpair in tests).  It owns the bytes

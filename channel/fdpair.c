@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A channel over an already connected pair of fds: the UML serial line
  * (a socketpair or pipe pair handed to the UML binary) and the
  * socketpairs of the tests.  Also the constructor the other transports

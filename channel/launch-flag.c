@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestfsd's first four bytes on the channel, the launch flag: the
  * appliance is up.
  */

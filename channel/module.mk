@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 LIB_SRCS += channel/channel.c
 LIB_SRCS += channel/window.c
 LIB_SRCS += channel/launch-flag.c

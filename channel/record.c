@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --record: every byte the channel reads and writes, appended to a file
  * in the GFSCAP1 format of the project's golden captures (magic
  * "GFSCAP1\n", then records: direction 'C' host->daemon or 'D'

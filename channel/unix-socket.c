@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The qemu transport: guestfsd's virtio-serial port appears on the host
  * as a Unix stream socket that qemu connects to (-chardev socket).  We
  * listen, qemu connects once.

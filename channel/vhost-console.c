@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The UML virtio transport: a socketpair whose far end is served by the
  * vhost-user virtio-console thread (vhost/virtio-console.c), so the rest
  * of the channel layer reads and writes a plain stream.

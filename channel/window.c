@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The host side of the UML serial line's acknowledged window
  * (serial-window.h): at most win_bytes unacknowledged bytes in flight,
  * the guest relay's acks read from their own line.

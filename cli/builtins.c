@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The commands guestfish implements in the library rather than the
  * daemon: launching and adding disks, host-side disk creation, cat, ls,
  * find, read-file and write (built on daemon transfers), echo, time,
@@ -40,9 +41,14 @@ b_add (struct cli *c, int argc, char **argv)
         return -1;
     }
     else {
-      gd_set_error ("unknown optional argument \"%s\"", argv[i]);
+      gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[i]);
       return -1;
     }
+  }
+  /* libguestfs checks that the file is there when it is added. */
+  if (access (argv[1], F_OK) == -1) {
+    gd_set_error_errno ("%s", argv[1]);
+    return -1;
   }
   if (strcmp (format, "raw") != 0 && strcmp (format, "qcow2") != 0) {
     gd_set_error ("unknown format '%s' (raw or qcow2)", format);
@@ -55,8 +61,12 @@ static int
 b_version (struct cli *c, int argc, char **argv)
 {
   (void) c; (void) argc; (void) argv;
-  /* guestfsd has no version call (PROTOCOL.md §13): this is ours. */
-  printf ("guestdrv %s (guestfsd protocol 4, libguestfs 1.48 wire format)\n", GUESTDRV_VERSION);
+  /* guestfsd has no version call (PROTOCOL.md §13): libguestfs answers
+   * with its own version, as a struct.  guestdrv speaks the API and the
+   * protocol of libguestfs 1.48.6 (the daemon it drives), so it prints
+   * that, in guestfish's form; guestdrv's own version is --version.
+   */
+  printf ("major: 1\nminor: 48\nrelease: 6\nextra: \n");
   return 0;
 }
 
@@ -65,13 +75,12 @@ b_help (struct cli *c, int argc, char **argv)
 {
   (void) c;
   if (argc == 2) {
-    if (cli_command_usage (stdout, argv[1]) == -1) {
-      gd_set_error ("%s: unknown command", argv[1]);
+    if (cli_command_help (stdout, argv[1]) == -1) {
+      gd_set_error ("%s: command not known: use 'help' to list all commands", argv[1]);
       return -1;
     }
     return 0;
   }
-  printf ("Commands:\n");
   cli_list_commands (stdout);
   return 0;
 }
@@ -101,9 +110,10 @@ b_time (struct cli *c, int argc, char **argv)
   uint64_t t0 = gd_now_ns ();
   int r = cli_run_command (c, argc - 1, argv + 1);
 
-  printf ("elapsed time: %.2f seconds\n", (gd_now_ns () - t0) / 1e9);
+  /* guestfish prints the time of a command that succeeded only. */
   if (r == -1)
-    gd_set_error ("%s failed", argv[1]);   /* its error is printed */
+    return CLI_ERR_PRINTED;
+  printf ("elapsed time: %.2f seconds\n", (gd_now_ns () - t0) / 1e9);
   return r;
 }
 
@@ -146,8 +156,8 @@ fetch (struct cli *c, uint32_t proc, const char *path, struct membuf *m)
   if (cli_ensure_launched (c) == -1 || !(a = proto_args_new ()))
     return -1;
   r = proto_args_string (a, path);
-  if (r == 0)
-    r = session_call_fileout (c->s, proc, 0, a, membuf_sink, m, &rep);
+  if (r == 0 && (r = session_call_fileout (c->s, proc, 0, a, membuf_sink, m, &rep)) != 0)
+    cli_daemon_error (proto_proc_info (proc), &rep);
   proto_args_free (a);
   proto_reply_free (&rep);
   if (r != 0) {

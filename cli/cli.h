@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The command-line front end: parses options and guestfish-style scripts
  * and dispatches commands to the session.  Nothing else lives here.
  */
@@ -9,6 +10,7 @@
 #include <stdio.h>
 
 #include "../protocol/proc-info.h"
+#include "cmd-info.h"
 #include "../session/session.h"
 
 struct cli {
@@ -31,12 +33,17 @@ int cli_run_script (struct cli *c, FILE *f, const char *name);
 int cli_run_words (struct cli *c, char **words, int n);
 
 /* commands.c: run one command (argv[0] is the name).  0 or -1 (error
- * already printed).
+ * already printed).  A command's function returns 0, -1 (error set, to
+ * be printed), -2 (wrong number of arguments) or CLI_ERR_PRINTED (it ran
+ * another command, whose error is printed already).
  */
+#define CLI_ERR_PRINTED (-3)
 int cli_run_command (struct cli *c, int argc, char **argv);
 void cli_list_commands (FILE *f);
 /* Print "usage: NAME ARGS" for command NAME; -1 if there is none. */
 int cli_command_usage (FILE *f, const char *name);
+/* help NAME: its description and synopsis; -1 if there is none. */
+int cli_command_help (FILE *f, const char *name);
 
 /* builtins.c: the commands guestfish implements in the library. */
 typedef int (*cli_builtin_fn) (struct cli *c, int argc, char **argv);
@@ -79,14 +86,24 @@ int cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
 int cli_run_proc (struct cli *c, const struct proto_proc_info *pi,
                   int argc, char **argv);
 void cli_proc_usage (FILE *f, const struct proto_proc_info *pi);
+/* After a failed call: a daemon error becomes "api_name: message", as
+ * libguestfs words it; other failures get the API name in front.
+ */
+void cli_daemon_error (const struct proto_proc_info *pi, const struct proto_reply *rep);
 
 /* print.c */
 int cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r);
 
 /* parse.c: guestfish's argument syntax. */
 int cli_parse_int64 (const char *s, int64_t *v);
+/* The same without setting the error: 0, or gnulib xstrtoll's status
+ * (CLI_XSTRTOL_INVALID: not a number), which guestfish's messages show.
+ */
+#define CLI_XSTRTOL_INVALID 4
+int cli_parse_int64_status (const char *s, int64_t *v);
 int cli_parse_int (const char *s, int32_t *v);
 int cli_parse_bool (const char *s, bool *v);
 char **cli_parse_string_list (const char *s);   /* free with cli_free_words */
+bool cli_valid_guid (const char *s);            /* libguestfs's GUID check */
 
 #endif

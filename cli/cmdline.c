@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestfish's command-line disk and mount options, applied after all
  * options are read (as guestfish does): -a/--add drives, made read-only
  * by --ro wherever it appears; -N [FILENAME=]TYPE prepared disks (created

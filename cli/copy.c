@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* copy-in and copy-out, which guestfish implements on the host: a local
  * tar(1) at one end of a pipe, the daemon's tar-in or tar-out at the
  * other (the pipe is passed as /dev/fd/N, a FileIn/FileOut host file).
@@ -121,7 +122,8 @@ cli_copy_in (struct cli *c, int argc, char **argv)
       return -1;
     }
     if (access (argv[i], R_OK) == -1) {
-      gd_set_error_errno ("%s", argv[i]);
+      /* libguestfs's words, quotes included. */
+      gd_set_error ("source \u2018%s\u2019 does not exist (or cannot be read)", argv[i]);
       r = -1;
     }
     else {
@@ -167,6 +169,18 @@ cli_copy_out (struct cli *c, int argc, char **argv)
     if (r == 0)
       r = proto_ret_bool (&rep, &dir);
     proto_reply_free (&rep);
+    if (r == 0 && !dir) {
+      bool file = false;
+      q[0] = (char *) "is-file";
+      r = cli_call_proc (c, proto_proc_info (PROC_IS_FILE), 2, q, &rep);
+      if (r == 0)
+        r = proto_ret_bool (&rep, &file);
+      proto_reply_free (&rep);
+      if (r == 0 && !file) {
+        gd_set_error ("\u2018%s\u2019 is not a file or directory", argv[i]);
+        r = -1;
+      }
+    }
     snprintf (target, sizeof target, "%s/%s", local, basename (b));
     free (b);
     if (r == 0 && dir) {

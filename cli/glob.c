@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* glob CMD ARGS...: guestfish's wildcard expansion, on the host.  An
  * argument starting with /dev/ is matched (fnmatch, FNM_PATHNAME) against
  * the devices, partitions, md devices and logical volumes; one starting
@@ -138,7 +139,7 @@ cli_glob (struct cli *c, int argc, char **argv)
       goto out;
   r = issue (c, globs, n, cmd, 1);
   if (r == -1)
-    gd_set_error ("%s failed", argv[1]);   /* its errors are printed */
+    r = CLI_ERR_PRINTED;   /* as guestfish: only the command's own error */
  out:
   for (int i = 0; globs && i < n; i++)
     cli_free_words (globs[i].v);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Disk images made on the host, as guestfish's library does: sparse and
  * alloc create a zeroed raw image (sparse, or with its blocks allocated)
  * and add it; disk-create makes a raw or qcow2 image (qemu-img) without
@@ -16,13 +17,18 @@
 
 #define QEMU_IMG_TIMEOUT_MS 60000
 
+/* guestfish's sparse and alloc read the size as an unsigned number
+ * (xstrtoull: a minus sign is no number) and say so in their words.
+ */
 static int
 parse_size (const char *s, int64_t *size)
 {
-  if (cli_parse_int64 (s, size) == -1)
-    return -1;
-  if (*size < 0) {
-    gd_set_error ("'%s': size must not be negative", s);
+  int status = CLI_XSTRTOL_INVALID;
+
+  if (!strchr (s, '-'))
+    status = cli_parse_int64_status (s, size);
+  if (status) {
+    gd_set_error ("parse_size: invalid integer parameter (xstrtoull returned %d)", status);
     return -1;
   }
   return 0;
@@ -35,7 +41,7 @@ make_raw (const char *path, int64_t size, bool allocate)
   int e;
 
   if (fd == -1) {
-    gd_set_error_errno ("%s", path);
+    gd_set_error_errno ("cannot create raw file: %s", path);
     return -1;
   }
   if (ftruncate (fd, size) == -1) {
@@ -82,26 +88,35 @@ cli_host_disk_create (struct cli *c, int argc, char **argv)
   int st;
 
   (void) c;
+  /* guestfish parses the words, then libguestfs checks the size, the
+   * format and the preallocation, in that order, each in its words.
+   */
+  if (cli_parse_int64 (argv[3], &size) == -1) {
+    gd_error_prefix ("%s: size", argv[0]);
+    return -1;
+  }
   if (argc == 5) {
     if (strncmp (argv[4], "preallocation:", 14) != 0) {
-      gd_set_error ("unknown optional argument \"%s\"", argv[4]);
+      gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[4]);
       return -1;
     }
     prealloc = argv[4] + 14;
-    if (strcmp (prealloc, "off") && strcmp (prealloc, "sparse") &&
-        strcmp (prealloc, "full")) {
-      gd_set_error ("preallocation: '%s': off, sparse or full", prealloc);
-      return -1;
-    }
   }
-  if (parse_size (argv[3], &size) == -1)
+  if (size < 0) {
+    gd_set_error ("invalid size: %lld", (long long) size);
     return -1;
+  }
+  if (strcmp (argv[2], "raw") != 0 && strcmp (argv[2], "qcow2") != 0) {
+    gd_set_error ("unsupported format \u2018%s\u2019", argv[2]);
+    return -1;
+  }
+  if (strcmp (prealloc, "off") && strcmp (prealloc, "sparse") &&
+      strcmp (prealloc, "full")) {
+    gd_set_error ("invalid value for preallocation parameter \u2018%s\u2019", prealloc);
+    return -1;
+  }
   if (strcmp (argv[2], "raw") == 0)
     return make_raw (argv[1], size, strcmp (prealloc, "full") == 0);
-  if (strcmp (argv[2], "qcow2") != 0) {
-    gd_set_error ("unknown format '%s' (raw or qcow2)", argv[2]);
-    return -1;
-  }
   snprintf (sizebuf, sizeof sizebuf, "%lld", (long long) size);
   {
     char opt[64];

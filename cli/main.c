@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv's main: options, subcommands, signals. */
 #include <getopt.h>
 #include <signal.h>

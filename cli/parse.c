@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Argument syntax as guestfish takes it: integers in C notation with
  * an optional size suffix (k, K, M, G, T, P, E, Z, Y: powers of 1024, or
  * of 1000 when followed by "B", of 1024 with "iB"), booleans, and string
@@ -5,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,25 +26,29 @@ suffix_power (char c)
   return p && c ? (int) (p - order) + 1 : -1;
 }
 
+/* guestfish reads integers with gnulib's xstrtoll and reports its
+ * status: 1 overflow, 2 a bad suffix (3 both), 4 no number at all.
+ */
+#define XSTRTOL_OVERFLOW 1
+#define XSTRTOL_BAD_SUFFIX 2
+
 int
-cli_parse_int64 (const char *s, int64_t *v)
+cli_parse_int64_status (const char *s, int64_t *v)
 {
   char *end;
   long long x;
-  int power, base = 1024;
+  int power, base = 1024, status = 0;
 
   errno = 0;
   x = strtoll (s, &end, 0);
-  if (end == s || errno) {
-    gd_set_error ("'%s': invalid integer", s);
-    return -1;
-  }
+  if (end == s)
+    return CLI_XSTRTOL_INVALID;
+  if (errno == ERANGE)
+    status = XSTRTOL_OVERFLOW;
   if (*end) {
     power = suffix_power (*end);
-    if (power < 0) {
-      gd_set_error ("'%s': invalid integer", s);
-      return -1;
-    }
+    if (power < 0)
+      return status | XSTRTOL_BAD_SUFFIX;
     end++;
     if (end[0] == 'i' && end[1] == 'B')
       end += 2;
@@ -50,18 +56,29 @@ cli_parse_int64 (const char *s, int64_t *v)
       base = 1000;
       end++;
     }
-    if (*end) {
-      gd_set_error ("'%s': invalid integer", s);
-      return -1;
-    }
-    while (power-- > 0) {
+    while (power-- > 0)
       if (__builtin_mul_overflow (x, (long long) base, &x)) {
-        gd_set_error ("'%s': integer out of range", s);
-        return -1;
+        x = x < 0 ? LLONG_MIN : LLONG_MAX;
+        status |= XSTRTOL_OVERFLOW;
+        break;
       }
-    }
+    if (*end)
+      status |= XSTRTOL_BAD_SUFFIX;
   }
-  *v = x;
+  if (status == 0)
+    *v = x;
+  return status;
+}
+
+int
+cli_parse_int64 (const char *s, int64_t *v)
+{
+  int status = cli_parse_int64_status (s, v);
+
+  if (status) {
+    gd_set_error ("invalid integer parameter (xstrtoll returned %d)", status);
+    return -1;
+  }
   return 0;
 }
 
@@ -74,11 +91,34 @@ cli_parse_int (const char *s, int32_t *v)
   if (cli_parse_int64 (s, &x) == -1)
     return -1;
   if (x < INT32_MIN || x > INT32_MAX) {
-    gd_set_error ("'%s': integer out of range", s);
+    gd_set_error ("integer out of range");
     return -1;
   }
   *v = (int32_t) x;
   return 0;
+}
+
+/* libguestfs checks a GUID argument on the host before the call: 36
+ * characters (38 with braces around them), dashes at 8, 13, 18 and 23,
+ * letters or digits elsewhere (not only hexadecimal ones).
+ */
+bool
+cli_valid_guid (const char *s)
+{
+  size_t len = strlen (s);
+
+  if (len == 38 && s[0] == '{' && s[37] == '}') {
+    s++;
+    len = 36;
+  }
+  if (len != 36)
+    return false;
+  for (size_t i = 0; i < len; i++) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !isalnum ((unsigned char) s[i]))
+      return false;
+  }
+  return true;
 }
 
 int

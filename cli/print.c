@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Printing a reply body the way guestfish prints each return type:
  * numbers and "true"/"false" on a line, a string followed by a newline,
  * one line per list element, "key: value" for hashtables, "field: value"
@@ -195,6 +196,8 @@ cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r)
   size_t n;
   uint32_t w;
   uint64_t q;
+  const struct cli_cmd_info *ci = cli_cmd_by_proc (pi->proc);
+  int base = ci ? ci->output : CLI_OUT_DEC;
 
   switch (pi->ret) {
   case 'n':
@@ -202,9 +205,9 @@ cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r)
   case 'i':
     if (xin_u32 (&x, &w) == -1)
       return -1;
-    if (pi->flags & PROTO_PROC_OCTAL)
+    if (base == CLI_OUT_OCTAL)
       printf ("%s%o\n", w ? "0" : "", (unsigned) w);
-    else if (pi->flags & PROTO_PROC_HEX)
+    else if (base == CLI_OUT_HEX)
       printf ("%s%x\n", w ? "0x" : "", (unsigned) w);
     else
       printf ("%" PRIi32 "\n", (int32_t) w);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running a daemon procedure as a guestfish command: check the argument
  * count, parse each word by its signature code (proc-info.h), encode the
  * required arguments then every optional one (unset ones as zero), call,
@@ -35,19 +36,37 @@ nth_name (const char *names, size_t n, char *buf, size_t len)
   return buf;
 }
 
+/* The host file's index among the command's words (the CLI table has
+ * one for every procedure that moves a file), or -1.
+ */
+static int
+host_file_pos (const struct proto_proc_info *pi)
+{
+  const struct cli_cmd_info *ci = cli_cmd_by_proc (pi->proc);
+
+  return ci && pi->transfer != PROTO_TRANSFER_NONE ? ci->host_file : -1;
+}
+
 void
 cli_proc_usage (FILE *f, const struct proto_proc_info *pi)
 {
   char name[64];
-  size_t nopt = strlen (pi->optargs);
+  size_t nargs = strlen (pi->args), nopt = strlen (pi->optargs);
+  int hf = host_file_pos (pi);
 
   for (const char *n = pi->name; *n; n++)
     fputc (*n == '_' ? '-' : *n, f);
-  for (size_t i = 0; pi->args[i]; i++)
-    if (pi->args[i] != 'K')
-      fprintf (f, " %s", nth_name (pi->arg_names, i, name, sizeof name));
-  for (size_t i = 0; i < nopt; i++)
-    fprintf (f, " [%s:..]", nth_name (pi->optarg_names, i, name, sizeof name));
+  for (size_t w = 0, k = 0; k < nargs || (int) w == hf; w++) {
+    if ((int) w == hf)
+      fprintf (f, " %s", cli_cmd_by_proc (pi->proc)->host_file_name);
+    else if (pi->args[k++] != 'K')
+      fprintf (f, " %s", nth_name (pi->arg_names, k - 1, name, sizeof name));
+  }
+  for (size_t i = 0; i < nopt; i++) {
+    char c = pi->optargs[i];
+    fprintf (f, " [%s:%s]", nth_name (pi->optarg_names, i, name, sizeof name),
+             c == 'b' ? "true|false" : c == 'i' || c == 'I' ? "N" : "..");
+  }
 }
 
 /* Key arguments are not on the command line: guestfish prompts; we read
@@ -81,6 +100,7 @@ encode_one (struct proto_args *a, char code, const char *v)
 
   switch (code) {
   case 's':
+  case 'G':
   case 'K':
     return proto_args_string (a, v ? v : "");
   case 'o':
@@ -110,6 +130,29 @@ encode_one (struct proto_args *a, char code, const char *v)
   return -1;
 }
 
+/* guestfish words a bad word as "CMD: ARG: what", except a boolean,
+ * whose message stands alone.
+ */
+static void
+arg_error (const char *cmd, char code, const char *arg)
+{
+  if (code != 'b')
+    gd_error_prefix ("%s: %s", cmd, arg);
+}
+
+/* A daemon error reads as libguestfs words it: the API name, then the
+ * daemon's message as it came.  A call that failed on our side (the
+ * appliance died, a timeout, a transfer cancelled) names the call too.
+ */
+void
+cli_daemon_error (const struct proto_proc_info *pi, const struct proto_reply *rep)
+{
+  if (rep->status != 0)
+    gd_set_error ("%s: %s", pi->name, rep->error_message ? rep->error_message : "");
+  else
+    gd_error_prefix ("%s", pi->name);
+}
+
 int
 cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
                int argc, char **argv, struct proto_reply *rep)
@@ -117,7 +160,8 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
   const char *optval[CLI_MAX_OPTARGS] = { 0 };
   size_t nargs = strlen (pi->args), nopt = strlen (pi->optargs);
   size_t nkeys = 0, npos, k;
-  const char *host_file = NULL;
+  int hf = host_file_pos (pi);
+  const char *cmd = argv[0], *host_file = NULL;
   struct proto_args *a = NULL;
   uint64_t optmask = 0, hint = 0;
   struct gd_fd_io io = { .fd = -1 };
@@ -126,7 +170,7 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
 
   for (k = 0; k < nargs; k++)
     nkeys += pi->args[k] == 'K';
-  npos = nargs - nkeys;
+  npos = nargs - nkeys + (hf >= 0);
   if ((size_t) argc - 1 < npos || (size_t) argc - 1 > npos + nopt) {
     gd_set_error ("wrong number of arguments (%d given, %zu expected)",
                   argc - 1, npos);
@@ -143,11 +187,11 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
         break;
     }
     if (!colon || j == nopt) {
-      gd_set_error ("unknown optional argument \"%s\"", argv[w]);
+      gd_set_error ("%s: unknown optional argument \"%s\"", cmd, argv[w]);
       return -1;
     }
     if (optmask & (UINT64_C (1) << j)) {
-      gd_set_error ("optional argument \"%s\" given more than once", name);
+      gd_set_error ("%s: optional argument \"%s\" given more than once", cmd, name);
       return -1;
     }
     optmask |= UINT64_C (1) << j;
@@ -156,16 +200,20 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
 
   if (!(a = proto_args_new ()))
     return -1;
-  for (k = 0, argv++; k < nargs; k++) {
+  argv++;
+  if (hf == 0)
+    host_file = *argv++;
+  for (k = 0; k < nargs; k++) {
     char code = pi->args[k];
     char *key = NULL;
     int e;
-    if (code == 'F' || code == 'O') {
-      host_file = *argv++;
-      continue;
-    }
     if (code == 'K' && !(key = read_key (nth_name (pi->arg_names, k, name, sizeof name))))
       goto out;
+    if (code == 'G' && !cli_valid_guid (*argv)) {
+      gd_set_error ("%s: %s: parameter is not a valid GUID", pi->name,
+                    nth_name (pi->arg_names, k, name, sizeof name));
+      goto out;
+    }
     e = encode_one (a, code, key ? key : *argv);
     if (key) {
       memset (key, 0, strlen (key));
@@ -174,13 +222,15 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
     else
       argv++;
     if (e == -1) {
-      gd_error_prefix ("%s", nth_name (pi->arg_names, k, name, sizeof name));
+      arg_error (cmd, code, nth_name (pi->arg_names, k, name, sizeof name));
       goto out;
     }
+    if (hf > 0 && (size_t) hf == k + 1)
+      host_file = *argv++;
   }
   for (k = 0; k < nopt; k++)
     if (encode_one (a, pi->optargs[k], optval[k]) == -1) {
-      gd_error_prefix ("%s", nth_name (pi->optarg_names, k, name, sizeof name));
+      arg_error (cmd, pi->optargs[k], nth_name (pi->optarg_names, k, name, sizeof name));
       goto out;
     }
 
@@ -189,7 +239,7 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
     io.fd = strcmp (host_file, "-") == 0 ? dup (0)
           : open (host_file, O_RDONLY | O_CLOEXEC);
     if (io.fd == -1) {
-      gd_set_error_errno ("%s", host_file);
+      gd_set_error_errno ("open: %s", host_file);
       goto out;
     }
     if (fstat (io.fd, &st) == 0 && S_ISREG (st.st_mode))
@@ -199,7 +249,7 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
     io.fd = strcmp (host_file, "-") == 0 ? dup (1)
           : open (host_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (io.fd == -1) {
-      gd_set_error_errno ("%s", host_file);
+      gd_set_error_errno ("open: %s", host_file);
       goto out;
     }
     fflush (stdout);
@@ -212,8 +262,10 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
     r = session_call_fileout (c->s, pi->proc, optmask, a, gd_fd_sink, &io, rep);
   else
     r = session_call (c->s, pi->proc, optmask, a, rep);
-  if (r != 0)
+  if (r != 0) {
+    cli_daemon_error (pi, rep);
     r = -1;
+  }
  out:
   if (io.fd >= 0 && close (io.fd) == -1 && r == 0 &&
       pi->transfer == PROTO_TRANSFER_FILEOUT) {

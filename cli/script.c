@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestfish-style scripts: one command per line, "#" comments, "!cmd"
  * runs on the host, double quotes with backslash escapes, single quotes
  * literal, a leading "-" means "ignore this command's error" (guestfish's

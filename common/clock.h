@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one clock every layer stamps its events with: CLOCK_MONOTONIC in
  * nanoseconds.  The trace layer converts to microseconds relative to the
  * run's origin (gd_clock_origin).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Debug printer: "[   1.234567] layer: message" on stderr, time since the
  * run's origin.  errno is preserved.  Messages carry guest text (console
  * lines, daemon errors), so control characters are escaped here, once for

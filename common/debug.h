@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Verbose debug output, gated by one test so hot paths pay nothing. */
 #ifndef GUESTDRV_DEBUG_H
 #define GUESTDRV_DEBUG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The per-thread error slot (see error.h). */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One error slot per thread: "context: message[: strerror]", errno kept.
  * Functions return -1 or NULL and leave the message here; the caller
  * prints it (or adds context) without losing errno.

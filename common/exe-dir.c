@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The running program's directory (see exe-dir.h). */
 #include <errno.h>
 #include <string.h>

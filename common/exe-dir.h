@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where the running program lives: helper programs and libraries are
  * looked up next to it, in the build tree or where it is installed.
  */

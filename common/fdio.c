@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* File descriptor I/O helpers (see fdio.h). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* File descriptor I/O: whole writes and reads that survive EINTR and
  * short counts, a whole file read with a size bound, and the source and
  * sink callbacks that stream an upload from, or a download to, a host fd

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Strict parsers and escaping for text from the guest (guest-text.h). */
 #include <stdint.h>
 #include <stdio.h>

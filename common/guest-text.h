@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Text and numbers that come from the guest (console lines, printk
  * times, daemon error strings): parsed strictly and made safe before
  * guestdrv itself prints or records them.  The guest is untrusted, so a

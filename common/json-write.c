@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The JSON writer (see json-write.h) and json_write, the reader's tree
  * written back with it.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one JSON writer: strings, numbers, and objects and arrays built
  * call by call, into a FILE* or a growable buffer.
  *

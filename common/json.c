@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The JSON reader (see json.h): recursive descent over a bounded buffer,
  * building a small tree.  Errors carry the line and column.
  */

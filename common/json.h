@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* JSON for guestdrv: a small bounded reader (here) and the one writer
  * (json-write.h).  `guestdrv report` reads traces back with the reader
  * and the disk layer parses QMP replies with it.  Bounded (nesting depth,

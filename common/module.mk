@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 LIB_SRCS += common/error.c
 LIB_SRCS += common/clock.c
 LIB_SRCS += common/debug.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Child processes (see run.h): spawn, bounded wait and kill, and the
  * run-to-completion wrapper with its output tail.
  */

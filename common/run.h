@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Child processes: the one place guestdrv forks.  Every child gets its
  * own process group (its pid is the group id, so a signal handler can
  * kill the whole group with kill (-pgid, SIGKILL)), dies with us

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The acknowledged window on the UML serial line: the contract between
  * the host (channel.c, channel_set_window) and the guest relay
  * (guest/uml-relay.c, built as guestdrv-relay and put in the appliance).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The stop signals of a long-running command (see signals.h). */
 #include <signal.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The signals of a long-running command (fsync-test, bench, the CLI):
  * the ones that ask it to stop, and SIGPIPE.
  */

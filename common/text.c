@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Text helpers (see text.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small text helpers over host-side buffers (logs, command output). */
 #ifndef GUESTDRV_TEXT_H
 #define GUESTDRV_TEXT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Temporary directories and tree removal (see tmpdir.h).  The removal
  * walks with openat/unlinkat relative to directory fds, so a symbolic
  * link swapped in during the walk cannot redirect it.

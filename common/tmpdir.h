@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Private temporary directories and removing trees without a shell. */
 #ifndef GUESTDRV_TMPDIR_H
 #define GUESTDRV_TMPDIR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Host side of the I/O counter: where the library is, the environment
  * that injects it, and merging the per-process files it writes.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The disk layer: what happens to each disk image, seen from the host
  * (an I/O counter inside the hypervisor; qemu's own block statistics over
  * QMP) and from the guest (/sys/block/<dev>/stat read through the

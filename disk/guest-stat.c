@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The guest's view of its disks: the command that prints
  * /sys/block/<dev>/stat through the daemon, and the parser of its output
  * (guest text: untrusted, bounded by sscanf's field widths).  Apart from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the I/O counter (iocount.c, loaded into the hypervisor with
  * LD_PRELOAD) and the host side (disk.c) agree on.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libguestdrv-iocount.so: counts a hypervisor's I/O on the disk images we
  * name, from inside the hypervisor (LD_PRELOAD), so that qemu and UML
  * give the same figures.  Protocol with the host: iocount-format.h.

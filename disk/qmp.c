@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A tiny QMP client: just enough to ask qemu for query-blockstats.
  * Each reply is one line of JSON; asynchronous events (also lines) are
  * skipped.  Every read and write is bounded by the caller's timeout and

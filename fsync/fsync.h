@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fsync-test harness's entry point, for the CLI (the harness's
  * internals are in harness.h).
  */

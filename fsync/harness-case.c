@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One fsync-test case: a backend and a cache mode.
  *
  * The image is an ext2 filesystem made on the host, holding two files of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Method 1, flush accounting, independent of the FUSE model: strace
  * attached to the running hypervisor records every fsync, fdatasync,
  * sync_file_range, syncfs, sync and (re)open of the image, stamped with

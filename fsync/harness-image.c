@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fsync-test image seen from the host: an ext2 filesystem made with
  * two files of the "old" pattern (see harness-case.c), then read back
  * without guestdrv (debugfs, or the blocks straight from the image) to

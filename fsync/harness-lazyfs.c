@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The harness's side of guestdrv-lazyfs: start it in the foreground as
  * our child (its own session, so a Ctrl-C reaches us, not it: we unmount
  * it in order), talk to its control socket, unmount and reap it.
@@ -31,8 +32,13 @@ struct lazyfs {
   char sock[108];
 };
 
-/* The tool sits next to guestdrv in the build tree (lazyfs/) or when
- * installed; GUESTDRV_LAZYFS overrides; else $PATH.
+#ifndef GUESTDRV_LIBEXECDIR
+#define GUESTDRV_LIBEXECDIR "/usr/local/libexec/guestdrv"
+#endif
+
+/* GUESTDRV_LAZYFS overrides; else the tool next to guestdrv in the build
+ * tree (lazyfs/) or beside it, where make install used to put it; else
+ * where make install puts it (LIBEXECDIR); else $PATH.
  */
 static void
 find_lazyfs (char *out, size_t outlen)
@@ -52,10 +58,11 @@ find_lazyfs (char *out, size_t outlen)
     if (access (out, X_OK) == 0)
       return;
   }
+  snprintf (out, outlen, "%s/guestdrv-lazyfs", GUESTDRV_LIBEXECDIR);
+  if (access (out, X_OK) == 0)
+    return;
   snprintf (out, outlen, "guestdrv-lazyfs");
 }
-
-pid_t lazyfs_pid (const struct lazyfs *l) { return l->pid; }
 
 static bool
 is_mounted (const char *mnt)

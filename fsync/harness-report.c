@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fsync-test's report: the table (a row per case with its verdict and
  * evidence, then the legend) and the JSON lines of --json and --keep.
  */

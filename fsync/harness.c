@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv fsync-test: does a backend honour the guest's fsync?  Runs
  * every backend x cache case (harness-case.c), prints a verdict per case
  * with its evidence from two independent methods, and cleans up the

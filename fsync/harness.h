@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fsync-test harness ("does this backend honour fsync?"), internal to
  * fsync/.  harness.c parses options and prints verdicts; harness-case.c
  * runs one backend x cache case; harness-lazyfs.c drives the FUSE model
@@ -38,7 +39,6 @@ int lazyfs_field (const char *json, const char *name, const char *key,
  * process: the mount stays for investigation.
  */
 void lazyfs_stop (struct lazyfs *l, bool leave);
-pid_t lazyfs_pid (const struct lazyfs *l);
 
 /* --- Method 1: host-side flush accounting (harness-flushcount.c) -------- */
 enum { FC_PHASE_BEFORE, FC_PHASE_FSYNCED, FC_PHASE_UNSYNCED, FC_PHASE_AFTER,

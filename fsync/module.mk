@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The fsync-test harness (guestdrv fsync-test), in libguestdrv.a; it runs
 # lazyfs/guestdrv-lazyfs.
 LIB_SRCS += fsync/harness.c
@@ -6,3 +7,7 @@ LIB_SRCS += fsync/harness-image.c
 LIB_SRCS += fsync/harness-lazyfs.c
 LIB_SRCS += fsync/harness-flushcount.c
 LIB_SRCS += fsync/harness-report.c
+
+# Where an installed guestdrv looks for guestdrv-lazyfs (make install
+# puts it there); the build tree's copy is found next to the binary first.
+fsync/harness-lazyfs.o: ALL_CFLAGS += -DGUESTDRV_LIBEXECDIR=\"$(LIBEXECDIR)/guestdrv\"

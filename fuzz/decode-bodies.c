@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Every return-value decoder on one reply (see decode-bodies.h). */
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Every return-value decoder on one reply, shared by the fuzz targets
  * that get replies (fuzz-reply: a decoded frame; fuzz-stack: a call's).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the guest's text as guestdrv reads it: console marks,
  * printk times, the guest's /sys/block stat lines, the escaping of guest
  * text for the terminal and the trace's JSON strings.  A time that passes

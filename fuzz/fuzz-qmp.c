@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the JSON reader (common/json.c) as the disk layer
  * uses it on qemu's QMP replies (query-blockstats), and the writer on
  * whatever it accepted.

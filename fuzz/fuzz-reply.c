@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the reply/frame decoder.  The input is one frame as
  * the daemon sends it after its length word; every decoder that reads
  * daemon bytes without I/O runs on it (reply header and error body, each

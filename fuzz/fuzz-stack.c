@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the whole protocol stack (channel, framing, replies,
  * progress, FileIn/FileOut streams and their cancellation) over a real
  * socketpair.  The input is a small script of calls the client makes,

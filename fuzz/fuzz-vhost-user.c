@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: what a vhost-user front end (UML's virtio_uml, i.e.
  * the guest) controls in vhost/vhost-user.c and vhost/virtq.c.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Make the fuzzers' seed corpora from the recorded guestfsd sessions
 (../shared/protocol/captures, GFSCAP1 format: see its README).  The seeds
 are committed, so a clone fuzzes without the captures; run this again

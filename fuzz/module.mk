@@ -1,10 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fuzz/: libFuzzer targets (clang), built apart from the normal objects
 # with ASan, UBSan and float-cast-overflow.  `make fuzz` runs each for
 # FUZZ_TIME seconds (FUZZ_TIMES per target overrides); `make fuzz-ci` for
 # a short fixed time.  fuzz/README.md says what each target covers.
 FUZZ_CC     ?= clang
 FUZZ_SAN    := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
-FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DGUESTDRV_VERSION=\"$(VERSION)\" -Wall -Wextra -Wno-unused-parameter $(TIRPC_CFLAGS) -I. -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -DGUESTDRV_VERSION=\"$(VERSION)\" -Wall -Wextra -Wno-unused-parameter $(TIRPC_CFLAGS) -I. -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 
 # The layers that read guest bytes, whole (their file lists follow their
 # own module.mk), and the few helpers they need.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Run each libFuzzer target for a set time from its committed seeds and
 # print one line per target: executions, rate, crashes, corpus size.
 # FUZZ_TIME=seconds per target (default 60); FUZZ_TIMES="fuzz-stack=120"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-init: the /dev/disk/by-path links guestfsd reads at start-up
  * (it lists that directory and derives its /dev/sdX translation from
  * it), made from /sys/block without udev.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-init: /dev/disk/by-path without udev (init-bypath.c). */
 #ifndef GUESTDRV_INIT_BYPATH_H
 #define GUESTDRV_INIT_BYPATH_H

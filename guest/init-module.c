@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-init: loading a kernel module without forking modprobe.
  *
  * Under UML every fork+exec costs tens of milliseconds (each page the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-init: finit_module(2) from modules.dep (init-module.c). */
 #ifndef GUESTDRV_INIT_MODULE_H
 #define GUESTDRV_INIT_MODULE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-init: the appliance's /init, a small C program doing what
  * guest/init.sh does (which stays in the appliance as /init.sh, run
  * instead when the kernel command line says guestdrv.init=sh), without a

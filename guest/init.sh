@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestdrv appliance /init: ours, not libguestfs's.  Lean on purpose: it
 # mounts what guestfsd needs, makes /dev/disk/by-path (guestfsd lists it at
 # start-up and builds its /dev/sdX translation from it), and starts the

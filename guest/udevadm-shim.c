@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-udevadm: the appliance's /usr/sbin/udevadm, found before the
  * real /bin/udevadm in guestfsd's PATH (/sbin:/usr/sbin:/bin:/usr/bin).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-relay: the guest half of the UML serial-line window (see
  * serial-window.h for why).  Runs inside the appliance, started by /init:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The boot on the host timeline: the launcher's figures, the init's
  * stage marks, the daemon's start and the kernel's own lines.
  *

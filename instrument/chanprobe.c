@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Raw channel probes (see chanprobe.h): throughput of the channel and the
  * protocol with no disk underneath.  The sink and the source are device
  * nodes on a tmpfs mounted over /sysroot: guestfsd resolves upload and

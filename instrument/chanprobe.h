@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Raw channel probes that touch no disk (chanprobe.c): a tmpfs is mounted
  * over the guest's /sysroot for the duration (guestfsd resolves paths
  * there), with character devices for /dev/null and /dev/zero in it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The disk layer on the timeline: qemu's block statistics (QMP), the
  * guest kernel's /sys/block counters (through the daemon) and the host
  * I/O counter in the hypervisor, from after the launch to the shutdown.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The instrumentation above the session: probes that read what every
  * layer counted (launcher figures, console marks, the kernel log, channel
  * and protocol counters, disk statistics) and put it on the timeline and

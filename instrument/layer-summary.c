@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The channel's and the protocol's own counters, summarised at the end
  * of a traced session.  One traced session at a time.
  */

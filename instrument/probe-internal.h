@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by the probes of instrument/ (boot-timeline.c, disk-probe.c,
  * layer-summary.c, probe.c).  Not a public interface.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The instrumentation's subscription to a session (see instrument.h):
  * after the launch flag, before the shutdown and at the hypervisor's
  * exit it reads what each layer counted and puts it on the timeline and

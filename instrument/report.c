@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `guestdrv report [--json] TRACE.json`: the run's summary (written into
  * the trace as otherData.summary) as per-layer tables for a terminal, or
  * as JSON for machines.  File transfers come from the timeline's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build guestdrv's user-mode-linux kernels from Debian's kernel sources,
 # all from one config (arch/um defconfig + kernel/uml.config):
 #   control  the source + the version's host patches (what it takes to

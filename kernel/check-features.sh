@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The appliance's kernel-dependent feature groups on one UML kernel, each
 # exercised for real in one boot: make the file system (or device), mount
 # it, write a file, read it back.  btrfs, xfs, f2fs, vfat, exfat, NTFS

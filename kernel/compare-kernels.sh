@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # UML guest kernels side by side, rounds interleaved so that the shared
 # host's load hits every kernel alike (kernel/README.md's table):
 #   start   whole-process wall time of `guestdrv --backend uml --kernel K

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Host-to-guest uploads over UML's serial line, per guest kernel, with
 # the acknowledged window (--uml-window on) and on the bare line (off),
 # in one run, rounds interleaved so that the shared host's load hits all

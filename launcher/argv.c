@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A growable argv for hypervisor command lines (qemu.c, uml.c). */
 #include <stdarg.h>
 #include <stdio.h>

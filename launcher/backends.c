@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The backend table: every name --backend takes, its kind and the ops
  * that run it.  Options, help and error messages list the names from
  * here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The qemu and UML command lines as pure functions (qemu-cmdline.c,
  * uml-cmdline.c): everything the start functions decide from the
  * environment, the host or the run's temp dir is passed in, so the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Namespaces, no_new_privs and rlimits for an unsandboxed hypervisor
  * (confine.h).  Everything here runs between fork and exec, so it uses
  * system calls and its own tiny string helpers only.

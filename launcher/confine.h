@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Confinement of a hypervisor process that has no sandbox of its own
  * (User-Mode Linux; qemu-storage-daemon where UML uses it): called in the
  * forked child just before exec.  docs/backends.md, "What each backend protects

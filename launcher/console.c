@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The hypervisor's console: a thread reads its stdout/stderr pipe, keeps
  * the tail for error messages, time-stamps the init's stage marks on
  * arrival and notes the first line from the guest kernel (the KVM

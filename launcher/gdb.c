@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --gdb: the debugger hooks a kernel engineer expects.  qemu gets a
  * gdbstub on a unix socket in the run's temp dir and starts with its vCPU
  * stopped (-S) until the debugger continues.  UML is a host process: the

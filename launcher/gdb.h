@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --gdb hooks for the backends (launcher/gdb.c). */
 #ifndef GUESTDRV_LAUNCHER_GDB_H
 #define GUESTDRV_LAUNCHER_GDB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The hypervisor process: its run directory, its start (own process
  * group, dies with us, confined if it is UML, the disk layer's counter
  * in its environment when wanted), its bounded reap, and the signal

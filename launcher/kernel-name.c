@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --kernel NAME: the names of guestdrv's own UML kernels, resolved from
  * the kernel cache kernel/build-uml.sh fills (kernel-name.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --kernel NAME: guestdrv's own UML kernels by name (kernel/build-uml.sh
  * caches them), besides a path.
  *

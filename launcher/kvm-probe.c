@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A bounded probe that proves a KVM vCPU really runs.
  *
  * /dev/kvm can exist and open while KVM_RUN never returns (nested

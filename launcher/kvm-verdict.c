@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The remembered KVM verdict.
  *
  * The probe (kvm-probe.c) proves that a vCPU runs a few bytes of

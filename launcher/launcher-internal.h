@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared between the generic launcher (launcher.c, hv-process.c,
  * console.c, backends.c) and the backends (qemu.c, uml.c).  Not a public
  * interface.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The launcher's front: resolve the backend (the bounded KVM probe, the
  * remembered KVM verdict), check the disks, start through the backend's
  * ops, wait for a sign of life and the launch flag, fall back from KVM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The launcher layer: start a hypervisor running the appliance, hand back
  * the channel to guestfsd, and stop it again.  Each backend is one file
  * (qemu.c, uml.c) behind struct backend_ops, named in one table

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 LIB_SRCS += launcher/launcher.c
 LIB_SRCS += launcher/argv.c
 LIB_SRCS += launcher/kvm-probe.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The qemu command line (KVM or TCG), built from the config, the
  * appliance and what qemu_start decided (launcher/cmdline.h).  No I/O.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The qemu backend (KVM or TCG): builds the qemu command line, starts it,
  * and accepts its virtio-serial connection.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The reaper (reaper.h).  Two processes, both double-forked so that
  * nobody has to wait for them, both reading the trigger pipe whose write
  * end only guestdrv holds:

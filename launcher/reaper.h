@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A process that outlives guestdrv to clean up after it: when guestdrv
  * dies in any way (kill -9 included), the hypervisor's process group is
  * killed and the run's temp dir removed.

@@ -1,17 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The User-Mode Linux command line, built from the config, the appliance
  * and what uml_start decided (launcher/cmdline.h).  No I/O.  The device
  * layout, cache-mode mapping and channel are described in uml.c.
  */
 #include <stdio.h>
 #include <string.h>
+#include <linux/virtio_ids.h>   /* virtio_uml.device=SOCKET:ID */
 
 #include "cmdline.h"
 #include "uml-xstate.h"
 #include "uml-vhost-blk.h"
-
-/* virtio_uml.device=SOCKET:ID; 3 is VIRTIO_ID_CONSOLE. */
-#define VIRTIO_ID_CONSOLE 3
-#define VIRTIO_ID_BLOCK 2
 
 static const struct uml_cache uml_caches[] = {
   { "writeback", "", 0, NULL },

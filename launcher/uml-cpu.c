@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* UML on one host CPU.
  *
  * UML runs each guest process as a host process it drives with ptrace:

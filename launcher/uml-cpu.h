@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* UML on one host CPU (uml-cpu.c). */
 #ifndef GUESTDRV_UML_CPU_H
 #define GUESTDRV_UML_CPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* UML's -a disks over vhost-user-blk (--uml-disk vhost-user): one
  * qemu-storage-daemon exports every disk on its own socket in the run's
  * temp dir (blkN.sock), in the disk's own format (so qcow2 works), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* UML disks over vhost-user-blk, served by qemu-storage-daemon
  * (uml-vhost-blk.c).  Internal to the launcher.
  */

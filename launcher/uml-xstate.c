@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running Debian's 6.1 linux.uml on hosts with a large XSAVE area
  * (AVX-512, AMX).  UML saves and restores each guest process's FPU state
  * with PTRACE_{GET,SET}REGSET NT_X86_XSTATE using a buffer of its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Debian's 6.1 UML on hosts with AVX-512/AMX (uml-xstate.c). */
 #ifndef GUESTDRV_UML_XSTATE_H
 #define GUESTDRV_UML_XSTATE_H

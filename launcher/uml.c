@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The User-Mode Linux backend: builds the linux.uml command line, starts
  * it with one end of two socketpairs as UML serial lines, and hands back
  * the other ends as the channel.  See launcher/UML.md for the measurements.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-lazyfs's control client: `guestdrv-lazyfs ctl SOCKET COMMAND`
  * sends one command and copies the server's JSON reply to stdout.
  */

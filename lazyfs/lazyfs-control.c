@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-lazyfs's control server: a thread that answers one command
  * per connection on a Unix stream socket.
  *

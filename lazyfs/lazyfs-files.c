@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-lazyfs's table of modelled files: a file enters it at its
  * first open and stays, with its model and counters, until it is
  * unlinked and its last handle is released.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-lazyfs's FUSE operations: every data operation goes through
  * the file's model (lazyfs/model.c); metadata is passed through to the
  * backing directory.

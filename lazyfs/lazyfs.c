@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-lazyfs: a FUSE filesystem that models a disk with a volatile
  * write cache, so we can ask whether a hypervisor passes a guest's fsync
  * down to its image file.  It mirrors one flat directory of regular files

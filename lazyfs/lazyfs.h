@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv-lazyfs's shared state: the table of modelled files, the
  * open handles and the configuration set by main.  One lock guards the
  * table, every model and the control commands.

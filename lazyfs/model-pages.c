@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The overlay of a model_file (see model.h, model-pages.h): a hash table
  * of 4 KiB pages, keyed by page index, each page holding a sorted list
  * of disjoint, non-adjacent dirty byte ranges.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The inside of a model_file (lazyfs/model.c) and its overlay of dirty
  * pages (lazyfs/model-pages.c): shared by those two files only.
  */

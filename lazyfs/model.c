@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Durability bookkeeping for guestdrv-lazyfs (see model.h): writes,
  * reads, syncs, truncates and cuts of one file over its backing file;
  * the overlay's pages are kept by model-pages.c.

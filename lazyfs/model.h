@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The durability model behind guestdrv-lazyfs: one file is a durable
  * backing file plus a volatile overlay of written-but-not-yet-durable
  * bytes, as a disk with a volatile write cache would hold them.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lazyfs/: guestdrv-lazyfs, the FUSE disk model with a volatile write
 # cache (README.md), a program of its own that the fsync harness runs.
 # It links only what it uses, so a broken layer elsewhere in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The protocol layer.  guestfs_protocol.x describes the message header,
 # error, progress and chunk structures; rpcgen makes their XDR code.
 GEN_HDRS += protocol/guestfs_protocol.h

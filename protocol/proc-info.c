@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Look-ups in the generated procedure table (proc-table.c): by number
  * for the wire layer's logs and transfer kinds, by name for the CLI.
  */

@@ -1,6 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestfsd's procedures and structs as data: the tables generated from
  * protocol/procs.tsv and protocol/structs.tsv by protocol/gen-procs.py
- * (proc-table.c), with the signature codes listed in that script.
+ * (proc-table.c), with the signature codes listed in that script.  Only
+ * what is on the wire: how guestfish presents a procedure (where the
+ * host file goes among its words, the base it prints an int in, ...) is
+ * the CLI's table (cli/cmd-info.h).
  */
 #ifndef GUESTDRV_PROC_INFO_H
 #define GUESTDRV_PROC_INFO_H
@@ -11,15 +15,12 @@
 #include "proto.h"
 #include "proc-numbers.h"
 
-#define PROTO_PROC_INTERNAL   1u
-#define PROTO_PROC_DEPRECATED 2u
-#define PROTO_PROC_OCTAL      4u   /* guestfish prints the int in octal */
-#define PROTO_PROC_HEX        8u   /* ... in hexadecimal */
+#define PROTO_PROC_INTERNAL   1u   /* not a guestfish command */
 
 struct proto_proc_info {
   uint16_t proc;
   const char *name;            /* the daemon's name (underscores) */
-  const char *args;            /* codes, in guestfish's argument order */
+  const char *args;            /* codes of the required args, XDR order */
   const char *arg_names;       /* space-separated, same order */
   const char *optargs;         /* codes, in bitmask order */
   const char *optarg_names;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Building call arguments (PROTOCOL.md §5, §6) into a growable XDR
  * buffer.  Each item is encoded by libtirpc into space reserved ahead of
  * time, so the buffer can grow between items.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A protocol session over a channel: serials, sending calls, reading
  * replies (with progress records and stray cancel words skipped, §7,
  * §8, §10), and accounting.  Any transport failure or desync breaks the
@@ -73,12 +74,6 @@ proto_set_progress (struct proto *p, proto_progress_fn fn, void *opaque)
 {
   p->progress_fn = fn;
   p->progress_opaque = opaque;
-}
-
-struct channel *
-proto_channel (struct proto *p)
-{
-  return p->ch;
 }
 
 int

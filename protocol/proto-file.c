@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* FileIn and FileOut calls (PROTOCOL.md §8, §9): the chunk streams and
  * their two different cancellation dances.
  *

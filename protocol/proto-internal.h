@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Inside the protocol layer: the connection structure and the pure wire
  * functions (proto-wire.c) that encode and check single protocol units.
  * The wire functions work on byte buffers only, so the capture tests can

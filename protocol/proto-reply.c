@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reply bodies (PROTOCOL.md §7): the XDR return value of a successful
  * call.  The body came from the daemon, so every count is checked
  * against the bytes that are really there before anything is allocated.

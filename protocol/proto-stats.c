@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-procedure counters and latency percentiles.  A procedure's record
  * is allocated when it is first called, so a session that uses a dozen
  * procedures keeps a dozen records.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Single protocol units as bytes: call and chunk heads out, reply,
  * chunk and progress checks in (PROTOCOL.md §3-§10).  No I/O here, so
  * the same checks run over live traffic and over recorded captures.

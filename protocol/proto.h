@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The protocol layer: guestfsd's XDR protocol (../shared/protocol/PROTOCOL.md)
  * over a channel.  Owns framing, the serial counter, argument encoding,
  * reply decoding, FileIn/FileOut chunk streams, progress records,
@@ -88,7 +89,6 @@ void proto_set_call_timeout (struct proto *p, int timeout_ms);
 void proto_set_fileout_limit (struct proto *p, uint64_t max_bytes);
 void proto_free (struct proto *p);
 void proto_set_progress (struct proto *p, proto_progress_fn fn, void *opaque);
-struct channel *proto_channel (struct proto *p);
 
 /* Ordinary call: send, wait for the reply (skipping progress records and
  * stray cancel words).  Returns 0 when a reply was received (check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A shell command in the guest (see guest-shell.h). */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Run a shell command in the appliance through guestfsd's debug "sh"
  * and get what it printed (stdout and stderr, as guestfsd returns them).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The session handle (see session.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,10 +275,9 @@ session_call_fileout (struct session *s, uint32_t proc, uint64_t optmask,
                                           sink, opaque, r), r);
 }
 
-/* upload (FileIn from FD) or download (FileOut to FD) of REMOTE. */
-static int
-transfer_fd (struct session *s, bool upload, const char *remote, int fd,
-             uint64_t hint)
+/* upload: FileIn from FD to REMOTE. */
+int
+session_upload_fd (struct session *s, int fd, uint64_t hint, const char *remote)
 {
   struct proto_args *a = proto_args_new ();
   struct proto_reply r = { 0 };
@@ -288,24 +288,10 @@ transfer_fd (struct session *s, bool upload, const char *remote, int fd,
     proto_args_free (a);
     return -1;
   }
-  ret = upload
-    ? session_call_filein (s, PROC_UPLOAD, 0, a, hint, gd_fd_source, &io, &r)
-    : session_call_fileout (s, PROC_DOWNLOAD, 0, a, gd_fd_sink, &io, &r);
+  ret = session_call_filein (s, PROC_UPLOAD, 0, a, hint, gd_fd_source, &io, &r);
   proto_reply_free (&r);
   proto_args_free (a);
   return ret;
-}
-
-int
-session_upload_fd (struct session *s, int fd, uint64_t hint, const char *remote)
-{
-  return transfer_fd (s, true, remote, fd, hint);
-}
-
-int
-session_download_fd (struct session *s, const char *remote, int fd)
-{
-  return transfer_fd (s, false, remote, fd, 0);
 }
 
 int

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A session: one handle over the whole stack (like a guestfs handle):
  * the disks and options, the appliance, the running hypervisor and the
  * protocol connection.  The CLI and the benchmark drive guestfsd through
@@ -96,6 +97,5 @@ int session_call_fileout (struct session *s, uint32_t proc, uint64_t optmask,
 /* Convenience used by the CLI and the benchmark. */
 int session_upload_fd (struct session *s, int fd, uint64_t size_hint,
                        const char *remote);
-int session_download_fd (struct session *s, const char *remote, int fd);
 
 #endif

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the unit tests given as arguments, then every integration test
 # tests/integration/test-*.sh, each bounded by `timeout`.  Exit 77 from a
 # test means skipped (its reason is the last line it printed).  A skip
@@ -8,14 +9,16 @@
 # skip with its reason.  SKIP_<NAME>=1 skips one test on purpose (NAME:
 # the file name upper-cased, '-' and '.' as '_', without the .sh).
 # GUESTDRV_TESTS=unit runs the unit tests only; GUESTDRV_VALGRIND=1 runs
-# the unit tests under valgrind.
+# the unit tests under valgrind.  Each test's whole output goes to a log;
+# the logs are kept, and their directory printed, when a test fails.
 set -u
 cd "$(dirname "$0")/.."
 
 passed=0 failed=0 skipped=0
 failures=() skips=()
 logdir=$(mktemp -d /tmp/guestdrv-tests.XXXXXX)
-trap 'rm -rf "$logdir"' EXIT
+keep_logs=0
+trap '[ $keep_logs = 1 ] || rm -rf "$logdir"' EXIT
 # Tests pin their backend and qemu themselves: nothing from the caller's
 # environment may choose for them.
 unset GUESTDRV_BACKEND GUESTDRV_QEMU GUESTDRV_KVM_PROBE GUESTDRV_KVM_LIFE_TIMEOUT GUESTDRV_UML_CHANNEL GUESTDRV_UML_DISK
@@ -89,6 +92,8 @@ for k in "${skips[@]}"; do echo "skipped: $k"; done
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ $failed -gt 0 ]; then
   echo "failed: ${failures[*]}"
+  keep_logs=1
+  echo "logs of every test: $logdir/"
   exit 1
 fi
 exit 0

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every UML integration test again, on each of guestdrv's own UML
 # kernels that is built (make uml-kernel, make uml-kernel-6.12): guestdrv
 # reads GUESTDRV_UML_KERNEL as the --kernel of UML runs that give none.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # UML's two channels side by side, in one run, interleaved: start-up (exec
 # to guestfsd's launch flag; the startup cases' second column is the wall
 # time of ping-daemon, launch to exit), upload-no-write (upload into a character

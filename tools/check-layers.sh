@@ -7,7 +7,7 @@
 #    object linked, a file embedded: appliance/*-embed.c holds guest/'s
 #    programs) counts like an include: its directory must be the target's
 #    own or a lower layer.  The rules are read from make's database
-#    (`make -pqn`), so variables are expanded as make expands them;
+#    (`make -pq`), so variables are expanded as make expands them;
 #    order-only prerequisites (generated headers built first) order the
 #    build and put no bytes in the target, so they do not count.
 # The folders APART are programs of their own, not layers: each may
@@ -55,16 +55,21 @@ done
 cd "$top"
 bad=0
 # may_use DIR TDIR: 0 if DIR's sources or build rules may use TDIR's
-# files; else prints why not.
+# files; else 1, with the reason in WHY (no subshell: this runs once per
+# include).
 may_use () {
   local dir=$1 tdir=$2
   if [[ $APART == *" $dir "* ]]; then
     [[ $APART_BELOW == *" $tdir "* ]] && return 0
-    echo "$dir/ may use only${APART_BELOW% }"
+    WHY="$dir/ may use only${APART_BELOW% }"
   elif [[ $APART == *" $tdir "* ]]; then
-    echo "$tdir/ is apart from the layers (only${EMBEDDERS[$tdir]% } may embed it)"
+    if [[ -n ${EMBEDDERS[$tdir]// } ]]; then
+      WHY="$tdir/ is apart from the layers (only${EMBEDDERS[$tdir]% } may embed its outputs)"
+    else
+      WHY="$tdir/ is apart from the layers (nothing may use it)"
+    fi
   elif [[ -z ${rank[$tdir]+x} ]] || (( rank[$tdir] >= rank[$dir] )); then
-    echo "$tdir/ is not below $dir/"
+    WHY="$tdir/ is not below $dir/"
   else
     return 0
   fi
@@ -76,6 +81,21 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 else
   sources=$(find . -name '*.[ch]' -path './*/*' | sed 's|^\./||' | sort)
 fi
+# norm PATH: REPLY is PATH with its "." and ".." resolved (no fork: this
+# runs once per include).
+norm () {
+  local IFS=/ part
+  local -a out=()
+  for part in $1; do
+    case $part in
+      ''|.) ;;
+      ..) if (( ${#out[@]} )) && [[ ${out[-1]} != .. ]]; then unset 'out[-1]'; else out+=(..); fi ;;
+      *) out+=("$part") ;;
+    esac
+  done
+  REPLY="${out[*]}"
+}
+
 while IFS= read -r file; do
   [[ -n $file ]] || continue
   dir=${file%%/*}
@@ -83,31 +103,46 @@ while IFS= read -r file; do
   if [[ -z ${rank[$dir]+x} && $APART != *" $dir "* ]]; then
     echo "check-layers: $file: directory $dir/ is not in LAYERS or APART (tools/check-layers.sh)" >&2
     bad=1
-    continue
   fi
-  while IFS= read -r inc; do
-    # Relative to the file, else to the top (-I.).  A "../" include is
-    # the file's even when it is generated and not built yet.
-    target=$(realpath -m --relative-to="$top" "$(dirname "$file")/$inc")
-    if [[ ! -e $target && $inc != ../* ]]; then
-      target=$(realpath -m --relative-to="$top" "$inc")
-    fi
-    tdir=${target%%/*}
-    [[ $tdir == "$dir" || $target != */* ]] && continue
-    if ! why=$(may_use "$dir" "$tdir"); then
-      echo "check-layers: $file includes \"$inc\": $why" >&2
-      bad=1
-    fi
-  done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file")
 done <<<"$sources"
+
+# Every #include "..." of every checked file, as FILE:INCLUDE lines.
+checked=()
+while IFS= read -r file; do
+  dir=${file%%/*}
+  [[ -n $file && $SKIP != *" $dir "* ]] || continue
+  [[ -n ${rank[$dir]+x} || $APART == *" $dir "* ]] && checked+=("$file")
+done <<<"$sources"
+while IFS= read -r line; do
+  file=${line%%:*} inc=${line#*:}
+  dir=${file%%/*}
+  # Relative to the file, else to the top (-I.).  A "../" include is
+  # the file's even when it is generated and not built yet.
+  norm "${file%/*}/$inc"
+  target=$REPLY
+  if [[ ! -e $target && $inc != ../* ]]; then
+    norm "$inc"
+    target=$REPLY
+  fi
+  tdir=${target%%/*}
+  [[ $tdir == "$dir" || $target != */* ]] && continue
+  if ! may_use "$dir" "$tdir"; then
+    echo "check-layers: $file includes \"$inc\": $WHY" >&2
+    bad=1
+  fi
+done < <(if (( ${#checked[@]} )); then
+           grep -H '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "${checked[@]}" |
+             sed 's/^\([^:]*\):[^"]*"\([^"]*\)".*/\1:\2/'
+         fi)
 
 # The build rules, as make reads them: "target: prerequisites | order-only".
 # DEPS= leaves out the compiler's header lists (the includes are checked
-# above).  A make of our own, not a child of the caller's jobserver.
-db=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$top" -pqn DEPS= 2>&1) && rc=0 || rc=$?
-if (( rc > 1 )); then
+# above); PKG_CONFIG=true, the libraries' flags (none is needed here); the
+# goal, Makefile, is up to date, so nothing runs.  A make of our own, not
+# a child of the caller's jobserver.
+if ! db=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$top" -pq DEPS= PKG_CONFIG=true Makefile 2>&1); then
   echo "check-layers: make could not read the build rules:" >&2
-  grep -m 5 -i 'error\|\*\*\*' <<<"$db" >&2 || true
+  grep -m 5 '\*\*\*' <<<"$db" >&2 || true
   exit 1
 fi
 # One line per rule: target, prerequisites (order-only ones dropped) and
@@ -126,6 +161,9 @@ rules=$(awk '
   /^$/ { flush() }
   END { flush() }' <<<"$db")
 while IFS=$'\t' read -r target prereqs from; do
+  # Absolute targets are headers outside the tree, named by the compiler's
+  # dependency lists that fuzz/module.mk includes after `make fuzz-build`.
+  [[ $target != /* ]] || continue
   dir=${target%%/*}
   [[ $target == */* && $SKIP != *" $dir "* ]] || continue
   [[ -n ${rank[$dir]+x} || $APART == *" $dir "* ]] || continue
@@ -139,8 +177,8 @@ while IFS=$'\t' read -r target prereqs from; do
     if [[ $APART == *" $pdir "* && ${EMBEDDERS[$pdir]} == *" $dir "* ]]; then
       continue
     fi
-    if ! why=$(may_use "$dir" "$pdir"); then
-      echo "check-layers: ${from:-a makefile}: $target is built from $p: $why" >&2
+    if ! may_use "$dir" "$pdir"; then
+      echo "check-layers: ${from:-a makefile}: $target is built from $p: $WHY" >&2
       bad=1
     fi
   done

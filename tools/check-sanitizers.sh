@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build a copy of the tree with AddressSanitizer + UBSan (and
 # float-cast-overflow) and run the unit tests there, so the sanitizer
 # objects never mix with the normal build; then the integration tests in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install every Debian package guestdrv needs, idempotently.  Run as root
 # (or with sudo available).  Does nothing when all are already installed.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Re-record tests/captures/*.cap: guestdrv --record against the real
 # guestfsd on TCG, one session per tests/captures/rNN_*.gf, in order on
 # one scratch disk (r01 partitions and formats it; r02, r03 use it).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The cost of tracing: a 256 MiB upload with every layer traced against
 # the same upload untraced, interleaved (on/off, then off/on, ...) so
 # that drift in the machine hits both alike.  Each run boots TCG, makes

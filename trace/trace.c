@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The trace recorder: an in-memory list of events, written once as Trace
  * Event Format JSON.  One "thread" (track) per layer inside one process.
  */
@@ -39,12 +40,6 @@ static size_t nevents, cap;
 #define TRACE_COUNTERS_MAX 200000
 static size_t ninstants[TL_NLAYERS], ncounters[TL_NLAYERS];
 static uint64_t dropped[TL_NLAYERS];
-
-const char *
-trace_layer_name (enum trace_layer l)
-{
-  return (unsigned) l < TL_NLAYERS ? layer_names[l] : "?";
-}
 
 int
 trace_parse_layers (const char *list, unsigned *mask)

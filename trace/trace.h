@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The trace layer: one timeline for every layer, written as Trace Event
  * Format JSON (Perfetto, chrome://tracing).  Layers call these functions
  * only behind trace_on(LAYER), so with tracing off the hot paths pay one
@@ -21,7 +22,6 @@ extern unsigned trace_mask;     /* bit (1u << layer) = layer on */
 
 /* Parse "launcher,kernel,init,channel,protocol,disk" (or "all"). */
 int trace_parse_layers (const char *list, unsigned *mask);
-const char *trace_layer_name (enum trace_layer l);
 
 /* ARGS_JSON is NULL or the inside of a JSON object: "\"bytes\":123". */
 void trace_complete (enum trace_layer l, const char *name,

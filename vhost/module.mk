@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vhost/: the virtio device guestdrv serves itself (UML's --uml-channel
 # virtio): the vhost-user back end, split virtqueues over guest memory and
 # the virtio-console device.  Below channel/, which wraps it as a stream.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The vhost-user virtio-console device's own counters: kept by its
  * thread (virtio-console.c), published with relaxed atomic stores and
  * read as one snapshot (vcon_get_stats, channel_vhost_stats), so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The vhost-user wire format, as qemu's docs/interop/vhost-user.rst
  * defines it (section "Message specification"): no system header carries
  * it.  Every message is a 12-byte header and a payload of at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vhost-user device side: message framing, fds passed with SCM_RIGHTS,
  * the memory table and the per-queue set-up (vhost-user.h).  Every field
  * the front end sends is checked: queue indexes, ring sizes, region

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The device side of the vhost-user protocol (qemu's
  * docs/interop/vhost-user.rst): one front end (UML's virtio_uml) on a
  * Unix socket, its memory table and its vrings.  The device built on top

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The virtio-console control queues (virtio spec, console device,
  * multiport; struct virtio_console_control of <linux/virtio_console.h>,
  * little-endian): the guest's DEVICE_READY and PORT_READY answered with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What virtio-console.c (the device thread, data queues) shares with
  * virtio-console-control.c (the control queues).  Not a public
  * interface.

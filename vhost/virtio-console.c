@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The virtio-console device behind UML's vhost-user front end
  * (virtio-console.h).  Queues, as the virtio spec's console device lays
  * them out with VIRTIO_CONSOLE_F_MULTIPORT and max_nr_ports = 1: 0 port

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A virtio-console device (VIRTIO_CONSOLE_F_MULTIPORT, one port named
  * org.libguestfs.channel.0) served over vhost-user by a thread of ours,
  * for UML's virtio_uml front end.  The thread moves bytes between the

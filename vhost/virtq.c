@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Split virtqueue handling for the device side (virtq.h): address
  * translation through the vhost-user memory table, chain walking with
  * full validation, used-ring updates and notifications.  Layout and

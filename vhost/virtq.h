@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Split virtqueues seen from the device side, over guest memory shared
  * by a vhost-user front end.  The guest is untrusted: every index,
  * address, length and chain is checked against the memory table before

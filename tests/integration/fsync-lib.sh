@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by test-fsync-tcg.sh and test-fsync-uml.sh (sourced): the skips,
 # the built tools, a private TMPDIR, and the "nothing left behind" check.
 # They keep their own dir rather than lib.sh's: fsync-test's output stays

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for the integration tests (sourced).  Each test runs with its
 # own TMPDIR, so that guestdrv's run directories, sockets and hypervisor
 # command lines carry an id of this test: leaks are found by that id,

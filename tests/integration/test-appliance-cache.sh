@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The appliance cache: two guestdrv processes starting at once on an empty
 # cache build the appliance once (the second waits on the lock and uses
 # it), leave no half-built directory, and a run never writes the root.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The host-side disk figure of guestdrv bench (the disk layer's counter in
 # the process that writes the image: qemu, UML, or qemu-storage-daemon
 # for UML's vhost-user disks) must cover the payload of every upload case:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestdrv bench end to end, small: startup and upload-no-write with an
 # 8 MiB payload, 2 runs, on tcg and uml (1 MiB: its serial line takes
 # about 0.5 MB/s host to guest).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The appliance cache refuses what it cannot trust, with a message that
 # says what to do, before it builds or boots anything: a cache root
 # writable by others, owned by someone else, or a symlink; a lock file

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestdrv fsync-test's controls on TCG, asserted from --json: qemu
 # cache=unsafe drops the guest's flushes (not honoured: the fsynced file
 # is lost in the power cut, no host flush), cache=none passes them down

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestdrv fsync-test on User-Mode Linux: whatever UML does with the
 # guest's fsync, every cache mode must come out with a verdict and its
 # evidence (a mode the backend refuses says "refused" and why), and at

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestfish as the oracle: guestfish makes an image (compat/setup.gf:
 # GPT, ext2, ext4, vfat, LVM), then the same script (compat/main.gf, ~90
 # distinct commands of every return type, failing ones included) runs

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --kernel/--modules and --gdb on TCG.  Bad kernels are refused before
 # anything boots, with the reason (and the missing CONFIG_ option) on one
 # line.  The packaged kernel passed explicitly resolves to the very

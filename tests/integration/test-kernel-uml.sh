@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The UML kernels of kernel/build-uml.sh side by side (skipped until
 # `make uml-kernel` has built them).  With the patched kernel: the bare
 # serial line (--uml-channel serial --uml-window off) carries a 4 MiB upload (Debian's line

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `auto` never fails where TCG works.  Reproduces, on any machine, a host
 # where /dev/kvm passes guestdrv's probe but qemu cannot boot Linux under
 # KVM (GUESTDRV_KVM_PROBE=pass, and GUESTDRV_QEMU pointing at a wrapper

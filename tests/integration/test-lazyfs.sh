@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestdrv-lazyfs end to end: an ext2 image on the mount, durable and
 # volatile writes through it, a power cut, then the backing file must hold
 # exactly the durable ones.  Also qemu-io's flush must reach us as a sync.

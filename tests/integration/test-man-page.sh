@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The man page man/guestdrv.1 against the binary (no appliance): every
 # option that `guestdrv --help` lists, and every option of each
 # subcommand (its usage line there, and its own --help where it has one),

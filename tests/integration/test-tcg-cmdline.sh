@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guestfish's command line on TCG: -N fs:ext4:64M makes and prepares a
 # disk, -m mounts it, a file written then and a tree copied in (copy-in)
 # are read back on the host with debugfs, and copy-out brings them back;

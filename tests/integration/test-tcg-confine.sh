@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qemu's confinement (-sandbox, -no-user-config) on one TCG boot: -v shows
 # both options; the running qemu has a seccomp filter (its
 # /proc/PID/status, read by a host command in the same script); the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Error paths on TCG: a daemon error stops the script with the daemon's
 # message and a non-zero exit; bad input is refused before anything boots.
 source "$(dirname "$0")/lib.sh"
@@ -24,7 +25,13 @@ check_bad "unknown format 'vmdk'" --backend tcg --format vmdk -a "$work/d.img" -
 check_bad "unknown cache mode 'bogus'" --backend tcg --cache bogus -a "$work/d.img" -- run
 check_bad "not a qcow2 image" --backend tcg --format qcow2 -a "$work/d.img" -- run
 check_bad "frobnicate: unknown command" --backend tcg -a "$work/d.img" -- frobnicate
-check_bad "wrong number of arguments" --backend tcg -a "$work/d.img" -- mount /dev/sda1
+# guestfish's three lines: the error, the usage, where to read more.
+if timeout 20 "$GUESTDRV" --backend tcg -a "$work/d.img" -- mount /dev/sda1 >"$work/o" 2>"$work/e"; then
+  fail "accepted: mount with one argument"
+fi
+printf '%s\n' "guestdrv: error: incorrect number of arguments" \
+  "usage: mount mountable mountpoint" "type 'help mount' for more help on mount" |
+  cmp -s - "$work/e" || fail "wrong number of arguments: $(cat "$work/e")"
 check_bad "unknown backend 'xen'" --backend xen -a "$work/d.img" -- run
 check_bad "--kernel: .*No such file" --backend tcg --kernel /nonexistent/vmlinuz -a "$work/d.img" -- run
 # Missing supermin: a PATH with qemu but without supermin.

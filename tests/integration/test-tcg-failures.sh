@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The appliance misbehaving, for real: the daemon dies mid-call (debug
 # segv), the guest hangs past --timeout, and Ctrl-C during a run.  Each
 # ends with one clear error, a non-zero exit, and nothing left behind.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A misbehaving guest on one TCG boot (commands run by the real guestfsd):
 #  - a flood of 12000 console marks under --trace: the trace keeps 10000
 #    init instants and counts the rest; guestdrv's peak RSS (VmHWM, read

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kill -9 of guestdrv while the TCG appliance runs a command: within a
 # bounded time nothing is left, neither qemu nor the run's temp dir (the
 # reaper, launcher/reaper.c, outlives guestdrv for this).  While it runs,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # TCG, raw and qcow2: part-disk, mkfs ext2, mount, upload a 16 MiB random
 # file, download it back (identical), and check with debugfs on the host
 # that the image holds the same bytes.

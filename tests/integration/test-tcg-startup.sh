@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Start-up levers on TCG (issue 14), three boots: the default boot takes
 # the kernel's PVH entry (the ELF from the appliance cache), its C /init
 # links three disks in order, and its udevadm settles are answered by the

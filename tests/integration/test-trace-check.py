@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Checks a guestdrv trace of the test-trace-*.sh workload: every layer
 present with plausible values.  Usage: test-trace-check.py TRACE MIN_BYTES
 EXPECT_FLUSH(yes|no|any) [STRACE_LOG IMAGE].

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A traced TCG run (boot, 32 MiB upload to a file on ext2, sync) has every
 # layer present with plausible values; the host I/O counter agrees with
 # strace attached to the same qemu; `guestdrv report` reads the trace.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The traced run of test-trace-tcg.sh under User-Mode Linux, on the
 # serial line (--uml-channel serial; test-uml-virtio.sh traces virtio): every layer
 # present, the same I/O counter library in linux.uml (no QMP there), a

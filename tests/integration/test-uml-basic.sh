@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # UML backend: a round trip (upload, download, and the bytes on the
 # image checked with debugfs), qcow2 and --cache none refused with a clear
 # error, an error mid-script exits non-zero, the appliance root is never

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # UML's confinement (launcher/confine.c), read from the host in
 # /proc/PID of every UML process: its own user, mount, network, IPC and
 # PID namespaces (the main process is PID 1 there; the network has only a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The failures of test-tcg-failures.sh on UML (daemon crash, hung guest
 # past --timeout, Ctrl-C), plus Ctrl-C in the middle of an upload: one
 # clear error, a non-zero exit, no UML process or temp file left.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every command of test-tcg-script.sh (partitions, mkfs optargs,
 # write/cat, tgz-in/tar-in, fill, dd, copy-device-to-file, add-ro, ...)
 # on UML, with the same host-side checks: the command set does not depend

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # UML with --uml-disk vhost-user (qemu-storage-daemon exports the disks,
 # launcher/uml-vhost-blk.c).  One boot with a raw and a qcow2 disk: both
 # round trips, /dev/sda and /dev/sdb in -a order, the bytes checked on the

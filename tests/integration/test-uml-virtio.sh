@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # UML with --uml-channel virtio (the vhost-user virtio-console served by
 # guestdrv, vhost/virtio-console.c): a 64 MiB round trip with the bytes
 # on the image checked by debugfs, then UML SIGKILLed in the middle of an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hotpath-bench: the cost of tracing on the host's hot path alone, with
  * no VM noise.  Uploads SIZE bytes through a socketpair to the scripted
  * fake daemon of the unit tests, ROUNDS times with every layer traced

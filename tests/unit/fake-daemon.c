@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The scripted fake guestfsd (see fake-daemon.h).  Replies are built
  * with libtirpc directly, independently of the code under test.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A scripted fake guestfsd for the protocol tests: a forked child that
  * plays a list of steps on its end of a socketpair.
  */

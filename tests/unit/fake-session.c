@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A protocol session to the scripted fake daemon (see fake-session.h). */
 #undef NDEBUG
 #include <check.h>

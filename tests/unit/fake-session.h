@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A protocol session to the scripted fake daemon over a socketpair, for
  * the Check tests of the protocol layer (test-proto-fake-daemon,
  * test-proto-hostile): start it, finish it, and the assertions on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* appliance/vmlinux.c: the PVH note check on crafted ELF files (good,
  * wrong note, wrong machine, truncated, offsets past the end) and the
  * extraction from a fake bzImage (junk + an XZ stream made by the real

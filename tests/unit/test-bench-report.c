@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the benchmark reports: the studies' table line, the
  * method header, the serial-vs-disk decomposition, RFC 4180 CSV, JSON
  * validity, and PNG charts through gnuplot (skipped without it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of bench/stats.c, bench/scenario.c, bench/cost.c and
  * bench/progress.c: statistics on known samples, warm-up discard,
  * throughput, the cost model and the progress line's ETA.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of cli/parse.c and cli/print.c: guestfish's number, boolean
  * and string-list syntax, and printing of reply bodies (every return
  * type, octal/hex ints, struct lists), including bodies that lie about
@@ -48,6 +49,34 @@ START_TEST (test_numbers)
   ck_assert_int_eq (cli_parse_int ("2147483648", &i), -1);
   ck_assert_int_eq (cli_parse_int ("-2147483648", &i), 0);
   ck_assert_int_eq (cli_parse_int ("3000000000", &i), -1);
+  ck_assert_str_eq (gd_get_error (), "integer out of range");
+  /* guestfish's words: gnulib xstrtoll's status in the message. */
+  static const struct { const char *s; const char *status; } bad[] = {
+    { "x", "4" }, { "", "4" }, { "1x", "2" }, { "1kx", "2" },
+    { "99999999999999999999", "1" }, { "99999999999999999999x", "3" },
+    { "9000000000000000000K", "1" },
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    char want[64];
+    snprintf (want, sizeof want, "invalid integer parameter (xstrtoll returned %s)", bad[k].status);
+    ck_assert_int_eq (cli_parse_int64 (bad[k].s, &v), -1);
+    ck_assert_str_eq (gd_get_error (), want);
+  }
+}
+END_TEST
+
+START_TEST (test_guids)
+{
+  ck_assert (cli_valid_guid ("01234567-89AB-CDEF-0123-456789ABCDEF"));
+  ck_assert (cli_valid_guid ("{01234567-89ab-cdef-0123-456789abcdef}"));
+  /* Letters beyond F pass, as they do in libguestfs. */
+  ck_assert (cli_valid_guid ("01234567-89AB-CDEF-0123-456789ABCDEZ"));
+  ck_assert (!cli_valid_guid ("notaguid"));
+  ck_assert (!cli_valid_guid (""));
+  ck_assert (!cli_valid_guid ("{01234567-89AB-CDEF-0123-456789ABCDEF"));
+  ck_assert (!cli_valid_guid ("01234567-89AB-CDEF-0123-456789ABCDEF}"));
+  ck_assert (!cli_valid_guid ("01234567089AB-CDEF-0123-456789ABCDEF"));
+  ck_assert (!cli_valid_guid ("01234567-89AB-CDEF-0123-456789ABCDE!"));
 }
 END_TEST
 
@@ -212,8 +241,13 @@ START_TEST (test_table)
   }
   ck_assert_uint_eq (exposed, 476);
   ck_assert_int_eq (PROC_UPLOAD, 66);
-  ck_assert_str_eq (proto_proc_info (PROC_UPLOAD)->args, "Fs");
-  ck_assert_str_eq (proto_proc_info (PROC_DOWNLOAD_OFFSET)->args, "sOII");
+  /* Wire arguments only; the host file's place is the CLI table's. */
+  ck_assert_str_eq (proto_proc_info (PROC_UPLOAD)->args, "s");
+  ck_assert_str_eq (proto_proc_info (PROC_DOWNLOAD_OFFSET)->args, "sII");
+  ck_assert_int_eq (cli_cmd_by_proc (PROC_UPLOAD)->host_file, 0);
+  ck_assert_int_eq (cli_cmd_by_proc (PROC_DOWNLOAD_OFFSET)->host_file, 1);
+  ck_assert_int_eq (cli_cmd_by_proc (PROC_TAR_OUT)->host_file, 1);
+  ck_assert_str_eq (proto_proc_info (PROC_PART_SET_GPT_TYPE)->args, "siG");
   ck_assert_str_eq (proto_proc_info (PROC_TAR_OUT)->optargs, "sbLbbb");
   ck_assert_str_eq (proto_proc_info (PROC_AUG_DEFVAR)->args, "so");
   ck_assert_ptr_null (proto_proc_info (4));
@@ -229,6 +263,7 @@ main (void)
   tcase_add_test (tc, test_table);
   tcase_add_test (tc, test_numbers);
   tcase_add_test (tc, test_bools);
+  tcase_add_test (tc, test_guids);
   tcase_add_test (tc, test_string_list);
   tcase_add_test (tc, test_print_scalars);
   tcase_add_test (tc, test_print_lists);

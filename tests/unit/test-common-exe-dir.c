@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* common/exe-dir.c: the directory of the running test program. */
 #undef NDEBUG
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* common/fdio.c: whole writes and reads through a pipe, a bounded file
  * read at the bound and one byte over it, and the upload/download
  * callbacks.

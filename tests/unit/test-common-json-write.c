@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* common/json-write.c: RFC 8259 string escaping (quotes, backslash,
  * every control character, DEL, valid UTF-8 kept, invalid bytes as
  * U+FFFD), numbers (non-finite as null), the writer's layout and its

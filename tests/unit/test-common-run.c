@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* common/run.c: exit statuses, signals, a missing program, the deadline
  * killing a whole process group, the interrupt flag, the output tail,
  * environment changes, stdin and kept fds, a function child, and no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* common/signals.c: the stop signals reach the handler, SIGPIPE does
  * not end the process and a write to a closed pipe fails with EPIPE.
  */

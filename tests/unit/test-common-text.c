@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* common/text.c: the last line of a buffer. */
 #undef NDEBUG
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* common/tmpdir.c: a private temp dir under $TMPDIR (and /tmp when that
  * is too long for socket paths), and tree removal that removes symbolic
  * links without following them.

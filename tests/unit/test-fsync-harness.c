@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fsync-test harness's parsers: strace output into per-phase flush
  * counts (only calls on the image, each counted once, by time), and
  * counters out of guestdrv-lazyfs control replies.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of lazyfs/model.c: what survives a power cut, what is lost
  * and how much, against a byte-array reference model.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Guest text: strict numbers (inf, nan, hex, exponents, out of range
  * refused), marks, printk times, and escaping of control characters and
  * invalid UTF-8 for the terminal.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The init's module plan from modules.dep (guest/init-module.c): which
  * files, in which order; names with '-' or '_', compressed files, names
  * that are only a prefix, missing modules and too many files.

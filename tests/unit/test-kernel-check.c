@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of appliance/kernel.c: the .config reader, the bzImage
  * header, the module tree (as given or as INSTALL_MOD_PATH, version
  * mismatch), and the check that names the missing CONFIG_ option, on

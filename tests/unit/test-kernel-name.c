@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of launcher/kernel-name.c: the --kernel names resolved from
  * a kernel cache built in a temp dir ($GUESTDRV_CACHE), a missing one's
  * one-line error naming its make target, stock and plain paths.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The exact qemu (KVM and TCG) and UML command lines built by
  * launcher/qemu-cmdline.c and launcher/uml-cmdline.c for given options:
  * the KVM one is checked here because no test machine can run it.  And

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Decode recorded guestfsd sessions (GFSCAP1) with the project's own
  * decoder and re-encode every client call with the project's own encoder,
  * byte for byte.
@@ -24,7 +25,7 @@
 #include "protocol/proto-internal.h"
 #include "protocol/proc-numbers.h"
 #include "common/error.h"
-#include "test-proto-sigs.h"
+#include "protocol/proc-info.h"
 
 #define RECORDINGS_DIR "tests/captures"
 
@@ -352,14 +353,17 @@ match_replies (const struct walk *c, const struct walk *d,
   return mismatches;
 }
 
-/* Decode the arguments of a call with its signature and build them again
- * with proto_args_*; then the header with proto_encode_call_head.
+/* Decode the arguments of a call with its signature from the generated
+ * table (protocol/procs.tsv) and build them again with proto_args_*;
+ * then the header with proto_encode_call_head.  The recorded bytes are
+ * the oracle: a wrong type, count or order in the table makes the
+ * decode fail or the re-encoding differ.
  */
 static void
 reencode_call (const unsigned char *frame, size_t len, const char *capname)
 {
   gd_message_header h;
-  const struct test_proc_sig *sig;
+  const struct proto_proc_info *sig;
   struct proto_args *a;
   unsigned char head[PROTO_CALL_HEAD_LEN];
   const void *adata;
@@ -368,7 +372,7 @@ reencode_call (const unsigned char *frame, size_t len, const char *capname)
   XDR xdr;
 
   ck_assert (proto_decode_header (frame + 4, len - 4, &h) == 0);
-  sig = test_proc_sig (h.proc);
+  sig = proto_proc_info (h.proc);
   ck_assert_msg (sig != NULL, "%s: no signature for proc %u", capname, h.proc);
   snprintf (codes, sizeof codes, "%s%s", sig->args, sig->optargs);
   a = proto_args_new ();
@@ -384,6 +388,8 @@ reencode_call (const unsigned char *frame, size_t len, const char *capname)
 
     switch (*c) {
     case 's':
+    case 'G':
+    case 'K':
       ck_assert (xdr_string (&xdr, &str, len));
       ck_assert (proto_args_string (a, str) == 0);
       free (str);
@@ -416,7 +422,7 @@ reencode_call (const unsigned char *frame, size_t len, const char *capname)
       ck_assert (xdr_int32_t (&xdr, &i32));
       ck_assert (proto_args_int (a, i32) == 0);
       break;
-    case 'h':
+    case 'I':
       ck_assert (xdr_int64_t (&xdr, &i64));
       ck_assert (proto_args_int64 (a, i64) == 0);
       break;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The protocol layer against a scripted fake daemon over a socketpair:
  * one test per misbehaviour (asserting the error text and errno), the
  * length boundaries, and the FileIn/FileOut cancellation dances.

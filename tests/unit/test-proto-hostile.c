@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A hostile daemon, console and qemu: one test per misbehaviour that the
  * older fake-daemon tests did not reach, and one per bound (the call
  * deadline, the FileOut cap, the drain after a cancel, the trace caps,

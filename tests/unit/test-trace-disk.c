@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the disk layer: the I/O counter library run under real
  * programs (dd, two processes, O_DSYNC), merging its per-process files,
  * the QMP client against a fake qemu (events in between, silence, errors)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of common/json.c (the reader behind `guestdrv report` and the
  * QMP client) and of the trace writer's summary: valid documents, every
  * kind of malformed input, bounds, and a write-then-read round trip.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The vhost-user virtio-console back end (vhost/virtio-console.c),
  * driven by a test front end in this process: guest memory is a memfd,
  * the rings are built here, messages and fds go over the Unix socket as
@@ -502,6 +503,22 @@ START_TEST (test_bad_messages)
   unsigned char mt[8] = { 0 };      /* zero regions */
   send_msg (&f, 5, mt, 8, NULL, 0);
   expect_bad_tx (&f, "SET_MEM_TABLE");
+  fe_teardown (&f);
+
+  /* A new memory table whose mmap offset (2) keeps the rings' guest
+   * addresses aligned but not our mapping of them.
+   */
+  fe_setup (&f, 0);
+  unsigned char mt2[8 + 32] = { 0 };
+  uint32_t one = 1;
+  uint64_t gpa = GPA, size = MEM_SIZE - 2, off = 2;
+  memcpy (mt2, &one, 4);
+  memcpy (mt2 + 8, &gpa, 8);
+  memcpy (mt2 + 16, &size, 8);
+  memcpy (mt2 + 24, &gpa, 8);
+  memcpy (mt2 + 32, &off, 8);
+  send_msg (&f, 5, mt2, sizeof mt2, &f.memfd, 1);
+  expect_bad_tx (&f, "misaligned ring addresses");
   fe_teardown (&f);
 
   fe_setup (&f, 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The end of a Check unit test's main (): run the suite (fork mode unless
  * CK_FORK=no, as the valgrind runs set) and return the exit status:
  * non-zero if any test failed.  unit_run puts a single test case TC in a
