@@ -26,7 +26,6 @@
 
 /* What guestfsd and the operations guestdrv offers need in the guest.
  * guestfsd's own dependencies (udev, parted, kmod, ...) come with it.
- * lvm2 and mdadm serve the opt-in scans only.
  */
 const char *const appliance_packages[] = {
   "guestfsd", "dash", "coreutils", "util-linux", "mount", "e2fsprogs",
@@ -37,6 +36,20 @@ const char *const appliance_packages[] = {
    */
   "fdisk", "dosfstools", "xfsprogs", "zerofree", "findutils", "file",
   "bsdextrautils", "binutils", "grep", "sed",
+  /* The rest of the groups libguestfs's Debian appliance offers (its
+   * supermin.d/packages), each the package whose program guestfsd's
+   * optgroup test looks for: btrfs (btrfs, plus the module), luks
+   * (cryptsetup), ntfs3g and ntfsprogs (ntfs-3g, ntfsresize), ldm
+   * (ldmtool), f2fs (resize.f2fs), squashfs (mksquashfs), sleuthkit
+   * (icat), grub (grub-install), extlinux, syslinux (and mtools, which
+   * syslinux runs).  uuid-runtime: set-uuid-random runs uuidgen.
+   */
+  "btrfs-progs", "cryptsetup-bin", "ntfs-3g", "ldmtool", "f2fs-tools",
+  "squashfs-tools", "sleuthkit", "grub2-common", "extlinux", "syslinux",
+  "mtools", "uuid-runtime",
+  /* Programs other commands run in libguestfs's appliance too. */
+  "acl", "attr", "cpio", "diffutils", "gawk", "lsscsi", "lzop", "psmisc",
+  "scrub", "zstd", "exfatprogs",
   NULL
 };
 

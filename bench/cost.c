@@ -14,26 +14,7 @@
 #include "cost.h"
 #include "scenario.h"
 #include "../common/error.h"
-
-/* Starting points, from the libguestfs studies and rough experience:
- * UML's host→guest channel is a serial line (~1 MB/s); TCG emulates
- * every instruction, so the appliance boots slowly and moves ~40 MB/s.
- */
-static const struct cost_backend default_backends[] = {
-  /* name  startup_s  channel_MBps  disk_MBps  call_s */
-  { "kvm",  3.0,      200.0,        300.0,     0.0002 },
-  { "tcg", 20.0,       40.0,         60.0,     0.002  },
-  { "uml",  6.0,        0.5,        150.0,     0.001  },
-};
-
-/* Cost of the disk leg relative to cache=writeback. */
-static const struct {
-  const char *cache;
-  double factor;
-} cache_factors[] = {
-  { "writeback", 1.0 }, { "unsafe", 0.7 }, { "none", 1.5 },
-  { "writethrough", 4.0 }, { "directsync", 4.0 },
-};
+#include "../launcher/launcher.h"
 
 /* libguestfs's launch does more (libvirt or its own checks). */
 #define PEER_STARTUP_FACTOR 1.3
@@ -50,17 +31,21 @@ struct cost_model *
 cost_model_new (void)
 {
   struct cost_model *m = calloc (1, sizeof *m);
-  size_t i;
+  const struct backend *b;
 
   if (m == NULL) {
     gd_set_error_errno ("bench: calloc");
     return NULL;
   }
-  for (i = 0; i < sizeof default_backends / sizeof default_backends[0]; i++) {
-    m->b[i] = default_backends[i];
-    m->correction[i] = 1.0;
+  /* The starting points are the launcher's table's (backends.c). */
+  for (size_t k = 0; (b = backend_at (k)) != NULL && m->nb < MAX_BACKENDS;
+       k++) {
+    if (!b->ops)
+      continue;
+    m->b[m->nb] = (struct cost_backend) { b->name, b->plan_startup_s,
+      b->plan_channel_MBps, b->plan_disk_MBps, b->plan_call_s };
+    m->correction[m->nb++] = 1.0;
   }
-  m->nb = i;
   return m;
 }
 
@@ -107,22 +92,22 @@ cost_model_set_backend (struct cost_model *m, const struct cost_backend *b)
     i = (int) m->nb++;
   }
   /* The name must outlive the model: callers pass string literals or
-   * the backend table of scenario.c.
+   * the launcher's backend table.
    */
   m->b[i] = *b;
   m->correction[i] = 1.0;
   return 0;
 }
 
+/* The disk leg's cost relative to cache=writeback (the disk layer's
+ * table of cache modes).
+ */
 static double
 cache_factor (const char *cache)
 {
-  size_t i;
+  const struct disk_cache_mode *c = disk_cache_lookup (cache);
 
-  for (i = 0; i < sizeof cache_factors / sizeof cache_factors[0]; i++)
-    if (strcmp (cache_factors[i].cache, cache) == 0)
-      return cache_factors[i].factor;
-  return 1.0;
+  return c ? c->write_cost : 1.0;
 }
 
 /* Estimate without the learned correction. */

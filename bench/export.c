@@ -18,6 +18,7 @@
 #include "scenario.h"
 #include "../common/error.h"
 #include "../common/json-write.h"
+#include "../launcher/launcher.h"
 
 static const char *
 status_name (enum bench_status st)
@@ -186,7 +187,8 @@ static void
 json_case_variants (FILE *fp, const char *in, const struct bench_case *c)
 {
   const char *k = strchr (c->backend, ':');
-  int uml = strncmp (c->backend, "uml", 3) == 0;
+  const struct backend *b = backend_lookup_prefix (c->backend, ":-");
+  int window = backend_takes_setting (b, "uml-window");
   size_t n = strlen (c->backend);
   char kernel[64] = "stock";
 
@@ -195,10 +197,10 @@ json_case_variants (FILE *fp, const char *in, const struct bench_case *c)
               k + 1);
   json_field_string (fp, in, "guest_kernel", kernel);
   json_field_string (fp, in, "channel", c->channel ? c->channel
-                     : uml ? "virtio" : "virtio-serial");
+                     : b ? b->channel : NULL);
   json_field_string (fp, in, "disk", c->disk ? c->disk
-                     : uml ? "ubd" : "virtio-scsi");
-  json_field_string (fp, in, "uml_window", !uml ? "n/a"
+                     : b ? b->disk : NULL);
+  json_field_string (fp, in, "uml_window", !window ? "n/a"
                      : n >= 5 && strcmp (c->backend + n - 5, ":bare") == 0
                      ? "off" : "on");
 }

@@ -12,6 +12,7 @@ LIB_SRCS += bench/chart.c
 LIB_SRCS += bench/chart-gnuplot.c
 LIB_SRCS += bench/workdir.c
 LIB_SRCS += bench/startup-ref.c
+LIB_SRCS += bench/ops.c
 LIB_SRCS += bench/self.c
 LIB_SRCS += bench/peer.c
 LIB_SRCS += bench/run.c

@@ -48,13 +48,15 @@ mark (FILE *fp, const char *name)
   fprintf (fp, "!date +GDMARK:%s:%%s%%N\n", name);
 }
 
+/* The guestfish script of RUN: what self.c does, from the same row (and
+ * the same timed part, bench/ops.c), with the time marks.
+ */
 static int
 write_script (const struct bench_run *run, const char *path,
               const char *format)
 {
+  const struct bench_scenario *sc = run->sc;
   FILE *fp = fopen (path, "we");
-  const char *sc = run->scenario;
-  unsigned i;
 
   if (fp == NULL) {
     gd_set_error_errno ("%s", path);
@@ -62,56 +64,27 @@ write_script (const struct bench_run *run, const char *path,
   }
   fprintf (fp, "add-drive %s format:%s cachemode:%s\n", run->image, format,
            run->cache);
-  if (strcmp (sc, "dd") == 0)
+  if (sc->payload == PAYLOAD_DISK)
     fprintf (fp, "add-drive %s format:raw readonly:true cachemode:%s\n",
              run->payload, run->cache);
   mark (fp, "L0");
   fprintf (fp, "run\n");
   mark (fp, "L1");
-  if (strcmp (sc, "startup") != 0) {
+  if (sc->fs) {
     fprintf (fp, "part-disk /dev/sda mbr\n");
-    fprintf (fp, "mkfs %s /dev/sda1\n",
-             strcmp (sc, "upload-ext3") == 0 ? "ext3" : "ext2");
-    if (strcmp (sc, "upload-sync") == 0)
-      fprintf (fp, "mount-options sync /dev/sda1 /\n");
+    fprintf (fp, "mkfs %s /dev/sda1\n", sc->fs);
+    if (sc->mount_options)
+      fprintf (fp, "mount-options %s /dev/sda1 /\n", sc->mount_options);
     else
       fprintf (fp, "mount /dev/sda1 /\n");
-    if (strcmp (sc, "upload-no-write") == 0)
-      fprintf (fp, "mknod-c 0666 1 3 /null\n");
+    if (sc->null_node)
+      fprintf (fp, "mknod-c 0666 1 3 %s\n", sc->null_node);
     fprintf (fp, "sync\n!sync\n");
     mark (fp, "T0");
-    if (strcmp (sc, "api") == 0) {
-      fprintf (fp, "mkdir /api\n");
-      for (i = 0; i < BENCH_API_ROUNDS; i++)
-        fprintf (fp, "mkdir /api/d%u\ntouch /api/d%u/a\n"
-                 "write /api/d%u/b \"%s\"\nexists /api/d%u/b\n"
-                 "statns /api/d%u/a\nlstatns /api/d%u/b\nls /api/d%u\n"
-                 "rm /api/d%u/a\n", i, i, i, bench_api_payload, i, i, i,
-                 i, i);
+    if (sc->op->peer (fp, sc, run) == -1) {
+      fclose (fp);
+      return -1;
     }
-    else if (strcmp (sc, "upload-no-write") == 0)
-      fprintf (fp, "upload %s /null\n", run->payload);
-    else if (strcmp (sc, "write-no-upload") == 0 ||
-             strcmp (sc, "fill-1") == 0 || strcmp (sc, "fill-0") == 0) {
-      int c = strcmp (sc, "fill-0") == 0 ? 0 : 1;
-      uint64_t done = 0;
-
-      for (i = 0; done < run->bytes; i++) {
-        uint64_t n = run->bytes - done > (1u << 30) ? (1u << 30)
-          : run->bytes - done;
-        if (i)
-          fprintf (fp, "fill %d %llu /f.%u\n", c, (unsigned long long) n, i);
-        else
-          fprintf (fp, "fill %d %llu /f\n", c, (unsigned long long) n);
-        done += n;
-      }
-    }
-    else if (strcmp (sc, "dd") == 0)
-      fprintf (fp, "dd /dev/sdb /f\n");
-    else if (strcmp (sc, "tgz-in") == 0)
-      fprintf (fp, "tgz-in %s /\n", run->tarball);
-    else
-      fprintf (fp, "upload %s /f\n", run->payload);
     mark (fp, "T1");
     fprintf (fp, "sync\n");
   }
@@ -169,11 +142,11 @@ kill_strays (const char *needle)
  * out, could not start).
  */
 static int
-run_guestfish (const char *script, const char *tmpdir, int force_tcg,
-               char **out)
+run_guestfish (const char *script, const char *tmpdir,
+               const char *settings, char **out)
 {
   char *argv[] = { "guestfish", "-f", (char *) script, NULL };
-  char *tmpenv = NULL, *env[5];
+  char *tmpenv = NULL, *setenv_ = NULL, *env[5];
   size_t n = 0;
   struct gd_run_opts o = {
     .spawn = { .argv = argv, .env_add = env },
@@ -189,9 +162,14 @@ run_guestfish (const char *script, const char *tmpdir, int force_tcg,
     gd_set_error_errno ("guestfish: asprintf");
     return -1;
   }
+  if (settings && *settings &&
+      asprintf (&setenv_, "LIBGUESTFS_BACKEND_SETTINGS=%s", settings) == -1) {
+    gd_set_error_errno ("guestfish: asprintf");
+    free (tmpenv);
+    return -1;
+  }
   env[n++] = "LIBGUESTFS_BACKEND=direct";
-  env[n++] = force_tcg ? "LIBGUESTFS_BACKEND_SETTINGS=force_tcg"
-                       : "LIBGUESTFS_BACKEND_SETTINGS";     /* unset */
+  env[n++] = setenv_ ? setenv_ : "LIBGUESTFS_BACKEND_SETTINGS";  /* unset */
   /* Run files in our scratch dir; keep the appliance cache where it
    * normally lives so it is built once, not per run.
    */
@@ -201,6 +179,7 @@ run_guestfish (const char *script, const char *tmpdir, int force_tcg,
   env[n] = NULL;
   ret = gd_run_ex (&o, &r);
   free (tmpenv);
+  free (setenv_);
   *out = r.output;
   if (ret == -1)
     return -1;
@@ -258,12 +237,13 @@ peer_run (const struct bench_run *run, struct bench_sample *out)
     gd_set_error_errno ("%s", tmp);
     goto out;
   }
-  if (workdir_make_image (run->scenario, run->image, run->image_size,
+  if (workdir_make_image (run->sc, run->image, run->image_size,
                           &fmt) == -1 ||
       write_script (run, script, fmt) == -1)
     goto out;
   workdir_host_sync ();
-  st = run_guestfish (script, tmp, strcmp (run->backend, "tcg") == 0,
+  st = run_guestfish (script, tmp,
+                      backend_lookup (run->backend)->libguestfs_settings,
                       &output);
   kill_strays (run->image);
   if (st == -1)
@@ -282,7 +262,7 @@ peer_run (const struct bench_run *run, struct bench_sample *out)
   }
   out->launch_s = (l1 - l0) / 1e9;
   out->shutdown_s = (s1 - s0) / 1e9;
-  if (strcmp (run->scenario, "startup") == 0)
+  if (!run->sc->fs)
     out->seconds = out->launch_s + out->shutdown_s;
   else {
     t0 = find_mark (output, "T0");

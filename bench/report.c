@@ -15,6 +15,7 @@
 #include "results.h"
 #include "scenario.h"
 #include "../common/error.h"
+#include "../launcher/launcher.h"
 
 #define DASH "\xe2\x80\x94"     /* U+2014 EM DASH, as in the studies */
 
@@ -143,11 +144,14 @@ write_group_line (const struct bench_results *r, const struct bench_case *g,
     format_case (r, peer, flags, buf, sizeof buf, &have_peer);
     fprintf (fp, " " DASH " %s: %s", peer->tool, buf);
   }
-  else if (r->peer)
-    fprintf (fp, " " DASH " %s: none (%s)", BENCH_TOOL_PEER,
-             strncmp (g->backend, "uml", 3) == 0 &&
-             (g->backend[3] == '\0' || g->backend[3] == ':')
-             ? "no UML backend" : "not run");
+  else if (r->peer) {
+    const struct backend *b = backend_lookup_prefix (g->backend, ":");
+    char why[64] = "not run";
+
+    if (b && b->ops && !b->libguestfs_settings)
+      results_no_peer_backend (g->backend, why, sizeof why);
+    fprintf (fp, " " DASH " %s: none (%s)", BENCH_TOOL_PEER, why);
+  }
   /* Any further tools, in the order they were added. */
   for (i = 0; i < r->ncases; i++) {
     const struct bench_case *c = r->cases[i];
@@ -176,24 +180,30 @@ results_write_table (const struct bench_results *r, FILE *fp,
   return check_stream (fp, "results table");
 }
 
-/* The three scenarios that split an upload into channel and disk. */
-static const char *const parts[] = {
-  "upload", "upload-no-write", "write-no-upload",
-};
-static const char *const part_notes[] = {
+/* The three scenarios that split an upload into channel and disk, in
+ * the order of enum bench_part (the rows say which they are).
+ */
+#define NPARTS 3
+static const char *const part_notes[NPARTS] = {
   "", "  (channel alone)", "  (disk alone)",
 };
-#define NPARTS (sizeof parts / sizeof parts[0])
+
+/* The scenario playing part K + 1, or "?" if no row does. */
+static const char *
+part_name (size_t k)
+{
+  for (size_t i = 0; i < bench_nscenarios; i++)
+    if (bench_scenarios[i].part == (enum bench_part) (k + 1))
+      return bench_scenarios[i].name;
+  return "?";
+}
 
 static int
 is_part (const char *scenario)
 {
-  size_t k;
+  const struct bench_scenario *sc = bench_scenario_find (scenario);
 
-  for (k = 0; k < NPARTS; k++)
-    if (strcmp (scenario, parts[k]) == 0)
-      return 1;
-  return 0;
+  return sc && sc->part != PART_NONE;
 }
 
 static const double *
@@ -223,7 +233,8 @@ write_decomposition_block (const struct bench_results *r,
   int any = 0;
 
   for (k = 0; k < NPARTS; k++) {
-    v[k] = results_find_case (r, parts[k], g->backend, g->cache, g->tool);
+    v[k] = results_find_case (r, part_name (k), g->backend, g->cache,
+                              g->tool);
     have[k] = v[k] && v[k]->status != BENCH_SKIPPED &&
       results_case_summary (r, v[k], &s[k]) == 0;
     any |= have[k];
@@ -236,12 +247,12 @@ write_decomposition_block (const struct bench_results *r,
            g->backend, g->cache, g->tool);
   for (k = 0; k < NPARTS; k++) {
     if (!have[k]) {
-      fprintf (fp, "  %-16s %s\n", parts[k],
+      fprintf (fp, "  %-16s %s\n", part_name (k),
                v[k] ? "no data" : "not run");
       continue;
     }
     results_format_seconds (s[k].median, t, sizeof t);
-    fprintf (fp, "  %-16s %7s s", parts[k], t);
+    fprintf (fp, "  %-16s %7s s", part_name (k), t);
     if (v[k]->bytes > 0 && stats_mbps (v[k]->bytes, s[k].median,
                                        &mbps) == 0) {
       results_format_seconds (mbps, rate, sizeof rate);
@@ -253,13 +264,15 @@ write_decomposition_block (const struct bench_results *r,
   if (have[0] && have[1] && stats_ratio (s[1].median, s[0].median,
                                          &ratio) == 0)
     fprintf (fp, "  channel share of the upload time: %.0f%% "
-             "(upload-no-write median / upload median)\n", 100 * ratio);
+             "(%s median / %s median)\n", 100 * ratio, part_name (1),
+             part_name (0));
   if (have[0] && have[1] && have[2]) {
     results_format_seconds (s[1].median + s[2].median, t, sizeof t);
-    fprintf (fp, "  channel + disk alone: %s s vs upload ", t);
+    fprintf (fp, "  channel + disk alone: %s s vs %s ", t, part_name (0));
     results_format_seconds (s[0].median, t, sizeof t);
-    fprintf (fp, "%s s (upload \xe2\x89\x88 sum: the legs run one after "
-             "the other; upload < sum: they overlap)\n", t);
+    fprintf (fp, "%s s (%s \xe2\x89\x88 sum: the legs run one after "
+             "the other; %s < sum: they overlap)\n", t, part_name (0),
+             part_name (0));
   }
 
   ch = group_extra (v, "channel_MBps");

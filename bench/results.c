@@ -2,6 +2,7 @@
 /* The results model: cases, samples, extra figures and the method block
  * (see results.h).  The writers live in report.c and export.c.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "results.h"
 #include "../common/error.h"
+#include "../launcher/launcher.h"
 
 struct bench_results *
 results_new (unsigned runs, unsigned warmup)
@@ -230,7 +232,7 @@ results_add_case (struct bench_results *r, const struct bench_key *k)
 }
 
 int
-results_case_set_uml (struct bench_case *c, const char *channel,
+results_case_set_devices (struct bench_case *c, const char *channel,
                       const char *disk)
 {
   free (c->channel);
@@ -371,4 +373,16 @@ results_format_seconds (double s, char *buf, size_t len)
   }
   prec = s >= 100 ? 0 : s >= 10 ? 1 : s >= 1 ? 2 : 3;
   snprintf (buf, len, "%.*f", prec, s);
+}
+
+void
+results_no_peer_backend (const char *backend, char *buf, size_t len)
+{
+  size_t n = strcspn (backend, ":-"), i;
+  char upper[32];
+
+  for (i = 0; i < n && i + 1 < sizeof upper; i++)
+    upper[i] = (char) toupper ((unsigned char) backend[i]);
+  upper[i] = '\0';
+  snprintf (buf, len, "no %s backend", upper);
 }

@@ -19,7 +19,7 @@
 /* Identifies a case; strings are copied by results_add_case. */
 struct bench_key {
   const char *scenario;         /* "upload", see scenario.h */
-  const char *backend;          /* "kvm", "tcg", "uml" */
+  const char *backend;          /* the case: BACKEND[-VARIANT][:KERNEL] */
   const char *cache;            /* "writeback", ... */
   const char *tool;             /* BENCH_TOOL_SELF or BENCH_TOOL_PEER */
   uint64_t bytes;               /* payload moved per run; 0: none */
@@ -39,8 +39,9 @@ struct bench_extra {
 /* Read-only outside results.c. */
 struct bench_case {
   char *scenario, *backend, *cache, *tool;
-  /* UML's channel and disk ("virtio", "ubd", ...); NULL: the backend's
-   * only one (qemu: virtio-serial, virtio-scsi).  results_case_set_uml.
+  /* The channel and disk a backend setting chose ("virtio", "ubd", ...);
+   * NULL: the backend's only one (qemu: virtio-serial, virtio-scsi).
+   * results_case_set_devices.
    */
   char *channel, *disk;
   uint64_t bytes;
@@ -79,11 +80,17 @@ int results_set_image (struct bench_results *r, const char *location);
  */
 int results_probe_machine (struct bench_results *r);
 
+/* "no UML backend": why libguestfs has no case of backend case BACKEND
+ * (the launcher's table says libguestfs has no counterpart).
+ */
+void results_no_peer_backend (const char *backend, char *buf, size_t len);
 /* A new case (error if the same key is already present). */
 struct bench_case *results_add_case (struct bench_results *r,
                                      const struct bench_key *key);
-/* Name the case's UML channel and disk (the JSON's channel, disk). */
-int results_case_set_uml (struct bench_case *c, const char *channel,
+/* Name the case's channel and disk when a backend setting chose them
+ * (the JSON's channel, disk).
+ */
+int results_case_set_devices (struct bench_case *c, const char *channel,
                           const char *disk);
 struct bench_case *results_find_case (const struct bench_results *r,
                                       const char *scenario,

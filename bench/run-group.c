@@ -49,9 +49,9 @@ finish_group (struct group *g, unsigned warmup)
     set_median_extra (g->peer, "launch_s", g->plaunch, n, warmup);
     set_median_extra (g->peer, "shutdown_s", g->pshutdown, n, warmup);
   }
-  if (strcmp (g->scenario, "api") == 0) {
+  if (g->sc->api_calls) {
     struct bench_case *cs[2] = { g->self, g->peer };
-    const unsigned calls = 1 + BENCH_API_ROUNDS * BENCH_API_CALLS_PER_ROUND;
+    const unsigned calls = g->sc->api_calls;
     int k;
 
     for (k = 0; k < 2; k++) {
@@ -111,16 +111,12 @@ bench_run_group (struct bench_results *r, struct cost_model *m,
                           BENCH_TOOL_SELF, g->bytes };
   struct bench_key kp = ks;
   struct bench_run run = {
-    .scenario = g->scenario, .backend = g->backend, .cache = g->cache,
-    .kernel = g->kernel_path, .uml_raw_line = g->bare,
-    .uml_channel = !g->uml_channel ? UML_CHANNEL_DEFAULT
-      : strcmp (g->uml_channel, "serial") == 0 ? UML_CHANNEL_SERIAL
-      : UML_CHANNEL_VIRTIO,
-    .uml_disk = !g->uml_disk ? UML_DISK_DEFAULT
-      : strcmp (g->uml_disk, "vhost-user") == 0 ? UML_DISK_VHOST_USER
-      : UML_DISK_UBD,
+    .sc = g->sc, .scenario = g->scenario, .backend = g->backend, .cache = g->cache,
+    .kernel = g->kernel_path,
+    .set_names = g->set_names, .set_values = g->set_values,
+    .nsettings = g->nsettings,
     .bytes = g->bytes,
-    .image_size = bench_image_size_for (g->scenario, g->bytes),
+    .image_size = bench_image_size_for (g->sc, g->bytes),
     .payload = g->payload, .tarball = g->tarball, .tmpdir = dir,
   };
   char image[4096];

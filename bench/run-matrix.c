@@ -14,22 +14,15 @@
 /* The KVM probe runs a vCPU; three seconds is plenty when KVM works. */
 #define KVM_PROBE_MS 3000
 
-static int
-moves_payload (const char *scenario)
-{
-  const struct bench_scenario *sc = bench_scenario_lookup (scenario);
-  return sc && sc->moves_bytes;
-}
-
-/* The payload size of SCENARIO on BACKEND. */
+/* The payload size of scenario SC on BACKEND. */
 uint64_t
-bench_size_for (const struct options *o, const char *scenario,
-          const char *backend)
+bench_size_for (const struct options *o, const struct bench_scenario *sc,
+                const char *backend)
 {
   uint64_t bytes = 0;
   size_t i;
 
-  if (!moves_payload (scenario))
+  if (!sc->moves_bytes)
     return 0;
   for (i = 0; i < o->nsizes; i++)
     if (o->sizes[i].backend == NULL && bytes == 0)
@@ -38,19 +31,20 @@ bench_size_for (const struct options *o, const char *scenario,
     if (o->sizes[i].backend && strcmp (o->sizes[i].backend, backend) == 0)
       bytes = o->sizes[i].bytes;
   if (bytes == 0)
-    bytes = workdir_image_size (scenario) == BENCH_CORE_IMAGE
-      ? BENCH_CORE_SIZE : BENCH_VARIANT_SIZE;
-  /* dd copies a whole block device: the payload disk is sectors. */
-  if (strcmp (scenario, "dd") == 0)
+    bytes = sc->variant ? BENCH_VARIANT_SIZE : BENCH_CORE_SIZE;
+  /* A payload attached as a disk (dd copies a whole block device) is
+   * sectors.
+   */
+  if (sc->payload == PAYLOAD_DISK)
     bytes &= ~(uint64_t) 511;
   return bytes;
 }
 
 /* The image must hold the payload (and tgz-in's unpacked copy). */
 uint64_t
-bench_image_size_for (const char *scenario, uint64_t bytes)
+bench_image_size_for (const struct bench_scenario *sc, uint64_t bytes)
 {
-  uint64_t size = workdir_image_size (scenario);
+  uint64_t size = workdir_image_size (sc);
   uint64_t need = bytes + bytes / 4 + 64 * 1024 * 1024;
 
   if (need > size)
@@ -58,41 +52,42 @@ bench_image_size_for (const char *scenario, uint64_t bytes)
   return size;
 }
 
-/* Whether BACKEND can run here; *WHY gets the reason if not. */
+/* Whether BACKEND can run here; *WHY gets the reason if not: KVM's
+ * probe runs a vCPU, the others' launcher check takes a probe image.
+ */
 int
 bench_backend_usable (const char *backend, const char *dir, char *why,
                 size_t whylen)
 {
-  if (strcmp (backend, "kvm") == 0)
-    return kvm_probe (KVM_PROBE_MS, why, whylen);
-  if (strcmp (backend, "uml") == 0) {
-    struct disk d = { .format = "raw", .cache = "writeback" };
-    struct launch_config cfg = { .backend = BACKEND_UML, .disks = &d,
-                                 .ndisks = 1, .memory_mb = 1024, .vcpus = 1 };
-    char *path;
-    FILE *fp;
-    int ok;
+  const struct backend *b = backend_lookup (backend);
+  struct disk d = { .format = "raw", .cache = "writeback" };
+  struct launch_config cfg = { .disks = &d, .ndisks = 1, .memory_mb = 1024,
+                               .vcpus = 1 };
+  char *path;
+  FILE *fp;
+  int ok;
 
-    if (asprintf (&path, "%s/probe.img", dir) == -1)
-      return 0;
-    fp = fopen (path, "we");
-    if (fp == NULL || ftruncate (fileno (fp), 1 << 20) == -1) {
-      snprintf (why, whylen, "%s: %m", path);
-      if (fp)
-        fclose (fp);
-      free (path);
-      return 0;
-    }
-    fclose (fp);
-    d.path = path;
-    ok = launcher_prepare (&cfg) == 0;
-    if (!ok)
-      snprintf (why, whylen, "%s", gd_get_error ());
-    unlink (path);
+  if (b->kind == BACKEND_KVM)
+    return kvm_probe (KVM_PROBE_MS, why, whylen);
+  cfg.backend = b->kind;
+  if (asprintf (&path, "%s/probe.img", dir) == -1)
+    return 0;
+  fp = fopen (path, "we");
+  if (fp == NULL || ftruncate (fileno (fp), 1 << 20) == -1) {
+    snprintf (why, whylen, "%s: %m", path);
+    if (fp)
+      fclose (fp);
     free (path);
-    return ok;
+    return 0;
   }
-  return 1;
+  fclose (fp);
+  d.path = path;
+  ok = launcher_prepare (&cfg) == 0;
+  if (!ok)
+    snprintf (why, whylen, "%s", gd_get_error ());
+  unlink (path);
+  free (path);
+  return ok;
 }
 
 void
@@ -110,23 +105,48 @@ bench_group_free (struct group *g)
 }
 
 
-/* The name of a backend's cases before the kernel and window suffixes:
- * "uml-serial-vhost-user" when --uml-channel or --uml-disk was given.
- */
-static void
-variant_name (const struct options *o, const char *backend, size_t chi,
-              size_t dki, char *name, size_t len)
+/* Whether BACKEND runs dimension D side by side. */
+static int
+takes (const char *backend, const struct bench_dim *d)
 {
-  int uml = strcmp (backend, "uml") == 0;
-
-  snprintf (name, len, "%s%s%s%s%s", backend,
-            uml && o->channels_given ? "-" : "",
-            uml && o->channels_given ? o->channels[chi] : "",
-            uml && o->disks_given ? "-" : "",
-            uml && o->disks_given ? o->disks[dki] : "");
+  return backend_takes_setting (backend_lookup (backend), d->name);
 }
 
-/* startup: the whole-process rows, once per backend (cache index 0). */
+/* Which value of each dimension variant V is (the first varies
+ * fastest); 0 if V repeats a variant of BACKEND (a dimension it does not
+ * take at a value other than the first).
+ */
+static int
+variant_values (const struct options *o, const char *backend, size_t v,
+                size_t *at)
+{
+  for (size_t i = 0; i < o->ndims; i++) {
+    at[i] = v % o->dims[i].nvalues;
+    v /= o->dims[i].nvalues;
+    if (at[i] && !takes (backend, &o->dims[i]))
+      return 0;
+  }
+  return 1;
+}
+
+/* The name of a backend's cases before the kernel and bare suffixes:
+ * "uml-serial-vhost-user" when --uml-channel and --uml-disk were given.
+ */
+static void
+variant_name (const struct options *o, const char *backend,
+              const size_t *at, char *name, size_t len)
+{
+  size_t n = (size_t) snprintf (name, len, "%s", backend);
+
+  for (size_t i = 0; i < o->ndims && n < len; i++)
+    if (!o->dims[i].bare && o->dims[i].given && takes (backend, &o->dims[i]))
+      n += (size_t) snprintf (name + n, len - n, "-%s",
+                              o->dims[i].values[at[i]]);
+}
+
+/* A launch-only scenario (startup): the whole-process rows, once per
+ * backend (cache index 0).
+ */
 static int
 plan_add_refs (const struct options *o, struct bench_results *r,
                struct bench_plan *p, struct group *g,
@@ -136,7 +156,7 @@ plan_add_refs (const struct options *o, struct bench_results *r,
     struct bench_key kr = *key;
 
     if (strcmp (startup_ref_tools[t], STARTUP_REF_PEER) == 0 &&
-        (!o->peer || strcmp (g->backend, "uml") == 0))
+        (!o->peer || !backend_lookup (g->backend)->libguestfs_settings))
       continue;
     kr.tool = startup_ref_tools[t];
     if ((g->ref[t] = results_add_case (r, &kr)) == NULL)
@@ -149,13 +169,18 @@ plan_add_refs (const struct options *o, struct bench_results *r,
 /* The peer's case of G: skipped where libguestfs cannot run it. */
 static int
 plan_add_peer (struct bench_results *r, struct bench_plan *p,
-               struct group *g, struct bench_key key, int uml, int variant)
+               struct group *g, struct bench_key key, int variant)
 {
+  char why[64];
+
   key.tool = BENCH_TOOL_PEER;
   if ((g->peer = results_add_case (r, &key)) == NULL)
     return -1;
-  if (uml)
-    results_case_skip (g->peer, "no UML backend in libguestfs");
+  if (!backend_lookup (g->backend)->libguestfs_settings) {
+    results_no_peer_backend (g->backend, why, sizeof why);
+    strncat (why, " in libguestfs", sizeof why - strlen (why) - 1);
+    results_case_skip (g->peer, why);
+  }
   else if (variant)
     results_case_skip (g->peer, "runs the packaged kernel only");
   else if (strcmp (g->cache, "writeback") != 0 &&
@@ -169,47 +194,56 @@ plan_add_peer (struct bench_results *r, struct bench_plan *p,
   return 0;
 }
 
-/* One group: scenario K, cache J of backend I with kernel Q, UML's
- * window W, channel CHI and disk DKI; NAME from variant_name.
+/* One group: scenario K, cache J of backend I with kernel Q and the
+ * dimensions' values AT; NAME from variant_name.
  */
 static int
 plan_add_group (const struct options *o, struct bench_results *r,
                 struct bench_plan *p, const char *name, size_t i, size_t q,
-                size_t w, size_t chi, size_t dki, size_t j, size_t k)
+                const size_t *at, size_t j, size_t k)
 {
   struct group *g = &p->gs[p->ng++];
   struct bench_key key = { o->scenarios[k], NULL, o->caches[j],
                            BENCH_TOOL_SELF, 0 };
-  int uml = strcmp (o->backends[i], "uml") == 0;
-  int variant;
+  const char *field[3] = { NULL, NULL, NULL };
+  int variant, bare = 0;
 
   g->scenario = o->scenarios[k];
+  g->sc = bench_scenario_lookup (g->scenario);
   g->backend = o->backends[i];
   g->cache = o->caches[j];
   g->kernel_path = o->kernels[q].path;
-  g->bare = uml && !o->windows[w];
-  g->uml_channel = uml ? o->channels[chi] : NULL;
-  g->uml_disk = uml ? o->disks[dki] : NULL;
-  variant = g->kernel_path || g->bare;
+  for (size_t d = 0; d < o->ndims; d++) {
+    const struct bench_dim *dim = &o->dims[d];
+
+    if (!takes (g->backend, dim))
+      continue;
+    g->set_names[g->nsettings] = dim->name;
+    g->set_values[g->nsettings++] = dim->values[at[d]];
+    field[dim->field] = dim->values[at[d]];
+    bare |= dim->bare && strcmp (dim->values[at[d]], dim->bare) == 0;
+  }
+  variant = g->kernel_path || bare;
   if (asprintf (&g->label, "%s%s%s%s", name,
                 g->kernel_path ? ":" : "",
                 g->kernel_path ? o->kernels[q].label : "",
-                g->bare ? ":bare" : "") == -1) {
+                bare ? ":bare" : "") == -1) {
     g->label = NULL;
     gd_set_error_errno ("malloc");
     return -1;
   }
   key.backend = g->label;
-  g->bytes = key.bytes = bench_size_for (o, g->scenario, g->backend);
+  g->bytes = key.bytes = bench_size_for (o, g->sc, g->backend);
   if ((g->self = results_add_case (r, &key)) == NULL ||
-      (uml && results_case_set_uml (g->self, g->uml_channel,
-                                    g->uml_disk) == -1))
+      (field[DIM_CHANNEL] && field[DIM_DISK] &&
+       results_case_set_devices (g->self, field[DIM_CHANNEL],
+                                 field[DIM_DISK]) == -1))
     return -1;
   p->keys[p->nk++] = key;
-  if (strcmp (g->scenario, "startup") == 0 && j == 0 &&
+  if (!g->sc->fs && j == 0 &&
       plan_add_refs (o, r, p, g, &key) == -1)
     return -1;
-  if (o->peer && plan_add_peer (r, p, g, key, uml, variant) == -1)
+  if (o->peer && plan_add_peer (r, p, g, key, variant) == -1)
     return -1;
   return 0;
 }
@@ -218,10 +252,13 @@ int
 bench_plan_build (const struct options *o, struct bench_results *r,
                   struct bench_plan *p)
 {
-  size_t nvariants = o->nwindows * o->nchannels * o->ndisks;
+  size_t nvariants = 1;
   size_t max = o->nscenarios * o->nbackends * o->ncaches * o->nkernels *
     nvariants;
 
+  for (size_t d = 0; d < o->ndims; d++)
+    nvariants *= o->dims[d].nvalues;
+  max *= nvariants;
   memset (p, 0, sizeof *p);
   p->gs = calloc (max, sizeof *p->gs);
   /* Per group: guestdrv's case, the peer's and the whole-process rows. */
@@ -233,20 +270,16 @@ bench_plan_build (const struct options *o, struct bench_results *r,
   for (size_t i = 0; i < o->nbackends; i++)
     for (size_t q = 0; q < o->nkernels; q++)
       for (size_t v = 0; v < nvariants; v++) {
-        size_t w = v % o->nwindows, chi = v / o->nwindows % o->nchannels;
-        size_t dki = v / o->nwindows / o->nchannels;
+        size_t at[BENCH_MAX_DIMS];
         char name[64];
 
-        /* The window, channel and disk are UML's: other backends run
-         * once per kernel.
-         */
-        if (strcmp (o->backends[i], "uml") != 0 && v > 0)
+        /* A backend runs once per value of the settings it takes. */
+        if (!variant_values (o, o->backends[i], v, at))
           continue;
-        variant_name (o, o->backends[i], chi, dki, name, sizeof name);
+        variant_name (o, o->backends[i], at, name, sizeof name);
         for (size_t j = 0; j < o->ncaches; j++)
           for (size_t k = 0; k < o->nscenarios; k++)
-            if (plan_add_group (o, r, p, name, i, q, w, chi, dki, j, k)
-                == -1)
+            if (plan_add_group (o, r, p, name, i, q, at, j, k) == -1)
               return -1;
       }
   return 0;

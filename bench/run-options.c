@@ -13,9 +13,25 @@
 #include "../common/debug.h"
 #include "../common/error.h"
 #include "../launcher/kernel-name.h"
+#include "../launcher/launcher.h"
 
 static const char *const default_scenarios =
   "startup,api,upload,upload-no-write,write-no-upload";
+
+/* The backend settings the bench runs side by side: the option is the
+ * setting's name, its values the launcher's table; what is the bench's
+ * own is how a case is named by it and how its list is explained.
+ */
+static const struct {
+  const char *name, *bare;
+  enum bench_dim_field field;
+  const char *bad_list;         /* the error for a bad list, or NULL */
+} dim_specs[] = {
+  { "uml-window", "off", DIM_NONE, "give on, off or on,off" },
+  { "uml-channel", NULL, DIM_CHANNEL, NULL },
+  { "uml-disk", NULL, DIM_DISK, NULL },
+};
+#define NDIMS (sizeof dim_specs / sizeof dim_specs[0])
 
 static void
 usage (FILE *fp)
@@ -170,19 +186,31 @@ parse_kernels (char *list, struct options *o)
   return 0;
 }
 
+/* Dimension I's list (NULL: the setting's default) into O. */
 static int
-parse_windows (const char *list, struct options *o)
+parse_dim (struct options *o, size_t i, const char *list)
 {
-  if (strcmp (list, "on") == 0)
-    o->windows[0] = 1, o->nwindows = 1;
-  else if (strcmp (list, "off") == 0)
-    o->windows[0] = 0, o->nwindows = 1;
-  else if (strcmp (list, "on,off") == 0)
-    o->windows[0] = 1, o->windows[1] = 0, o->nwindows = 2;
-  else if (strcmp (list, "off,on") == 0)
-    o->windows[0] = 0, o->windows[1] = 1, o->nwindows = 2;
-  else {
-    gd_set_error ("--uml-window: '%s': give on, off or on,off", list);
+  const struct backend_setting *bs = backend_setting_lookup (dim_specs[i].name);
+  struct bench_dim *d = &o->dims[i];
+  size_t nvalues = 0;
+  char what[64];
+
+  if (!bs)
+    return -1;
+  free (d->values);
+  d->values = NULL;
+  snprintf (what, sizeof what, "--%s", dim_specs[i].name);
+  while (bs->values[nvalues])
+    nvalues++;
+  d->name = dim_specs[i].name;
+  d->bare = dim_specs[i].bare;
+  d->field = dim_specs[i].field;
+  d->given = list != NULL;
+  if (bench_parse_list (what, list ? list : bs->values[0],
+                        (const char *const *) bs->values, nvalues,
+                        &d->values, &d->nvalues) == -1) {
+    if (dim_specs[i].bad_list)
+      gd_set_error ("%s: '%s': %s", what, list, dim_specs[i].bad_list);
     return -1;
   }
   return 0;
@@ -197,10 +225,13 @@ check_size_backends (const struct options *o)
 
     if (o->sizes[i].backend == NULL)
       continue;
-    for (j = 0; j < bench_nbackends; j++)
-      if (strcmp (o->sizes[i].backend, bench_backends[j]) == 0)
+    const char *names[BENCH_MAX_NAMES];
+    size_t nb = bench_backend_names (names, BENCH_MAX_NAMES);
+
+    for (j = 0; j < nb; j++)
+      if (strcmp (o->sizes[i].backend, names[j]) == 0)
         break;
-    if (j == bench_nbackends) {
+    if (j == nb) {
       gd_set_error ("--size: unknown backend '%s'", o->sizes[i].backend);
       return -1;
     }
@@ -227,9 +258,7 @@ int
 bench_parse_options (int argc, char **argv, struct options *o)
 {
   enum { O_SCENARIO = 256, O_BACKEND, O_CACHE, O_SIZE, O_WARMUP, O_PEER,
-         O_OUT, O_DIR, O_KERNEL, O_WINDOW, O_CHANNEL, O_DISK };
-  static const char *const all_channels[] = { "virtio", "serial" };
-  static const char *const all_disks[] = { "ubd", "vhost-user" };
+         O_OUT, O_DIR, O_KERNEL, O_DIM };
   static const struct option longopts[] = {
     { "scenario", required_argument, NULL, O_SCENARIO },
     { "backend", required_argument, NULL, O_BACKEND },
@@ -240,20 +269,21 @@ bench_parse_options (int argc, char **argv, struct options *o)
     { "out", required_argument, NULL, O_OUT },
     { "dir", required_argument, NULL, O_DIR },
     { "kernel", required_argument, NULL, O_KERNEL },
-    { "uml-window", required_argument, NULL, O_WINDOW },
-    { "uml-channel", required_argument, NULL, O_CHANNEL },
-    { "uml-disk", required_argument, NULL, O_DISK },
+    { "uml-window", required_argument, NULL, O_DIM + 0 },
+    { "uml-channel", required_argument, NULL, O_DIM + 1 },
+    { "uml-disk", required_argument, NULL, O_DIM + 2 },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
   const char *scen = default_scenarios, *back = "all", *cache = "writeback";
-  const char *chans = "virtio", *disks = "ubd";
+  const char *dims[NDIMS] = { NULL };
+  const char *backends[BENCH_MAX_NAMES], *caches[BENCH_MAX_NAMES];
+  size_t nbackends = bench_backend_names (backends, BENCH_MAX_NAMES);
+  size_t ncaches = bench_cache_names (caches, BENCH_MAX_NAMES);
   int c;
 
   o->kernels[0] = (struct bench_kernel) { "stock", NULL };
   o->nkernels = 1;
-  o->windows[0] = 1;
-  o->nwindows = 1;
   o->runs = BENCH_DEFAULT_RUNS;
   o->warmup = BENCH_DEFAULT_WARMUP;
   o->out = BENCH_DEFAULT_OUT;
@@ -283,15 +313,18 @@ bench_parse_options (int argc, char **argv, struct options *o)
       if (parse_kernels (optarg, o) == -1)
         return -1;
       break;
-    case O_WINDOW:
-      if (parse_windows (optarg, o) == -1)
-        return -1;
-      break;
-    case O_CHANNEL: chans = optarg; o->channels_given = 1; break;
-    case O_DISK: disks = optarg; o->disks_given = 1; break;
     case 'v': gd_verbose = 1; break;
     case 'h': usage (stdout); exit (0);
     default:
+      if (c >= O_DIM && c < O_DIM + (int) NDIMS) {
+        size_t i = (size_t) (c - O_DIM);
+
+        dims[i] = optarg;
+        /* A list with its own error is checked at once (as always). */
+        if (dim_specs[i].bad_list && parse_dim (o, i, optarg) == -1)
+          return -1;
+        break;
+      }
       gd_set_error ("see guestdrv bench --help");
       return -1;
     }
@@ -306,14 +339,14 @@ bench_parse_options (int argc, char **argv, struct options *o)
     return -1;
   }
   if (bench_parse_scenarios (scen, &o->scenarios, &o->nscenarios) == -1 ||
-      bench_parse_list ("--backend", back, bench_backends, bench_nbackends,
+      bench_parse_list ("--backend", back, backends, nbackends,
                         &o->backends, &o->nbackends) == -1 ||
-      bench_parse_list ("--cache", cache, bench_caches, bench_ncaches,
-                        &o->caches, &o->ncaches) == -1 ||
-      bench_parse_list ("--uml-channel", chans, all_channels, 2,
-                        &o->channels, &o->nchannels) == -1 ||
-      bench_parse_list ("--uml-disk", disks, all_disks, 2,
-                        &o->disks, &o->ndisks) == -1)
+      bench_parse_list ("--cache", cache, caches, ncaches,
+                        &o->caches, &o->ncaches) == -1)
     return -1;
+  o->ndims = NDIMS;
+  for (size_t i = 0; i < NDIMS; i++)
+    if (parse_dim (o, i, dims[i]) == -1)
+      return -1;
   return check_size_backends (o);
 }

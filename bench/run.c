@@ -45,21 +45,20 @@ prepare_files (struct group *gs, size_t ng, const char *dir)
 
   for (i = 0; i < ng && !bench_interrupted; i++) {
     struct group *g = &gs[i];
-    const char *sc = g->scenario;
+    int tarball = g->sc->payload == PAYLOAD_TARBALL;
 
-    if (g->bytes == 0 || strcmp (sc, "write-no-upload") == 0 ||
-        strcmp (sc, "fill-0") == 0 || strcmp (sc, "fill-1") == 0)
+    if (g->bytes == 0 || g->sc->payload == PAYLOAD_NONE)
       continue;
     for (j = 0; j < i; j++)
       if (gs[j].payload && gs[j].bytes == g->bytes)
         break;
-    if (j == i || strcmp (sc, "tgz-in") == 0)
+    if (j == i || tarball)
       fprintf (stderr, "preparing a %" PRIu64 "-byte random payload%s ...\n",
-               g->bytes, strcmp (sc, "tgz-in") == 0 ? " and its tar.gz" : "");
+               g->bytes, tarball ? " and its tar.gz" : "");
     g->payload = workdir_payload (dir, g->bytes);
     if (g->payload == NULL)
       return -1;
-    if (strcmp (sc, "tgz-in") == 0 &&
+    if (tarball &&
         (g->tarball = workdir_tarball (dir, g->payload, g->bytes)) == NULL)
       return -1;
   }
@@ -74,7 +73,7 @@ prepare_appliances (const struct options *o)
   size_t i;
 
   for (i = 0; i < o->nbackends; i++)
-    need[strcmp (o->backends[i], "uml") == 0] = 1;
+    need[backend_lookup (o->backends[i])->appliance == APPLIANCE_UML] = 1;
   for (i = 0; i < 2; i++) {
     struct appliance_files f = { 0 };
     struct appliance_info info = { 0 };
@@ -111,7 +110,7 @@ write_notes (FILE *fp, const struct options *o, int peer_used)
   if (peer_used)
     fprintf (fp, "%s.\n", peer_method_note);
   for (size_t i = 0; i < o->nscenarios; i++)
-    if (strcmp (o->scenarios[i], "startup") == 0)
+    if (!bench_scenario_lookup (o->scenarios[i])->fs)
       fprintf (fp, "%s.\n", startup_ref_note);
   fprintf (fp, "host side (guestdrv rows): channel MB/s = host->guest "
            "channel bytes / timed seconds; disk MB/s = bytes the hypervisor "
@@ -274,8 +273,8 @@ options_free (struct options *o)
   free (o->scenarios);
   free (o->backends);
   free (o->caches);
-  free (o->channels);
-  free (o->disks);
+  for (size_t i = 0; i < o->ndims; i++)
+    free (o->dims[i].values);
 }
 
 int

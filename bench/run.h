@@ -34,11 +34,12 @@ extern volatile sig_atomic_t bench_peer_pgid;
 
 /* What one run needs: the case and the files workdir.c prepared. */
 struct bench_run {
+  const struct bench_scenario *sc;      /* its row */
   const char *scenario, *backend, *cache;
   const char *kernel;           /* --kernel PATH, NULL: the packaged one */
-  int uml_raw_line;             /* UML's bare serial line */
-  enum uml_channel uml_channel; /* UML: --uml-channel (DEFAULT: the default) */
-  enum uml_disk uml_disk;       /* UML: --uml-disk */
+  /* Backend settings (the group's dimensions), passed on as they are. */
+  const char *const *set_names, *const *set_values;
+  size_t nsettings;
   uint64_t bytes;               /* payload size (0 for startup, api) */
   uint64_t image_size;
   const char *image;            /* fresh image path (created by the run) */
@@ -65,18 +66,26 @@ struct bench_sample {
 char *workdir_payload (const char *dir, uint64_t bytes);
 /* DIR/payload-BYTES.tar.gz holding the payload as "payload". */
 char *workdir_tarball (const char *dir, const char *payload, uint64_t bytes);
-/* Create a fresh image for SCENARIO at PATH (raw sparse, raw
- * preallocated, qcow2, qcow2 with metadata preallocation); *FORMAT gets
- * "raw" or "qcow2".
+/* Create a fresh image for scenario SC at PATH (its row's image: raw
+ * sparse, raw preallocated, qcow2, qcow2 with metadata preallocation);
+ * *FORMAT gets "raw" or "qcow2".
  */
-int workdir_make_image (const char *scenario, const char *path,
+int workdir_make_image (const struct bench_scenario *sc, const char *path,
                         uint64_t size, const char **format);
 /* Host-wide sync(2), so that the timed part starts with no dirty pages. */
 void workdir_host_sync (void);
 /* rm -rf DIR (bounded). */
 int workdir_remove (const char *dir);
-/* Image size and whether the scenario is a 2 GB variant. */
-uint64_t workdir_image_size (const char *scenario);
+/* The image size of scenario SC: 2 GB for a variant, else 1 GB. */
+uint64_t workdir_image_size (const struct bench_scenario *sc);
+
+/* ops.c: call PROC with arguments described by FMT: 's' string, 'i'
+ * int32.  Optional arguments are encoded by the caller's FMT as well (all
+ * of them, unset ones as 0 or "", optmask 0).  0, or -1 with the error
+ * set.
+ */
+struct session;
+int bench_call (struct session *s, uint32_t proc, const char *fmt, ...);
 
 /* self.c: one run of guestdrv.  0, or -1 with the error set. */
 int self_run (const struct bench_run *run, struct bench_sample *out);

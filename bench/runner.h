@@ -24,19 +24,29 @@ struct bench_kernel {
   const char *label, *path;
 };
 
+/* A backend setting run side by side (--uml-channel virtio,serial): the
+ * backends that take it run once per value, the others once.  Cases are
+ * named by the value when the list was given (uml-serial), or, for the
+ * setting whose BARE value marks a variant, ":bare" (uml-window off).
+ */
+enum bench_dim_field { DIM_NONE, DIM_CHANNEL, DIM_DISK };
+struct bench_dim {
+  const char *name;             /* the backend setting */
+  const char *bare;             /* see above, or NULL */
+  enum bench_dim_field field;   /* what the results record it as */
+  const char **values;
+  size_t nvalues;
+  int given;
+};
+#define BENCH_MAX_DIMS 4
+
 struct options {
   const char **scenarios, **backends, **caches;
   size_t nscenarios, nbackends, ncaches;
   struct bench_kernel kernels[8];
   size_t nkernels;
-  int windows[2];               /* UML: 1 = acknowledged window, 0 = bare */
-  size_t nwindows;
-  /* UML: --uml-channel and --uml-disk lists; a given list names the cases
-   * (uml-serial, uml-virtio-vhost-user, ...).
-   */
-  const char **channels, **disks;
-  size_t nchannels, ndisks;
-  int channels_given, disks_given;
+  struct bench_dim dims[BENCH_MAX_DIMS];
+  size_t ndims;
   struct size_opt sizes[8];
   size_t nsizes;
   unsigned runs, warmup;
@@ -47,14 +57,16 @@ struct options {
 
 /* One scenario × backend × cache: the guestdrv case and the peer's. */
 struct group {
+  const struct bench_scenario *sc;
   const char *scenario, *backend, *cache;
   /* The case's name in the results: the backend, then ":KERNEL" for a
    * kernel other than the packaged one and ":bare" for UML's bare line.
    */
   char *label;
   const char *kernel_path;
-  int bare;
-  const char *uml_channel, *uml_disk;   /* UML's, else NULL */
+  /* The backend settings of its dimensions (into the options). */
+  const char *set_names[BENCH_MAX_DIMS], *set_values[BENCH_MAX_DIMS];
+  size_t nsettings;
   uint64_t bytes;
   struct bench_case *self, *peer;       /* peer NULL without --peer */
   char *payload, *tarball;
@@ -72,11 +84,13 @@ struct group {
 int bench_parse_options (int argc, char **argv, struct options *o);
 
 /* run-matrix.c: the case matrix. */
-/* The payload size of SCENARIO on BACKEND. */
-uint64_t bench_size_for (const struct options *o, const char *scenario,
+/* The payload size of scenario SC on BACKEND. */
+uint64_t bench_size_for (const struct options *o,
+                         const struct bench_scenario *sc,
                          const char *backend);
 /* The image must hold the payload (and tgz-in's unpacked copy). */
-uint64_t bench_image_size_for (const char *scenario, uint64_t bytes);
+uint64_t bench_image_size_for (const struct bench_scenario *sc,
+                               uint64_t bytes);
 /* Whether BACKEND can run here; *WHY gets the reason if not. */
 int bench_backend_usable (const char *backend, const char *dir, char *why,
                           size_t whylen);

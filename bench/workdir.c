@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The bench's files on the host: random payloads (made once per size,
  * outside any timing), their tar.gz for tgz-in, and a fresh image per
- * run in the format each scenario asks for.
+ * run in the format each scenario's row asks for.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,24 +22,10 @@
 #define TAR_TIMEOUT_MS (15 * 60 * 1000)
 #define QEMU_IMG_TIMEOUT_MS (60 * 1000)
 
-static int
-is_variant (const char *scenario)
-{
-  static const char *const core[] = {
-    "startup", "api", "upload", "upload-no-write", "write-no-upload",
-  };
-  size_t i;
-
-  for (i = 0; i < sizeof core / sizeof core[0]; i++)
-    if (strcmp (scenario, core[i]) == 0)
-      return 0;
-  return 1;
-}
-
 uint64_t
-workdir_image_size (const char *scenario)
+workdir_image_size (const struct bench_scenario *sc)
 {
-  return is_variant (scenario) ? BENCH_VARIANT_IMAGE : BENCH_CORE_IMAGE;
+  return sc->variant ? BENCH_VARIANT_IMAGE : BENCH_CORE_IMAGE;
 }
 
 char *
@@ -159,17 +145,15 @@ qemu_img_create (const char *path, uint64_t size, int meta)
 }
 
 int
-workdir_make_image (const char *scenario, const char *path, uint64_t size,
-                    const char **format)
+workdir_make_image (const struct bench_scenario *sc, const char *path,
+                    uint64_t size, const char **format)
 {
-  int fd, err;
+  int prealloc = sc->image == IMAGE_RAW_PREALLOC, fd, err;
 
   unlink (path);
-  if (strcmp (scenario, "upload-qcow2") == 0 ||
-      strcmp (scenario, "upload-qcow2-meta") == 0) {
+  if (sc->image == IMAGE_QCOW2 || sc->image == IMAGE_QCOW2_META) {
     *format = "qcow2";
-    return qemu_img_create (path, size,
-                            strcmp (scenario, "upload-qcow2-meta") == 0);
+    return qemu_img_create (path, size, sc->image == IMAGE_QCOW2_META);
   }
   *format = "raw";
   fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -177,15 +161,14 @@ workdir_make_image (const char *scenario, const char *path, uint64_t size,
     gd_set_error_errno ("%s", path);
     return -1;
   }
-  if (strcmp (scenario, "upload-prealloc") == 0)
+  if (prealloc)
     err = posix_fallocate (fd, 0, (off_t) size);
   else
     err = ftruncate (fd, (off_t) size) == -1 ? errno : 0;
   if (err != 0) {
     errno = err;
     gd_set_error_errno ("%s: %s %llu bytes", path,
-                        strcmp (scenario, "upload-prealloc") == 0
-                        ? "fallocate" : "truncate to",
+                        prealloc ? "fallocate" : "truncate to",
                         (unsigned long long) size);
     close (fd);
     unlink (path);

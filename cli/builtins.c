@@ -270,26 +270,33 @@ b_available (struct cli *c, int argc, char **argv)
   return r;
 }
 
-/* list-devices, plus the host-side mapping under UML (sdX -> ubdX). */
+/* list-devices, plus the host-side mapping of a backend whose disks the
+ * guest names /dev/ubdX (UML's ubd): shown as /dev/sdX (/dev/ubdX).
+ */
 static int
 b_list_devices (struct cli *c, int argc, char **argv)
 {
   const struct proto_proc_info *pi = proto_proc_info (PROC_LIST_DEVICES);
   struct proto_reply rep = { 0 };
-  char **v;
+  char **v = NULL;
+  bool ubd = false;
   int r = cli_call_proc (c, pi, argc, argv, &rep);
 
-  if (r == 0 && session_backend (c->s) != BACKEND_UML)
+  if (r == 0 && (r = proto_ret_string_list (&rep, &v)) == 0)
+    for (size_t i = 0; v[i]; i++)
+      ubd |= strncmp (v[i], "/dev/ubd", 8) == 0;
+  if (r == 0 && !ubd)
     r = cli_print_reply (pi, &rep);
-  else if (r == 0 && (r = proto_ret_string_list (&rep, &v)) == 0) {
+  else if (r == 0) {
     for (size_t i = 0; v[i]; i++) {
       if (strncmp (v[i], "/dev/ubd", 8) == 0)
         printf ("/dev/sd%s (%s)\n", v[i] + 8, v[i]);
       else
         printf ("%s\n", v[i]);
     }
-    cli_free_words (v);
   }
+  if (v)
+    cli_free_words (v);
   proto_reply_free (&rep);
   return r;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Look-ups in the generated command table (cmd-table.c). */
 #include <string.h>
 

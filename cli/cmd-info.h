@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* How guestfish presents each command: the table generated from
  * cli/commands.tsv by protocol/gen-procs.py (cmd-table.c).  The wire
  * facts of a procedure are in protocol/proc-info.h; this adds what only

@@ -34,9 +34,11 @@ on_signal (int sig)
 static void
 usage (FILE *f, const char *prog)
 {
-  char backends[64];
+  const struct backend_setting *bs;
+  char backends[64], caches[128];
 
   backend_list (backends, sizeof backends, "|");
+  disk_cache_list (caches, sizeof caches, "|");
   fprintf (f,
 "Usage:\n"
 "  %s [OPTIONS] -a IMAGE [-a IMAGE ...] [-f SCRIPT | -- CMD ARGS : CMD ARGS ...]\n"
@@ -54,7 +56,7 @@ usage (FILE *f, const char *prog)
 "  -N [FILE=]TYPE           prepared disk: disk[:SIZE], part[:SIZE[:PTYPE]],\n"
 "                           fs[:FS[:SIZE[:PTYPE]]], lv[:/dev/VG/LV[:SIZE[:PTYPE]]],\n"
 "                           lvfs[:/dev/VG/LV[:FS[:SIZE[:PTYPE]]]] (test1.img, ...)\n"
-"      --cache MODE         none|writeback|writethrough|directsync|unsafe for\n"
+"      --cache MODE         %s for\n"
 "                           the following disks (default writeback)\n"
 "      --backend B          %s (default auto, or $GUESTDRV_BACKEND)\n"
 "      --kernel PATH|NAME   boot this kernel (qemu: a bzImage; uml: a linux\n"
@@ -64,13 +66,13 @@ usage (FILE *f, const char *prog)
 "      --modules DIR        its module tree (none if all is built in)\n"
 "      --gdb                qemu: wait for gdb on a socket; uml: print a gdb\n"
 "                           command for the UML process\n"
-"      --append ARGS        add kernel command-line arguments\n"
-"      --uml-channel virtio|serial  UML: vhost-user virtio-console or the\n"
-"                           serial line to guestfsd (default virtio)\n"
-"      --uml-disk ubd|vhost-user  UML: disks on ubd (default) or exported\n"
-"                           by qemu-storage-daemon (any format, all caches)\n"
-"      --uml-window on|off  UML: acknowledged window on the serial line (on);\n"
-"                           off = the bare line, for fixed kernels (--kernel)\n"
+"      --append ARGS        add kernel command-line arguments\n",
+           prog, prog, prog, prog, prog, caches, backends);
+  /* Each backend's own options, from its settings table. */
+  for (size_t i = 0; (bs = backend_setting_at (i)) != NULL; i++)
+    if (bs->help)
+      fputs (bs->help, f);
+  fprintf (f,
 "      --memsize MB         guest memory (default 1024)\n"
 "      --scan LIST          opt-in start-up scans: udev,lvm,md\n"
 "      --timeout SECS       longest wait for the daemon during a command (600)\n"
@@ -86,8 +88,7 @@ usage (FILE *f, const char *prog)
 "  -V, --version            print the version\n"
 "\n"
 "Without -f or --, commands are read from standard input.  Command names\n"
-"and argument order are guestfish's; 'help' lists them.\n",
-           prog, prog, prog, prog, prog, backends);
+"and argument order are guestfish's; 'help' lists them.\n");
 }
 
 static int
@@ -106,16 +107,26 @@ build_appliance_main (int argc, char **argv)
       return 1;
     }
   }
-  for (int k = 0; k < 2; k++) {
-    enum appliance_kind kind = k ? APPLIANCE_UML : APPLIANCE_QEMU;
-    const char *name = k ? "uml" : "qemu";
+  /* One appliance per backend family (kvm and tcg boot qemu's): WHICH
+   * names a family, one of its backends, or all.
+   */
+  for (size_t k = 0; backend_at (k); k++) {
+    const struct backend *b = backend_at (k), *o;
+    const char *name = b->family;
     struct appliance_files files;
     struct appliance_info info = { 0 };
+    bool seen = false, match = strcmp (which, "all") == 0;
 
-    if (strcmp (which, "all") != 0 && strcmp (which, name) != 0 &&
-        !(k == 0 && (strcmp (which, "tcg") == 0 || strcmp (which, "kvm") == 0)))
+    for (size_t j = 0; name && j < k; j++)
+      seen |= backend_at (j)->family && strcmp (backend_at (j)->family, name) == 0;
+    if (!name || seen)
       continue;
-    if (appliance_get (kind, true, &files, &info) == -1) {
+    for (size_t j = 0; (o = backend_at (j)) != NULL; j++)
+      match |= o->family && strcmp (o->family, name) == 0 &&
+        (strcmp (which, name) == 0 || strcmp (which, o->name) == 0);
+    if (!match)
+      continue;
+    if (appliance_get (b->appliance, true, &files, &info) == -1) {
       fprintf (stderr, "guestdrv: build-appliance: %s: %s\n", name, gd_get_error ());
       r = 1;
       continue;
@@ -131,12 +142,11 @@ build_appliance_main (int argc, char **argv)
 enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
   OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_CALL_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
-  OPT_UML_CHANNEL,
-  OPT_UML_DISK,
-  OPT_UML_WINDOW, OPT_MODULES, OPT_GDB, OPT_RW, OPT_MEMSIZE, OPT_RECORD,
+  OPT_MODULES, OPT_GDB, OPT_RW, OPT_MEMSIZE, OPT_RECORD,
+  OPT_SETTING = 1024,             /* + the index of a backend setting */
 };
 
-static const struct option long_options[] = {
+static const struct option base_options[] = {
   { "add", required_argument, NULL, 'a' },
   { "ro", no_argument, NULL, OPT_RO },
   { "rw", no_argument, NULL, OPT_RW },
@@ -148,9 +158,6 @@ static const struct option long_options[] = {
   { "modules", required_argument, NULL, OPT_MODULES },
   { "gdb", no_argument, NULL, OPT_GDB },
   { "append", required_argument, NULL, OPT_APPEND },
-  { "uml-window", required_argument, NULL, OPT_UML_WINDOW },
-  { "uml-channel", required_argument, NULL, OPT_UML_CHANNEL },
-  { "uml-disk", required_argument, NULL, OPT_UML_DISK },
   { "memsize", required_argument, NULL, OPT_MEMSIZE },
   { "scan", required_argument, NULL, OPT_SCAN },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -163,8 +170,25 @@ static const struct option long_options[] = {
   { "verbose", no_argument, NULL, 'v' },
   { "version", no_argument, NULL, 'V' },
   { "help", no_argument, NULL, 'h' },
-  { NULL, 0, NULL, 0 },
 };
+#define NBASE (sizeof base_options / sizeof base_options[0])
+#define MAX_SETTINGS 32
+
+/* The fixed options, then --NAME for each backend setting (the
+ * backends' tables), then the terminator.
+ */
+static void
+make_options (struct option *o)
+{
+  const struct backend_setting *bs;
+  size_t n = NBASE;
+
+  memcpy (o, base_options, sizeof base_options);
+  for (size_t i = 0; i < MAX_SETTINGS && (bs = backend_setting_at (i)); i++)
+    o[n++] = (struct option) { bs->name, required_argument, NULL,
+                               OPT_SETTING + (int) i };
+  o[n] = (struct option) { NULL, 0, NULL, 0 };
+}
 
 static int
 parse_seconds (const char *opt, const char *s, int *ms)
@@ -203,6 +227,7 @@ main (int argc, char **argv)
   struct cli c = { .progname = "guestdrv" };
   const char *format = "raw", *cache = "writeback", *script = NULL;
   const char *trace_file = NULL;
+  struct option long_options[NBASE + MAX_SETTINGS + 1];
   unsigned layers = (1u << TL_NLAYERS) - 1;
   bool layers_given = false, kernel_given = false;
   int launch_ms = 0, idle_ms = 0, opt, r = 0;
@@ -221,6 +246,7 @@ main (int argc, char **argv)
       return fsync_test_main (argc - 1, argv + 1);
   }
 
+  make_options (long_options);
   c.s = session_new ();
   if (!c.s) {
     fprintf (stderr, "guestdrv: %s\n", gd_get_error_printable ());
@@ -261,10 +287,10 @@ main (int argc, char **argv)
       format = optarg;
       break;
     case OPT_CACHE:
-      if (strcmp (optarg, "none") && strcmp (optarg, "writeback") &&
-          strcmp (optarg, "writethrough") && strcmp (optarg, "directsync") &&
-          strcmp (optarg, "unsafe")) {
-        fprintf (stderr, "guestdrv: --cache: unknown cache mode '%s' (none, writeback, writethrough, directsync, unsafe)\n", optarg);
+      if (!disk_cache_lookup (optarg)) {
+        char modes[128];
+        disk_cache_list (modes, sizeof modes, ", ");
+        fprintf (stderr, "guestdrv: --cache: unknown cache mode '%s' (%s)\n", optarg, modes);
         goto fail;
       }
       cache = optarg;
@@ -292,29 +318,6 @@ main (int argc, char **argv)
     case OPT_MODULES: session_set_modules (c.s, optarg); break;
     case OPT_GDB: session_set_gdb (c.s, true); break;
     case OPT_APPEND: session_set_append (c.s, optarg); break;
-    case OPT_UML_CHANNEL:
-      if (strcmp (optarg, "virtio") && strcmp (optarg, "serial")) {
-        fprintf (stderr, "guestdrv: --uml-channel: '%s' is not virtio or serial\n", optarg);
-        goto fail;
-      }
-      session_set_uml_channel (c.s, strcmp (optarg, "virtio") == 0
-                               ? UML_CHANNEL_VIRTIO : UML_CHANNEL_SERIAL);
-      break;
-    case OPT_UML_DISK:
-      if (strcmp (optarg, "ubd") && strcmp (optarg, "vhost-user")) {
-        fprintf (stderr, "guestdrv: --uml-disk: '%s' is not ubd or vhost-user\n", optarg);
-        goto fail;
-      }
-      session_set_uml_disk (c.s, strcmp (optarg, "ubd") == 0
-                            ? UML_DISK_UBD : UML_DISK_VHOST_USER);
-      break;
-    case OPT_UML_WINDOW:
-      if (strcmp (optarg, "on") && strcmp (optarg, "off")) {
-        fprintf (stderr, "guestdrv: --uml-window: '%s' is not on or off\n", optarg);
-        goto fail;
-      }
-      session_set_uml_raw_line (c.s, strcmp (optarg, "off") == 0);
-      break;
     case OPT_MEMSIZE: {
       char *end;
       long mb = strtol (optarg, &end, 10);
@@ -371,6 +374,12 @@ main (int argc, char **argv)
       session_free (c.s);
       return 0;
     default:
+      if (opt >= OPT_SETTING && opt < OPT_SETTING + MAX_SETTINGS) {
+        if (session_set_backend_setting (c.s, backend_setting_at (opt - OPT_SETTING)->name,
+                                         optarg) == -1)
+          goto fail_msg;
+        break;
+      }
       fprintf (stderr, "Try '%s --help'.\n", argv[0]);
       goto fail;
     }

@@ -15,9 +15,26 @@
 struct disk {
   char *path;
   char *format;            /* "raw" or "qcow2" (explicit, always) */
-  char *cache;             /* none|writeback|writethrough|directsync|unsafe */
+  char *cache;             /* one of disk_cache_modes */
   bool readonly;
 };
+
+/* The --cache modes (cache-modes.c), in the order help and errors list
+ * them.  BENCH_ORDER: the position in `bench --cache all` (the default,
+ * writeback, first); WRITE_COST: the disk leg's cost relative to
+ * writeback, where the bench's cost model starts.
+ */
+struct disk_cache_mode {
+  const char *name;
+  unsigned bench_order;
+  double write_cost;
+};
+extern const struct disk_cache_mode disk_cache_modes[];
+extern const size_t disk_ncache_modes;
+/* The mode called NAME, or NULL. */
+const struct disk_cache_mode *disk_cache_lookup (const char *name);
+/* The names, SEP between them ("none, writeback, ..."), into BUF. */
+void disk_cache_list (char *buf, size_t len, const char *sep);
 
 /* Host side: the hypervisor's system calls on one image, counted by
  * libguestdrv-iocount.so (LD_PRELOAD) in every process of the hypervisor.

@@ -2,6 +2,7 @@
 # The disk layer: host-side I/O counter (an LD_PRELOAD library injected
 # into the hypervisor), QMP block statistics, guest /sys/block stats.
 LIB_SRCS += disk/disk.c
+LIB_SRCS += disk/cache-modes.c
 LIB_SRCS += disk/qmp.c
 LIB_SRCS += disk/guest-stat.c
 TOOLS    += disk/libguestdrv-iocount.so

@@ -200,15 +200,19 @@ case_name (const struct harness_env *env, const char *backend,
   r->fsck_status = -1;
   r->pattern_bytes = PATTERN_SIZE;
 
-  if (strcmp (backend, "uml") == 0) {
+  /* A backend with channel and disk settings names its cases by them
+   * (their defaults when not given).
+   */
+  if (harness_backend_varies (backend)) {
     if (!*channel)
-      *channel = "virtio";
+      *channel = backend_setting_lookup (HARNESS_CHANNEL)->values[0];
     if (!*disk)
-      *disk = "ubd";
+      *disk = backend_setting_lookup (HARNESS_DISK)->values[0];
     snprintf (r->channel, sizeof r->channel, "%s", *channel);
     snprintf (r->disk, sizeof r->disk, "%s", *disk);
-    snprintf (r->label, sizeof r->label, "uml/%s/%s", *channel, *disk);
-    snprintf (tag, sizeof tag, "uml-%s-%s", *channel, *disk);
+    snprintf (r->label, sizeof r->label, "%s/%s/%s", backend, *channel,
+              *disk);
+    snprintf (tag, sizeof tag, "%s-%s-%s", backend, *channel, *disk);
   }
   else {
     snprintf (r->label, sizeof r->label, "%s", backend);
@@ -266,16 +270,21 @@ case_patterns_make (struct case_files *cf)
  * refused or unavailable, and why) if the launcher will not take it.
  */
 static int
-case_refused (const char *backend, bool vblk, const char *cache,
+case_refused (const char *backend, const char *disk, const char *cache,
               const char *img, struct case_result *r)
 {
   struct disk d = { .path = (char *) img, .format = (char *) "raw",
                     .cache = (char *) cache };
   struct launch_config cfg = { .disks = &d, .ndisks = 1 };
+  char set[64];
+  const char *sets[1] = { set };
 
   cfg.backend = launcher_parse_backend (backend);
-  if (strcmp (backend, "uml") == 0)
-    cfg.uml_disk = vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD;
+  if (disk) {
+    snprintf (set, sizeof set, "%s=%s", HARNESS_DISK, disk);
+    cfg.settings = sets;
+    cfg.nsettings = 1;
+  }
   if (launcher_prepare (&cfg) == 0)
     return 0;
   /* A refusal of the mode names it; anything else is the backend. */
@@ -287,7 +296,7 @@ case_refused (const char *backend, bool vblk, const char *cache,
 
 /* The appliance on IMG, launched and with /dev/sda mounted. */
 static struct session *
-case_launch (const char *backend, const char *channel, bool vblk,
+case_launch (const char *backend, const char *channel, const char *disk,
              const char *cache, const struct harness_kernel *k,
              const char *img)
 {
@@ -297,11 +306,10 @@ case_launch (const char *backend, const char *channel, bool vblk,
       session_add_drive (s, img, "raw", cache, false) == -1)
     goto err;
   session_set_timeouts (s, LAUNCH_TIMEOUT_MS, CALL_TIMEOUT_MS);
-  if (strcmp (backend, "uml") == 0) {
-    session_set_uml_channel (s, strcmp (channel, "serial") == 0
-                             ? UML_CHANNEL_SERIAL : UML_CHANNEL_VIRTIO);
-    session_set_uml_disk (s, vblk ? UML_DISK_VHOST_USER : UML_DISK_UBD);
-  }
+  if ((channel &&
+       session_set_backend_setting (s, HARNESS_CHANNEL, channel) == -1) ||
+      (disk && session_set_backend_setting (s, HARNESS_DISK, disk) == -1))
+    goto err;
   if (k->path)
     session_set_kernel (s, k->path);
   if (session_launch (s) == -1) {
@@ -399,18 +407,20 @@ harness_run_case (struct harness_env *env, const char *backend,
   struct case_files cf = { .want_s = NULL };
   struct session *s = NULL;
   struct flushcount *fc = NULL;
-  bool is_uml = strcmp (backend, "uml") == 0;
-  bool vblk = is_uml && disk && strcmp (disk, "vhost-user") == 0;
+  /* A UML kernel runs its processes under its own ptrace. */
+  bool ptraces = backend_lookup (backend)->appliance == APPLIANCE_UML;
+  bool vblk;
   pid_t pid = -1, helper = -1;
   int ret = -1;
 
   case_name (env, backend, &channel, &disk, cache, k, kindex, r, &cf);
+  vblk = disk && strcmp (disk, "vhost-user") == 0;
   if (case_files_make (&cf) == -1)
     goto error;
-  if (case_refused (backend, vblk, cache, cf.img, r))
+  if (case_refused (backend, disk, cache, cf.img, r))
     return 0;
   if (case_patterns_make (&cf) == -1 ||
-      (s = case_launch (backend, channel, vblk, cache, k, cf.img)) == NULL)
+      (s = case_launch (backend, channel, disk, cache, k, cf.img)) == NULL)
     goto error;
   pid = hv_pid (session_hv (s));
   helper = hv_helper_pid (session_hv (s));
@@ -422,7 +432,7 @@ harness_run_case (struct harness_env *env, const char *backend,
   if (vblk)
     fc = flushcount_start (helper, cf.img, cf.dir, true);
   else
-    fc = flushcount_start (pid, cf.img, cf.dir, !is_uml);
+    fc = flushcount_start (pid, cf.img, cf.dir, !ptraces);
   if (case_guest_writes (s, fc, &cf, r) == -1)
     goto error;
 

@@ -27,9 +27,14 @@
 
 volatile sig_atomic_t harness_interrupted;
 
-static const char *const all_caches[] = {
-  "none", "writeback", "writethrough", "directsync", "unsafe"
-};
+bool
+harness_backend_varies (const char *backend)
+{
+  const struct backend *b = backend_lookup (backend);
+
+  return backend_takes_setting (b, HARNESS_CHANNEL) &&
+    backend_takes_setting (b, HARNESS_DISK);
+}
 
 static void
 on_signal (int sig)
@@ -78,9 +83,14 @@ split_list (char *s, const char **out, size_t max, size_t *n)
 
 /* A comma list whose items must be among ALLOWED (N of them). */
 static int
-split_choices (char *s, const char **out, size_t *n, const char *const *allowed,
-               size_t nallowed, const char *what)
+split_choices (char *s, const char **out, size_t *n, const char *what)
 {
+  const struct backend_setting *bs = backend_setting_lookup (what);
+  const char *const *allowed = bs ? bs->values : NULL;
+  size_t nallowed = 0;
+
+  while (allowed && allowed[nallowed])
+    nallowed++;
   if (split_list (s, out, MAX_LIST, n) == -1) {
     fprintf (stderr, "guestdrv: fsync-test: --%s: give a comma list\n", what);
     return -1;
@@ -154,10 +164,13 @@ parse_backends (char *blist, struct fsync_opts *o)
   char why[256];
 
   if (!blist) {
-    if (kvm_probe (3000, why, sizeof why) == 1)
-      o->backends[o->nb++] = "kvm";
-    o->backends[o->nb++] = "tcg";
-    o->backends[o->nb++] = "uml";
+    const struct backend *b;
+
+    /* Every backend of the launcher's table; KVM when it works here. */
+    for (size_t i = 0; (b = backend_at (i)) != NULL && o->nb < MAX_LIST; i++)
+      if (b->ops && (b->kind != BACKEND_KVM ||
+                     kvm_probe (3000, why, sizeof why) == 1))
+        o->backends[o->nb++] = b->name;
     return 0;
   }
   if (split_list (blist, o->backends, MAX_LIST, &o->nb) == -1) {
@@ -180,8 +193,8 @@ static int
 parse_caches (char *clist, struct fsync_opts *o)
 {
   if (!clist) {
-    for (o->nc = 0; o->nc < 5; o->nc++)
-      o->caches[o->nc] = all_caches[o->nc];
+    for (o->nc = 0; o->nc < disk_ncache_modes && o->nc < MAX_LIST; o->nc++)
+      o->caches[o->nc] = disk_cache_modes[o->nc].name;
     return 0;
   }
   if (split_list (clist, o->caches, MAX_LIST, &o->nc) == -1) {
@@ -189,12 +202,11 @@ parse_caches (char *clist, struct fsync_opts *o)
     return -1;
   }
   for (size_t i = 0; i < o->nc; i++) {
-    size_t k;
-    for (k = 0; k < 5 && strcmp (o->caches[i], all_caches[k]) != 0; k++)
-      ;
-    if (k == 5) {
+    if (!disk_cache_lookup (o->caches[i])) {
+      char modes[128];
+      disk_cache_list (modes, sizeof modes, ", ");
       fprintf (stderr, "guestdrv: fsync-test: --cache: unknown cache mode '%s' "
-               "(none, writeback, writethrough, directsync, unsafe)\n", o->caches[i]);
+               "(%s)\n", o->caches[i], modes);
       return -1;
     }
   }
@@ -230,22 +242,22 @@ parse_options (int argc, char **argv, struct fsync_opts *o)
     { "backend", required_argument, NULL, 'b' },
     { "cache", required_argument, NULL, 'c' },
     { "kernel", required_argument, NULL, 'K' },
-    { "uml-channel", required_argument, NULL, 'C' },
-    { "uml-disk", required_argument, NULL, 'D' },
+    { HARNESS_CHANNEL, required_argument, NULL, 'C' },
+    { HARNESS_DISK, required_argument, NULL, 'D' },
     { "json", no_argument, NULL, 'j' },
     { "keep", no_argument, NULL, 'k' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  static const char *const all_channels[] = { "virtio", "serial" };
-  static const char *const all_disks[] = { "ubd", "vhost-user" };
   char *blist = NULL, *clist = NULL, *klist = NULL, *chlist = NULL, *dlist = NULL;
   int opt;
 
   *o = (struct fsync_opts) {
     .kernels = { { "stock", NULL } }, .nk = 1,
-    .channels = { "virtio" }, .nch = 1, .disks = { "ubd" }, .nd = 1,
+    .channels = { backend_setting_lookup (HARNESS_CHANNEL)->values[0] },
+    .nch = 1,
+    .disks = { backend_setting_lookup (HARNESS_DISK)->values[0] }, .nd = 1,
   };
   optind = 1;
   while ((opt = getopt_long (argc, argv, "vh", opts, NULL)) != -1) {
@@ -268,11 +280,10 @@ parse_options (int argc, char **argv, struct fsync_opts *o)
   }
   if (parse_backends (blist, o) == -1 || parse_caches (clist, o) == -1)
     return -1;
-  if (chlist && split_choices (chlist, o->channels, &o->nch, all_channels, 2,
-                               "uml-channel") == -1)
+  if (chlist && split_choices (chlist, o->channels, &o->nch,
+                               HARNESS_CHANNEL) == -1)
     return -1;
-  if (dlist && split_choices (dlist, o->disks, &o->nd, all_disks, 2,
-                              "uml-disk") == -1)
+  if (dlist && split_choices (dlist, o->disks, &o->nd, HARNESS_DISK) == -1)
     return -1;
   if (klist && parse_kernel_list (klist, o) == -1)
     return -1;
@@ -322,11 +333,11 @@ run_cases (const struct fsync_opts *o, struct harness_env *env,
 
   for (size_t i = 0; i < o->nb && !harness_interrupted; i++)
    for (size_t v = 0; v < o->nch * o->nd && !harness_interrupted; v++) {
-    bool uml = strcmp (o->backends[i], "uml") == 0;
-    const char *ch = uml ? o->channels[v / o->nd] : NULL;
-    const char *dk = uml ? o->disks[v % o->nd] : NULL;
-    if (!uml && v > 0)
-      break;                    /* the UML dimensions only */
+    bool varies = harness_backend_varies (o->backends[i]);
+    const char *ch = varies ? o->channels[v / o->nd] : NULL;
+    const char *dk = varies ? o->disks[v % o->nd] : NULL;
+    if (!varies && v > 0)
+      break;                    /* the settings' dimensions only */
     for (size_t k = 0; k < o->nc && !harness_interrupted; k++)
      for (size_t q = 0; q < o->nk && !harness_interrupted; q++) {
       struct case_result *r = &results[(*ncases)++];

@@ -152,8 +152,15 @@ struct case_result {
 /* Parse --kernel items into OUT (N of them).  0 or -1 with the error set. */
 int harness_parse_kernels (const char **items, size_t n,
                            struct harness_kernel *out);
-/* CHANNEL and DISK: "virtio"/"serial" and "ubd"/"vhost-user" for UML,
- * ignored (NULL) for qemu.
+/* The backend settings fsync-test runs side by side (--uml-channel,
+ * --uml-disk): their values come from the launcher's table, and a
+ * backend that takes them (harness_backend_varies) runs once per pair.
+ */
+#define HARNESS_CHANNEL "uml-channel"
+#define HARNESS_DISK "uml-disk"
+bool harness_backend_varies (const char *backend);
+/* CHANNEL and DISK: values of those settings for a backend that takes
+ * them (NULL: the defaults), NULL for the others.
  */
 int harness_run_case (struct harness_env *env, const char *backend,
                       const char *channel, const char *disk,

@@ -9,7 +9,8 @@
  * console and in /dev/kmsg (the host maps the kernel's clock with them):
  * init-start, mounts, modules (without guestfs_channel=: virtio_console,
  * by finit_module (init-module.c), and the /dev/virtio-ports links),
- * udev-settle or by-path (init-bypath.c), md-scan, lvm-scan, daemon-exec,
+ * udev-settle or by-path (init-bypath.c), md-scan, lvm-scan (when a disk
+ * has a PV, init-lvm.c), daemon-exec,
  * daemon-exit <status>; then sync and power-off (UML) or reboot (qemu,
  * which -no-reboot turns into an exit) via sysrq.
  *
@@ -30,6 +31,7 @@
 #include <sys/wait.h>
 
 #include "init-bypath.h"
+#include "init-lvm.h"
 #include "init-module.h"
 
 #define PATH_ENV "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
@@ -167,17 +169,20 @@ parse_cmdline (struct cmdline *c)
 static void
 do_mounts (void)
 {
+  /* The sources, /run's size and /tmp on the (throwaway) root are
+   * libguestfs's appliance's, so that df prints the same names.
+   */
   mount ("sysfs", "/sys", "sysfs", 0, NULL);
-  mount ("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+  mount ("/dev", "/dev", "devtmpfs", 0, NULL);
   mkdir ("/dev/pts", 0755);
   mkdir ("/dev/shm", 0755);
   mkdir ("/run", 0755);
-  mkdir ("/tmp", 0755);
+  mkdir ("/tmp", 01777);
+  chmod ("/tmp", 01777);
   mkdir ("/sysroot", 0755);
   mount ("devpts", "/dev/pts", "devpts", 0, NULL);
-  mount ("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
-  mount ("tmpfs", "/run", "tmpfs", 0, "mode=0755");
-  mount ("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
+  mount ("shmfs", "/dev/shm", "tmpfs", 0, "mode=1777");
+  mount ("tmpfs", "/run", "tmpfs", MS_NOSUID, "size=20%,mode=0755");
   unlink ("/dev/fd");
   symlink ("/proc/self/fd", "/dev/fd");
 }
@@ -432,6 +437,26 @@ main (void)
   else {
     init_by_path ();
     mark ("by-path");
+    /* No udevd to make the device-mapper nodes and /dev/VG/LV links or
+     * to answer LVM's udev cookies: libdevmapper makes them itself
+     * (udev_sync=0, udev_rules=0 in effect for lvm, cryptsetup and
+     * dmsetup), for the boot's activation and every guestfsd command.
+     * guestfsd lists /dev/mapper (list-filesystems) even before the first
+     * dm device: an empty one is what it finds under libguestfs.
+     */
+    putenv ((char *) "DM_DISABLE_UDEV=1");
+    mkdir ("/dev/mapper", 0755);
+  }
+  /* UML's kernel here loads no module on demand (its request_module
+   * fails: opening /dev/mapper/control is ENODEV, "mount -t f2fs" an
+   * unknown type, where qemu's kernel runs modprobe), and LVM needs
+   * device-mapper for its first lvcreate: dm_mod is loaded up front,
+   * about 20 ms under UML.  dm_crypt would cost 500-600 ms more (it and
+   * its ciphers' self-tests), so luks needs a kernel with them built in.
+   */
+  if (strcmp (c.backend, "uml") == 0) {
+    load_module ("dm_mod");
+    mark ("dm-mod");
   }
   do_noflush (c.noflush);
   do_writeback (c.writeback);
@@ -441,7 +466,10 @@ main (void)
     run (argv);
     mark ("md-scan");
   }
-  if (c.lvm && have_tool ("lvm")) {
+  /* As libguestfs, volume groups are active before the first command,
+   * but vgchange only runs when some disk has a PV (or --scan lvm).
+   */
+  if ((c.lvm || init_lvm_pv_present ()) && have_tool ("lvm")) {
     char *const argv[] = { (char *) "lvm", (char *) "vgchange", (char *) "-aay",
                            (char *) "--sysinit", NULL };
     run (argv);

@@ -3,9 +3,10 @@
 # guestdrv appliance /init: ours, not libguestfs's.  Lean on purpose: it
 # mounts what guestfsd needs, makes /dev/disk/by-path (guestfsd lists it at
 # start-up and builds its /dev/sdX translation from it), and starts the
-# daemon.  udev, LVM and MD scans are opt-in (guestdrv.udev=1,
-# guestdrv.lvm=1, guestdrv.md=1 on the kernel command line): the published
-# start-up analysis found most of the time going there.
+# daemon.  udev and MD scans are opt-in (guestdrv.udev=1, guestdrv.md=1
+# on the kernel command line): the published start-up analysis found most
+# of the time going there.  LVM's runs when a disk has a PV (or
+# guestdrv.lvm=1).
 #
 # Each stage prints "guestdrv-mark <guest-uptime> <stage>" on the console;
 # the host time-stamps the line when it arrives.  Runs under qemu and UML.
@@ -28,12 +29,13 @@ mark () {
 mount -t proc proc /proc 2>/dev/null
 mark init-start
 mount -t sysfs sysfs /sys 2>/dev/null
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# Sources, sizes and /tmp on the root as libguestfs's appliance (df).
+mount -t devtmpfs /dev /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm /run /tmp /sysroot
 mount -t devpts devpts /dev/pts 2>/dev/null
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-mount -t tmpfs -o mode=0755 tmpfs /run
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=1777 shmfs /dev/shm
+mount -t tmpfs -o nosuid,size=20%,mode=0755 tmpfs /run
+mkdir -p /tmp && chmod 1777 /tmp
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 mark mounts
 
@@ -100,17 +102,40 @@ if [ $udev = 1 ] && [ -x /lib/systemd/systemd-udevd ]; then
 else
     # guestfsd only needs whole-disk links in /dev/disk/by-path, in the
     # order of the user's disks; it leaves out the appliance's own root
-    # itself.  Names sort naturally (ls -1v) in probe order.
+    # itself and lists the rest with ls -1v.  The order is the
+    # hypervisor's, not the kernel's names (SCSI probes asynchronously):
+    # SCSI by H:C:T:L, virtio-blk by virtioN, UBD by name; no address:
+    # last in its class.  guest/init-bypath.c does the same.
     mkdir -p /dev/disk/by-path
     i=0
-    # Globs sort sda..sdz before sdaa..: the drive-letter order.
     for p in /sys/block/sd? /sys/block/sd?? /sys/block/vd? /sys/block/vd?? \
              /sys/block/ubd? /sys/block/ubd??; do
         [ -e "$p" ] || continue
-        ln -sf "../../${p##*/}" "/dev/disk/by-path/guestdrv-disk-$i"
-        i=$((i+1))
-    done
+        n=${p##*/}; a=$(readlink "$p/device" 2>/dev/null); a=${a##*/}
+        case $a in *[!0-9:]*|'') a=none ;; esac          # SCSI: digits, ':'
+        case $n:$a in
+            sd*:*[0-9]:*[0-9]:*[0-9]:*[0-9]) k="0 0 $(echo "$a" | tr : ' ')" ;;
+            sd*) k="0 1 0 0 0 0" ;;
+            *) a=$(readlink "$p/device" 2>/dev/null); a=${a##*/virtio}
+               case $n:$a in
+                   vd*:*[!0-9]*|vd*:) k="1 1 0 0 0 0" ;;
+                   vd*) k="1 0 $a 0 0 0" ;;
+                   *) k="2 1 0 0 0 0" ;;
+               esac ;;
+        esac
+        # The glob order breaks ties (sd? before sd??).
+        echo "$k $i $n"; i=$((i+1))
+    done | sort -n -k1,1 -k2,2 -k3,3 -k4,4 -k5,5 -k6,6 -k7,7 | {
+        i=0
+        while read -r _ _ _ _ _ _ _ n; do
+            ln -sf "../../$n" "/dev/disk/by-path/guestdrv-disk-$(printf %03d $i)"
+            i=$((i+1))
+        done
+    }
     mark by-path
+    # libdevmapper makes the dm nodes and LV links itself (no udevd).
+    export DM_DISABLE_UDEV=1
+    mkdir -p /dev/mapper
 fi
 
 # --cache unsafe under UML (and UML's scratch root): with the queue in
@@ -130,6 +155,16 @@ done
 if [ $md = 1 ] && command -v mdadm >/dev/null; then
     mdadm -As --auto=yes --no-degraded 2>&1
     mark md-scan
+fi
+# UML's kernel loads no module on demand here: device-mapper for LVM.
+if [ "$backend" = uml ]; then
+    modprobe dm_mod 2>/dev/null
+    mark dm-mod
+fi
+# Volume groups active before the first command, as libguestfs, when a
+# disk or partition has an LVM2 label (init-lvm.c's test, by blkid here).
+if [ $lvm = 0 ] && blkid -t TYPE=LVM2_member >/dev/null 2>&1; then
+    lvm=1
 fi
 if [ $lvm = 1 ] && command -v lvm >/dev/null; then
     lvm vgchange -aay --sysinit 2>&1

@@ -12,7 +12,8 @@ GUEST_LDFLAGS = $(filter-out -fsanitize=%,$(LDFLAGS))
 # with guestdrv.init=sh on the kernel command line.
 TOOLS += guest/guestdrv-init
 guest/guestdrv-init: guest/init.c guest/init-module.c guest/init-module.h \
-                     guest/init-bypath.c guest/init-bypath.h
+                     guest/init-bypath.c guest/init-bypath.h \
+                     guest/init-lvm.c guest/init-lvm.h
 	$(call E,LINK,$@)$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -s -o $@ $(filter %.c,$^)
 
 # The udevadm shim, installed as /usr/sbin/udevadm: "settle" is free when
@@ -31,4 +32,9 @@ guest/guestdrv-relay: guest/uml-relay.c common/serial-window.h
 # host here).
 UNIT_TESTS += tests/unit/test-init-module
 tests/unit/test-init-module: tests/unit/test-init-module.c guest/init-module.c guest/init-module.h
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(CHECK_LIBS)
+
+# The init's by-path disk order on a fake /sys/block.
+UNIT_TESTS += tests/unit/test-init-bypath
+tests/unit/test-init-bypath: tests/unit/test-init-bypath.c guest/init-bypath.c guest/init-bypath.h
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(CHECK_LIBS)

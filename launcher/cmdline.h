@@ -21,7 +21,14 @@ struct qemu_paths {
   const char *qmp_sock;         /* QMP socket */
   const char *root_uuid;        /* ext2 UUID of app->root */
   bool verbose;                 /* gd_verbose */
+  const char *cpu;              /* qemu-cpu, or NULL: host (KVM), max (TCG) */
 };
+
+/* qemu's settings (qemu_settings_table in qemu-cmdline.c) land in the
+ * qemu_paths qemu_start hands to qemu_build_argv, through qemu_config.
+ */
+extern const struct backend_setting qemu_settings_table[];
+int qemu_config (void *conf, const char *name, const char *value);
 
 /* Append the qemu command line for CFG (backend KVM or TCG) and APP to
  * OUT.  0, or -1 (out of memory; OUT then holds a partial argv the
@@ -40,8 +47,21 @@ struct uml_cache {
   const char *why;
 };
 const struct uml_cache *uml_cache_lookup (const char *mode);
+/* The modes UBD takes, ", " between them, into BUF. */
+void uml_cache_list (char *buf, size_t len);
 
 #define UML_BINARY "/usr/bin/linux.uml"
+
+/* UML's settings (uml_settings_table in uml-cmdline.c), typed by
+ * uml_config; zero is the default of each.
+ */
+struct uml_settings {
+  bool serial;                  /* uml-channel serial, not virtio */
+  bool vhost_user;              /* uml-disk vhost-user, not ubd */
+  bool raw_line;                /* uml-window off: no acknowledged window */
+};
+extern const struct backend_setting uml_settings_table[];
+int uml_config (void *conf, const char *name, const char *value);
 
 /* What uml_start decided before building the command line. */
 struct uml_paths {

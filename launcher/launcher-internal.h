@@ -43,6 +43,13 @@ struct backend_ops {
    */
   const char *(*qmp_path) (const void *priv);
   pid_t (*helper_pid) (const void *priv);
+  /* The backend's own settings (NULL name ends the table; NULL: none),
+   * and what makes them typed: CONFIG applies one whose name is in the
+   * table and whose value was checked to the backend's block CONF (see
+   * backend_settings_read).  0, or -1 with the error set.
+   */
+  const struct backend_setting *settings;
+  int (*config) (void *conf, const char *name, const char *value);
 };
 
 struct hv {
@@ -107,8 +114,14 @@ void hv_free (struct hv *hv);
  * not read-only), and the format matches the file's magic.
  */
 int launcher_check_disk (const struct disk *d);
-/* 1 if MODE is one of the five qemu cache modes. */
-int launcher_valid_cache (const char *mode);
+/* settings.c: fill the backend's settings block CONF (left as the
+ * caller initialised it for anything unset): each setting of OPS's table
+ * from its environment variable (checked even when the setting is also
+ * given: "GUESTDRV_UML_DISK='x': not ubd or vhost-user"), then CFG's
+ * settings of this table in order.  0, or -1 with the error set.
+ */
+int backend_settings_read (const struct backend_ops *ops,
+                           const struct launch_config *cfg, void *conf);
 
 /* A growable, NULL-terminated argv (argv.c).  args_add returns 0 or -1
  * (out of memory); callers OR the results and check once.

@@ -23,12 +23,19 @@ struct hv;                        /* a running hypervisor */
 
 enum backend_kind { BACKEND_AUTO, BACKEND_KVM, BACKEND_TCG, BACKEND_UML };
 
-/* UML's channel to guestfsd: the vhost-user virtio-console or the serial
- * line (launcher/UML.md).
+/* A backend's own setting (settings.c).  The core keeps "NAME=VALUE"
+ * strings and hands them to the backend (its ops->config) without ever
+ * interpreting them, as nbdkit hands a plugin its key=value pairs and
+ * libguestfs a backend its backend_settings.  NAME is the backend
+ * family, '-', the key: "uml-channel" is the option --uml-channel.
  */
-enum uml_channel { UML_CHANNEL_DEFAULT, UML_CHANNEL_VIRTIO, UML_CHANNEL_SERIAL };
-/* UML's disks: ubd, or vhost-user-blk served by qemu-storage-daemon. */
-enum uml_disk { UML_DISK_DEFAULT, UML_DISK_UBD, UML_DISK_VHOST_USER };
+struct backend_setting {
+  const char *name;
+  const char *const *values;      /* accepted, NULL-terminated, the first
+                                   * the default; NULL: any non-empty text */
+  const char *env;                /* read when NAME is not set, or NULL */
+  const char *help;               /* its lines of guestdrv --help */
+};
 
 /* What the launcher tells an observer (the instrumentation above the
  * session subscribes; the launcher knows nothing of it).  Any member
@@ -51,9 +58,11 @@ struct launch_config {
   int launch_timeout_ms;          /* wait for the launch flag */
   int idle_timeout_ms;            /* channel idle timeout once running */
   const char *init_flags;         /* guestdrv.init=... (opt-in scans) */
-  bool uml_raw_line;              /* --uml-window off: no acked window */
-  enum uml_channel uml_channel;   /* --uml-channel */
-  enum uml_disk uml_disk;         /* --uml-disk */
+  /* The backends' own settings, "NAME=VALUE" (--uml-channel, ...), in
+   * the order given (a later one wins); each backend takes its own.
+   */
+  const char *const *settings;
+  size_t nsettings;
   bool gdb;                       /* --gdb (launcher/gdb.c) */
   const char *state_dir;          /* where the KVM verdict is remembered
                                    * (the cache root); NULL: nowhere */
@@ -72,7 +81,8 @@ struct hv_stats {
 };
 
 /* The backend table (backends.c): every name --backend takes, in the
- * order help and errors list them.
+ * order help and errors list them, with what the layers above need to
+ * know of each without naming it.
  */
 struct backend_ops;               /* launcher-internal.h */
 struct backend {
@@ -80,12 +90,55 @@ struct backend {
   enum backend_kind kind;
   const struct backend_ops *ops;  /* NULL for auto: launcher_prepare
                                    * resolves it to kvm or tcg */
+  const char *family;             /* its ops' name ("qemu" for kvm and
+                                   * tcg): build-appliance --backend, the
+                                   * prefix of its settings; NULL: auto */
+  enum appliance_kind appliance;  /* the appliance it boots */
+  /* libguestfs's counterpart (the bench's peer): the value of
+   * LIBGUESTFS_BACKEND_SETTINGS with LIBGUESTFS_BACKEND=direct ("": none
+   * needed), or NULL: libguestfs cannot run it.
+   */
+  const char *libguestfs_settings;
+  /* What carries guestfsd's channel and the disks unless a setting says
+   * otherwise (the bench's JSON).
+   */
+  const char *channel, *disk;
+  /* The bench: starting points of its cost model (bench/cost.c; MB =
+   * 10^6 bytes), and the target of guestdrv's whole start-up over the
+   * bare hypervisor's boot.
+   */
+  double plan_startup_s, plan_channel_MBps, plan_disk_MBps, plan_call_s;
+  double bare_boot_target;
 };
 /* The entry for NAME, or NULL if there is none. */
 const struct backend *backend_lookup (const char *name);
 const struct backend *backend_of_kind (enum backend_kind kind);
+/* The entry a bench case is named after: NAME up to the first of STOP
+ * ("uml-serial:bare" with ":-" is uml), or NULL.
+ */
+const struct backend *backend_lookup_prefix (const char *name,
+                                             const char *stop);
+/* The I-th entry (NULL past the end), for loops over the table. */
+const struct backend *backend_at (size_t i);
 /* The names, SEP between them ("auto, kvm, tcg, uml"), into BUF. */
 void backend_list (char *buf, size_t len, const char *sep);
+
+/* Backend settings (settings.c).  The I-th setting of all backends (each
+ * family's once, in table order), NULL past the end.
+ */
+const struct backend_setting *backend_setting_at (size_t i);
+/* The setting called NAME, or NULL (error set: unknown setting). */
+const struct backend_setting *backend_setting_lookup (const char *name);
+/* Whether backend B takes the setting NAME. */
+int backend_takes_setting (const struct backend *b, const char *name);
+/* 0 if VALUE is one of S's values, else -1 with the error
+ * "--NAME: 'VALUE' is not A or B".
+ */
+int backend_setting_check (const struct backend_setting *s,
+                           const char *value);
+/* S's values, SEP between them and LAST before the last one. */
+void backend_setting_values (const struct backend_setting *s, char *buf,
+                             size_t len, const char *sep, const char *last);
 
 struct hv_mark_info {
   char stage[48];
@@ -110,7 +163,9 @@ unsigned hv_get_marks (struct hv *hv, struct hv_mark_info *out, unsigned max);
 struct channel *hv_channel (struct hv *hv);
 enum backend_kind hv_backend (const struct hv *hv);
 pid_t hv_pid (const struct hv *hv);
-/* UML --uml-disk vhost-user: qemu-storage-daemon (own process group), or -1. */
+/* A helper of the hypervisor in its own process group (UML's
+ * qemu-storage-daemon with --uml-disk vhost-user), or -1.
+ */
 pid_t hv_helper_pid (const struct hv *hv);
 const char *hv_tmpdir (const struct hv *hv);
 /* qemu's QMP socket ("" for backends without one). */

@@ -14,6 +14,7 @@ LIB_SRCS += launcher/uml-vhost-blk.c
 LIB_SRCS += launcher/gdb.c
 LIB_SRCS += launcher/kvm-verdict.c
 LIB_SRCS += launcher/backends.c
+LIB_SRCS += launcher/settings.c
 LIB_SRCS += launcher/hv-process.c
 LIB_SRCS += launcher/console.c
 LIB_SRCS += launcher/kernel-name.c

@@ -9,6 +9,29 @@
 #include "cmdline.h"
 #include "gdb.h"
 
+/* qemu's own settings (docs/HACKING.md, "A backend setting").
+ * --qemu-cpu: the guest CPU model, for a guest problem tied to CPU
+ * features, or to leave out one a host handles badly (max,-avx512f);
+ * qemu itself refuses a model it does not know, and that line is the
+ * launch error.
+ */
+const struct backend_setting qemu_settings_table[] = {
+  { "qemu-cpu", NULL, "GUESTDRV_QEMU_CPU",
+"      --qemu-cpu MODEL     qemu: the guest CPU model (-cpu; default host\n"
+"                           under KVM, max under TCG)\n" },
+  { NULL, NULL, NULL, NULL },
+};
+
+int
+qemu_config (void *conf, const char *name, const char *value)
+{
+  struct qemu_paths *p = conf;
+
+  if (strcmp (name, "qemu-cpu") == 0)
+    p->cpu = value;
+  return 0;
+}
+
 /* qemu's -drive file= takes commas doubled. */
 static char *
 qemu_escape (const char *s)
@@ -38,8 +61,12 @@ qemu_add_disks (const struct launch_config *cfg,
     if (!esc)
       return -1;
     err |= args_add (a, "-drive");
+    /* --ro as libguestfs: the guest gets a writable throwaway overlay
+     * (qemu's temporary qcow2 in $TMPDIR, our temp dir, unlinked by qemu
+     * as soon as it is open), the image is only read.
+     */
     err |= args_add (a, "file=%s,format=%s,cache=%s,if=none,id=hd%zu%s",
-                     esc, d->format, d->cache, i, d->readonly ? ",readonly=on" : "");
+                     esc, d->format, d->cache, i, d->readonly ? ",snapshot=on" : "");
     err |= args_add (a, "-device");
     err |= args_add (a, "scsi-hd,drive=hd%zu,bus=scsi.0", i);
     free (esc);
@@ -76,7 +103,7 @@ qemu_build_argv (const struct launch_config *cfg,
   err |= args_add (a, "-machine");
   err |= args_add (a, "q35,accel=%s", kvm ? "kvm" : "tcg");
   err |= args_add (a, "-cpu");
-  err |= args_add (a, kvm ? "host" : "max");
+  err |= args_add (a, "%s", p->cpu ? p->cpu : kvm ? "host" : "max");
   err |= args_add (a, "-m");
   err |= args_add (a, "%d", cfg->memory_mb);
   err |= args_add (a, "-smp");

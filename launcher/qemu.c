@@ -48,31 +48,24 @@ qemu_qmp_path (const void *priv)
   return ((const struct qemu_state *) priv)->qmp_path;
 }
 
-static const char *const cache_modes[] = {
-  "none", "writeback", "writethrough", "directsync", "unsafe", NULL
-};
-
-int
-launcher_valid_cache (const char *mode)
-{
-  for (size_t i = 0; cache_modes[i]; i++)
-    if (strcmp (mode, cache_modes[i]) == 0)
-      return 1;
-  return 0;
-}
-
 static int
 qemu_check (const struct launch_config *cfg)
 {
+  struct qemu_paths settings = { 0 };
+  char modes[128];
+
+  if (backend_settings_read (&qemu_backend_ops, cfg, &settings) == -1)
+    return -1;
   for (size_t i = 0; i < cfg->ndisks; i++) {
     const struct disk *d = &cfg->disks[i];
     if (strcmp (d->format, "raw") != 0 && strcmp (d->format, "qcow2") != 0) {
       gd_set_error ("%s: unknown format '%s' (raw or qcow2)", d->path, d->format);
       return -1;
     }
-    if (!launcher_valid_cache (d->cache)) {
-      gd_set_error ("%s: unknown cache mode '%s' (none, writeback, writethrough, directsync, unsafe)",
-                    d->path, d->cache);
+    if (!disk_cache_lookup (d->cache)) {
+      disk_cache_list (modes, sizeof modes, ", ");
+      gd_set_error ("%s: unknown cache mode '%s' (%s)", d->path, d->cache,
+                    modes);
       return -1;
     }
   }
@@ -130,10 +123,12 @@ qemu_start (const struct launch_config *cfg, const struct appliance_files *app)
     goto fail;
 
   {
-    const struct qemu_paths paths = {
+    struct qemu_paths paths = {
       .binary = qemu_binary (), .tmpdir = hv->tmpdir, .channel_sock = sock,
       .qmp_sock = q->qmp_path, .root_uuid = uuid, .verbose = gd_verbose,
     };
+    if (backend_settings_read (&qemu_backend_ops, cfg, &paths) == -1)
+      goto fail;
     err = qemu_build_argv (cfg, app, &paths, &a);
   }
   if (err)
@@ -186,4 +181,6 @@ const struct backend_ops qemu_backend_ops = {
   .start = qemu_start,
   .free = qemu_free,
   .qmp_path = qemu_qmp_path,
+  .settings = qemu_settings_table,
+  .config = qemu_config,
 };

@@ -11,6 +11,44 @@
 #include "uml-xstate.h"
 #include "uml-vhost-blk.h"
 
+/* --uml-channel and $GUESTDRV_UML_CHANNEL: the virtio channel passed
+ * every UML test (tests/integration/test-uml-*, test-trace-uml,
+ * test-fsync-uml), so it is the default; the serial line stays for the
+ * study.  --uml-disk: ubd, or vhost-user-blk (uml-vhost-blk.c).
+ * --uml-window off: the bare serial line, for kernels whose line driver
+ * is fixed; Debian's 6.1 stalls without the window (launcher/UML.md).
+ */
+static const char *const channels[] = { "virtio", "serial", NULL };
+static const char *const disks[] = { "ubd", "vhost-user", NULL };
+static const char *const on_off[] = { "on", "off", NULL };
+
+const struct backend_setting uml_settings_table[] = {
+  { "uml-channel", channels, "GUESTDRV_UML_CHANNEL",
+"      --uml-channel virtio|serial  UML: vhost-user virtio-console or the\n"
+"                           serial line to guestfsd (default virtio)\n" },
+  { "uml-disk", disks, "GUESTDRV_UML_DISK",
+"      --uml-disk ubd|vhost-user  UML: disks on ubd (default) or exported\n"
+"                           by qemu-storage-daemon (any format, all caches)\n" },
+  { "uml-window", on_off, NULL,
+"      --uml-window on|off  UML: acknowledged window on the serial line (on);\n"
+"                           off = the bare line, for fixed kernels (--kernel)\n" },
+  { NULL, NULL, NULL, NULL },
+};
+
+int
+uml_config (void *conf, const char *name, const char *value)
+{
+  struct uml_settings *u = conf;
+
+  if (strcmp (name, "uml-channel") == 0)
+    u->serial = strcmp (value, "serial") == 0;
+  else if (strcmp (name, "uml-disk") == 0)
+    u->vhost_user = strcmp (value, "vhost-user") == 0;
+  else if (strcmp (name, "uml-window") == 0)
+    u->raw_line = strcmp (value, "off") == 0;
+  return 0;
+}
+
 static const struct uml_cache uml_caches[] = {
   { "writeback", "", 0, NULL },
   { "writethrough", "s", 0, NULL },
@@ -30,6 +68,18 @@ uml_cache_lookup (const char *mode)
     if (strcmp (uml_caches[i].mode, mode) == 0)
       return &uml_caches[i];
   return NULL;
+}
+
+void
+uml_cache_list (char *buf, size_t len)
+{
+  size_t used = 0;
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < sizeof uml_caches / sizeof uml_caches[0]; i++)
+    if (uml_caches[i].flags && used < len)
+      used += (size_t) snprintf (buf + used, len - used, "%s%s",
+                                 used ? ", " : "", uml_caches[i].mode);
 }
 
 /* Append ",PREFIXx" (no comma when empty) to BUF, truncating safely. */
@@ -64,9 +114,16 @@ uml_add_disks (const struct launch_config *cfg, const struct uml_paths *p,
   for (i = 0; !p->vblk && i < cfg->ndisks; i++) {
     const struct disk *d = &cfg->disks[i];
     const struct uml_cache *c = uml_cache_lookup (d->cache);
-    *err |= args_add (a, "ubd%zu%s%s=%s", i, d->readonly ? "r" : "",
-                      c && c->flags ? c->flags : "", d->path);
-    if (c && c->noflush && !d->readonly)
+    if (d->readonly) {
+      /* --ro as libguestfs: a writable throwaway COW file of ours over
+       * the image, which ubd opens read-only.  Scratch, so no flushes.
+       */
+      *err |= args_add (a, "ubd%zu=%s/disk%zu.cow,%s", i, p->tmpdir, i, d->path);
+      uml_name_add (noflush, nflen, "ubd", i);
+      continue;
+    }
+    *err |= args_add (a, "ubd%zu%s=%s", i, c && c->flags ? c->flags : "", d->path);
+    if (c && c->noflush)
       uml_name_add (noflush, nflen, "ubd", i);
   }
   if (p->vblk)

@@ -122,6 +122,74 @@ vblk_log_tail (const char *path, char *out, size_t outlen)
     snprintf (out, outlen, "%.*s", (int) len, line);
 }
 
+#define OVERLAY_TIMEOUT_MS 60000
+
+static void
+vblk_overlay_path (const char *tmpdir, size_t i, char *out, size_t outlen)
+{
+  snprintf (out, outlen, "%s/disk%zu.qcow2", tmpdir, i);
+}
+
+/* --ro as libguestfs: each read-only disk gets a qcow2 overlay in the
+ * temp dir (removed with it), backed by the image, which the daemon
+ * then opens read-only.  The backing path is absolute: qemu resolves a
+ * relative one from the overlay's directory.
+ */
+static int
+vblk_make_overlays (const struct launch_config *cfg, const char *tmpdir)
+{
+  for (size_t i = 0; i < cfg->ndisks; i++) {
+    const struct disk *d = &cfg->disks[i];
+    char ovl[300], *base;
+    int r;
+
+    if (!d->readonly)
+      continue;
+    base = realpath (d->path, NULL);
+    if (!base) {
+      gd_set_error_errno ("%s", d->path);
+      return -1;
+    }
+    vblk_overlay_path (tmpdir, i, ovl, sizeof ovl);
+    {
+      const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2",
+                             "-b", base, "-F", d->format, ovl, NULL };
+      r = gd_run_step ((char *const *) argv, NULL, OVERLAY_TIMEOUT_MS,
+                       "%s: overlay for --ro", d->path);
+    }
+    free (base);
+    if (r == -1)
+      return -1;
+  }
+  return 0;
+}
+
+/* A read-only disk: the image read-only under the overlay, which takes
+ * the guest's writes (no flushes: it is thrown away).
+ */
+static int
+vblk_overlay_args (const struct disk *d, const char *tmpdir, size_t i,
+                   struct args *a)
+{
+  char ovl[300];
+  int err = 0;
+
+  vblk_overlay_path (tmpdir, i, ovl, sizeof ovl);
+  err |= args_add (a, "--blockdev");
+  err |= args_add (a, "driver=file,node-name=file%zu,filename=%s,read-only=on",
+                   i, d->path);
+  err |= args_add (a, "--blockdev");
+  err |= args_add (a, "driver=%s,node-name=base%zu,file=file%zu,read-only=on",
+                   d->format, i, i);
+  err |= args_add (a, "--blockdev");
+  err |= args_add (a, "driver=file,node-name=ovlfile%zu,filename=%s,"
+                   "cache.no-flush=on", i, ovl);
+  err |= args_add (a, "--blockdev");
+  err |= args_add (a, "driver=qcow2,node-name=disk%zu,file=ovlfile%zu,"
+                   "backing=base%zu", i, i, i);
+  return err;
+}
+
 static int
 vblk_build_args (const struct launch_config *cfg, const char *tmpdir,
                  struct args *a)
@@ -134,6 +202,14 @@ vblk_build_args (const struct launch_config *cfg, const char *tmpdir,
     char sock[300];
 
     uml_vblk_socket (tmpdir, i, sock, sizeof sock);
+    if (d->readonly) {
+      err |= vblk_overlay_args (d, tmpdir, i, a);
+      err |= args_add (a, "--export");
+      err |= args_add (a, "type=vhost-user-blk,id=export%zu,node-name=disk%zu,"
+                       "addr.type=unix,addr.path=%s,writable=on,"
+                       "writethrough=off", i, i, sock);
+      continue;
+    }
     err |= args_add (a, "--blockdev");
     err |= args_add (a, "driver=file,node-name=file%zu,filename=%s,"
                      "cache.direct=%s,cache.no-flush=%s,read-only=%s",
@@ -169,6 +245,8 @@ uml_vblk_start (const char *tmpdir, const struct launch_config *cfg,
   uint64_t deadline;
   int logfd, r;
 
+  if (vblk_make_overlays (cfg, tmpdir) == -1)
+    return -1;
   if (vblk_build_args (cfg, tmpdir, &a)) {
     gd_set_error_errno ("qemu-storage-daemon command line");
     args_free (&a);

@@ -80,12 +80,6 @@
 /* UML's ubd driver has 16 units; the appliance root takes one. */
 #define UML_MAX_DISKS 15
 #define TMPFS_MAGIC_NR 0x01021994
-/* The virtio channel passed every UML test (tests/integration/test-uml-*,
- * test-trace-uml, test-fsync-uml), so it is the default; the serial line
- * stays for the study (--uml-channel serial).
- */
-#define UML_CHANNEL_DEFAULT_KIND UML_CHANNEL_VIRTIO
-
 /* UML's part of the hv (hv->priv). */
 struct uml_state {
   int listen_fd;                  /* --uml-channel virtio: vcon.sock */
@@ -114,36 +108,6 @@ uml_helper_pid (const void *priv)
   return qsd->reaped ? -1 : qsd->pid;
 }
 
-/* --uml-channel, else $GUESTDRV_UML_CHANNEL (for the commands that do
- * not take the option yet: bench, fsync-test), else the default.
- */
-static enum uml_channel
-uml_channel_kind (const struct launch_config *cfg)
-{
-  const char *e = getenv ("GUESTDRV_UML_CHANNEL");
-
-  if (cfg->uml_channel != UML_CHANNEL_DEFAULT)
-    return cfg->uml_channel;
-  if (e && strcmp (e, "virtio") == 0)
-    return UML_CHANNEL_VIRTIO;
-  if (e && strcmp (e, "serial") == 0)
-    return UML_CHANNEL_SERIAL;
-  return UML_CHANNEL_DEFAULT_KIND;
-}
-
-/* --uml-disk, else $GUESTDRV_UML_DISK, else ubd. */
-static enum uml_disk
-uml_disk_kind (const struct launch_config *cfg)
-{
-  const char *e = getenv ("GUESTDRV_UML_DISK");
-
-  if (cfg->uml_disk != UML_DISK_DEFAULT)
-    return cfg->uml_disk;
-  if (e && strcmp (e, "vhost-user") == 0)
-    return UML_DISK_VHOST_USER;
-  return UML_DISK_UBD;
-}
-
 /* UML splits a ubd spec at ',' and ':' and the kernel command line at
  * white space: such paths cannot be passed at all.
  */
@@ -162,17 +126,10 @@ uml_path_ok (const char *what, const char *path)
 static int
 uml_check (const struct launch_config *cfg)
 {
-  const char *e = getenv ("GUESTDRV_UML_CHANNEL");
+  struct uml_settings us = { 0 };
 
-  if (e && *e && strcmp (e, "virtio") && strcmp (e, "serial")) {
-    gd_set_error ("GUESTDRV_UML_CHANNEL='%s': not virtio or serial", e);
+  if (backend_settings_read (&uml_backend_ops, cfg, &us) == -1)
     return -1;
-  }
-  e = getenv ("GUESTDRV_UML_DISK");
-  if (e && *e && strcmp (e, "ubd") && strcmp (e, "vhost-user")) {
-    gd_set_error ("GUESTDRV_UML_DISK='%s': not ubd or vhost-user", e);
-    return -1;
-  }
   if (cfg->ndisks > UML_MAX_DISKS) {
     gd_set_error ("--backend uml: at most %d disks (UML has 16 ubd units, "
                   "one is the appliance)", UML_MAX_DISKS);
@@ -182,7 +139,7 @@ uml_check (const struct launch_config *cfg)
     const struct disk *d = &cfg->disks[i];
     const struct uml_cache *c = uml_cache_lookup (d->cache);
 
-    if (uml_disk_kind (cfg) == UML_DISK_VHOST_USER) {
+    if (us.vhost_user) {
       if (uml_vblk_check_disk (d) == -1 || !uml_path_ok ("disk", d->path))
         return -1;
       continue;
@@ -193,8 +150,11 @@ uml_check (const struct launch_config *cfg)
       return -1;
     }
     if (!c) {
-      gd_set_error ("%s: unknown cache mode '%s' (writeback, writethrough, "
-                    "unsafe with --backend uml)", d->path, d->cache);
+      char modes[128];
+
+      uml_cache_list (modes, sizeof modes);
+      gd_set_error ("%s: unknown cache mode '%s' (%s with --backend uml)",
+                    d->path, d->cache, modes);
       return -1;
     }
     if (!c->flags) {
@@ -290,9 +250,9 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
    * host).  host[i] is ours, guest[i] goes to UML.
    */
   int host[2] = { -1, -1 }, guest[2] = { -1, -1 }, err = 0;
-  bool virtio = uml_channel_kind (cfg) == UML_CHANNEL_VIRTIO;
-  bool vblk = uml_disk_kind (cfg) == UML_DISK_VHOST_USER && cfg->ndisks > 0;
-  size_t nlines = virtio ? 0 : cfg->uml_raw_line ? 1 : 2;
+  struct uml_settings us = { 0 };
+  bool virtio, vblk;
+  size_t nlines;
   char vsock[300];
   uint64_t t0 = gd_now_ns ();
   size_t i;
@@ -300,6 +260,13 @@ uml_start (const struct launch_config *cfg, const struct appliance_files *app)
 
   if (!hv)
     return NULL;
+  if (backend_settings_read (&uml_backend_ops, cfg, &us) == -1) {
+    hv_free (hv);
+    return NULL;
+  }
+  virtio = !us.serial;
+  vblk = us.vhost_user && cfg->ndisks > 0;
+  nlines = virtio ? 0 : us.raw_line ? 1 : 2;
   u = hv->priv = calloc (1, sizeof *u);
   if (!u) {
     gd_set_error_errno ("calloc");
@@ -438,4 +405,6 @@ const struct backend_ops uml_backend_ops = {
   .explain = uml_explain,
   .free = uml_free,
   .helper_pid = uml_helper_pid,
+  .settings = uml_settings_table,
+  .config = uml_config,
 };

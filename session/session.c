@@ -22,6 +22,7 @@ struct session {
   char *kernel, *append, *init_flags;
   char *modules;                  /* --modules, with --kernel */
   char *cache_root;               /* where the launcher keeps its verdicts */
+  char **settings;                /* "NAME=VALUE": cfg.settings */
   struct appliance_files app;
   struct hv *hv;
   int call_timeout_ms;            /* proto_set_call_timeout */
@@ -120,9 +121,40 @@ void session_set_modules (struct session *s, const char *p) { set_str (&s->modul
 void session_set_gdb (struct session *s, bool on) { s->cfg.gdb = on; }
 void session_set_append (struct session *s, const char *a) { set_str (&s->append, a); s->cfg.append = s->append; }
 void session_set_init_flags (struct session *s, const char *f) { set_str (&s->init_flags, f); s->cfg.init_flags = s->init_flags; }
-void session_set_uml_raw_line (struct session *s, bool raw) { s->cfg.uml_raw_line = raw; }
-void session_set_uml_channel (struct session *s, enum uml_channel c) { s->cfg.uml_channel = c; }
-void session_set_uml_disk (struct session *s, enum uml_disk d) { s->cfg.uml_disk = d; }
+
+int
+session_set_backend_setting (struct session *s, const char *name,
+                             const char *value)
+{
+  const struct backend_setting *bs = backend_setting_lookup (name);
+  size_t n = strlen (name), i;
+  char *kv, **v;
+
+  if (!bs || backend_setting_check (bs, value) == -1)
+    return -1;
+  if (asprintf (&kv, "%s=%s", name, value) == -1) {
+    gd_set_error_errno ("asprintf");
+    return -1;
+  }
+  for (i = 0; i < s->cfg.nsettings; i++)
+    if (strncmp (s->settings[i], name, n) == 0 && s->settings[i][n] == '=')
+      break;
+  if (i == s->cfg.nsettings) {
+    v = realloc (s->settings, (i + 1) * sizeof *v);
+    if (!v) {
+      gd_set_error_errno ("realloc");
+      free (kv);
+      return -1;
+    }
+    s->settings = v;
+    s->cfg.nsettings++;
+  }
+  else
+    free (s->settings[i]);
+  s->settings[i] = kv;
+  s->cfg.settings = (const char *const *) s->settings;
+  return 0;
+}
 void session_set_memory (struct session *s, int mb) { s->cfg.memory_mb = mb; }
 void
 session_set_timeouts (struct session *s, int launch_ms, int idle_ms)
@@ -155,8 +187,7 @@ uint64_t session_launch_ready_ns (const struct session *s) { return s->t_ready; 
 static int
 session_get_appliance (struct session *s)
 {
-  enum appliance_kind kind = s->cfg.backend == BACKEND_UML ? APPLIANCE_UML
-                                                           : APPLIANCE_QEMU;
+  enum appliance_kind kind = backend_of_kind (s->cfg.backend)->appliance;
   struct guest_kernel k;
   int r;
 
@@ -347,6 +378,9 @@ session_free (struct session *s)
   free (s->kernel);
   free (s->modules);
   free (s->cache_root);
+  for (size_t i = 0; i < s->cfg.nsettings; i++)
+    free (s->settings[i]);
+  free (s->settings);
   free (s->append);
   free (s->init_flags);
   appliance_files_free (&s->app);

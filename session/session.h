@@ -47,13 +47,13 @@ void session_set_gdb (struct session *s, bool on);
 void session_set_append (struct session *s, const char *args);
 void session_set_memory (struct session *s, int mb);
 void session_set_init_flags (struct session *s, const char *flags);
-/* UML: the serial line without its acknowledged window (--uml-window off),
- * for kernels whose line driver is fixed; Debian's 6.1 stalls without it.
+/* A backend's own setting (--uml-channel virtio: NAME "uml-channel"),
+ * checked against the backends' tables and passed on uninterpreted; the
+ * backend that does not take it ignores it.  Set again, the later value
+ * wins.  0, or -1 with the error set ("--NAME: 'x' is not a or b").
  */
-void session_set_uml_raw_line (struct session *s, bool raw);
-void session_set_uml_channel (struct session *s, enum uml_channel c);
-/* UML: ubd or vhost-user-blk disks (--uml-disk). */
-void session_set_uml_disk (struct session *s, enum uml_disk d);
+int session_set_backend_setting (struct session *s, const char *name,
+                                 const char *value);
 void session_set_timeouts (struct session *s, int launch_ms, int idle_ms);
 /* The absolute deadline of each call (default 3600 s). */
 void session_set_call_timeout (struct session *s, int ms);

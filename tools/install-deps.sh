@@ -21,6 +21,9 @@ packages=(
   xz-utils kmod procps iproute2 lvm2 mdadm
   fdisk dosfstools xfsprogs zerofree   # optional groups (guestfish compatibility)
   findutils file bsdextrautils binutils grep sed
+  btrfs-progs cryptsetup-bin ntfs-3g ldmtool f2fs-tools squashfs-tools
+  sleuthkit grub2-common extlinux syslinux mtools uuid-runtime   # groups as libguestfs's
+  acl attr cpio diffutils gawk lsscsi lzop psmisc scrub zstd exfatprogs
   # tests and benchmarks
   e2fsprogs strace gnuplot-nox python3 valgrind jq
   groff-base man-db                    # the man page's check (groff -ww) and rendering

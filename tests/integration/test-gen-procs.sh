@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # protocol/gen-procs.py reads its three tables by column name and checks
 # them against each other: a table with its columns moved generates the
 # same code, and each kind of inconsistency is refused with one line

@@ -20,8 +20,9 @@ timeout 600 guestfish --format=raw -a "$work/base.img" -f "$dir/setup.gf" 2>"$wo
 cp --sparse=always "$work/base.img" "$work/gf.img"
 cp --sparse=always "$work/base.img" "$work/gd.img"
 
-# guestfish's appliance activates LVM and runs udev at boot: guestdrv's
-# scans are opt-in.  Both sides run at once (two cores), each bounded.
+# guestfish's appliance activates LVM and runs udev at boot; guestdrv's
+# activates LVM when a disk has a PV and needs no udev for it: default
+# options.  Both sides run at once (two cores), each bounded.
 # The script avoids what shows the kernel's own disk names (blkid's
 # DEVNAME, st_dev): both appliances probe SCSI disks asynchronously, so
 # the added disk is sda or sdb from one boot to the next, on either side.
@@ -29,7 +30,7 @@ timeout 900 guestfish --format=raw -a "$work/gf.img" -f "$dir/main.gf" \
   >"$work/gf.out" 2>"$work/gf.err" &
 gf_pid=$!
 rc_gd=0
-timeout 900 "$GUESTDRV" --backend tcg --scan udev,lvm \
+timeout 900 "$GUESTDRV" --backend tcg \
   --format=raw -a "$work/gd.img" -f "$dir/main.gf" >"$work/gd.out" 2>"$work/gd.err" || rc_gd=$?
 rc_gf=0
 wait "$gf_pid" || rc_gf=$?

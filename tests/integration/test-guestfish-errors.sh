@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Errors as guestfish words them: compat/errors.gf (failing commands of
 # every kind: daemon errors, host-side commands, GUIDs checked on the
 # host, guestfish's own parser) runs under guestfish and under guestdrv

@@ -154,11 +154,19 @@ END_TEST
 
 START_TEST (test_parse_lists)
 {
-  const char **v;
-  size_t n;
+  const char **v, *backends[BENCH_MAX_NAMES], *caches[BENCH_MAX_NAMES];
+  size_t n, nbackends = bench_backend_names (backends, BENCH_MAX_NAMES);
 
-  ck_assert_int_eq (bench_parse_list ("--backend", "tcg,uml,tcg", bench_backends,
-                                      bench_nbackends, &v, &n), 0);
+  /* The launcher's table without auto; the caches in the bench's order. */
+  ck_assert_uint_eq (nbackends, 3);
+  ck_assert_uint_eq (bench_cache_names (caches, BENCH_MAX_NAMES), 5);
+  ck_assert_str_eq (caches[0], "writeback");
+  ck_assert_str_eq (caches[1], "none");
+  ck_assert_str_eq (caches[2], "unsafe");
+  ck_assert_str_eq (caches[3], "writethrough");
+  ck_assert_str_eq (caches[4], "directsync");
+  ck_assert_int_eq (bench_parse_list ("--backend", "tcg,uml,tcg", backends,
+                                      nbackends, &v, &n), 0);
   ck_assert_uint_eq (n, 2);
   ck_assert_str_eq (v[0], "tcg");
   ck_assert_str_eq (v[1], "uml");
@@ -170,8 +178,8 @@ START_TEST (test_parse_lists)
   ck_assert_uint_eq (bench_nscenarios, 14);
   free (v);
 
-  ck_assert_int_eq (bench_parse_list ("--backend", "kvm,xen", bench_backends,
-                                      bench_nbackends, &v, &n), -1);
+  ck_assert_int_eq (bench_parse_list ("--backend", "kvm,xen", backends,
+                                      nbackends, &v, &n), -1);
   ck_assert_ptr_nonnull (strstr (gd_get_error (), "'xen'"));
   ck_assert_ptr_nonnull (strstr (gd_get_error (), "kvm,tcg,uml"));
   ck_assert_int_eq (bench_parse_scenarios ("", &v, &n), -1);

@@ -13,6 +13,7 @@
 #include "launcher/cmdline.h"
 #include "launcher/launcher-internal.h"
 #include "launcher/uml-xstate.h"
+#include "common/error.h"
 #include "unit-main.h"
 
 #define T "/tmp/gd.X"
@@ -189,11 +190,12 @@ START_TEST (test_qemu_disks_in_order)
   ck_assert_str_eq (a.v[i + 3], "file=/d/a.img,format=raw,cache=none,if=none,id=hd0");
   ck_assert_str_eq (a.v[i + 5], "scsi-hd,drive=hd0,bus=scsi.0");
   /* Commas in a path are doubled for -drive. */
+  /* Read-only disks get a throwaway overlay, as under libguestfs. */
   ck_assert_str_eq (a.v[i + 7], "file=/d/b,,c.qcow2,format=qcow2,cache=unsafe,"
-                    "if=none,id=hd1,readonly=on");
+                    "if=none,id=hd1,snapshot=on");
   ck_assert_str_eq (a.v[i + 9], "scsi-hd,drive=hd1,bus=scsi.0");
   ck_assert_str_eq (a.v[i + 11], "file=/d/c.img,format=raw,cache=directsync,"
-                    "if=none,id=hd2,readonly=on");
+                    "if=none,id=hd2,snapshot=on");
   ck_assert_str_eq (a.v[i + 13], "scsi-hd,drive=hd2,bus=scsi.0");
   ck_assert_str_eq (a.v[i + 15], "file=/c/root,format=raw,snapshot=on,"
                     "cache=unsafe,if=none,id=appliance");
@@ -292,13 +294,14 @@ START_TEST (test_uml_cache_modes)
   ck_assert_int_eq (i, 8);
   ck_assert_str_eq (a.v[i + 1], "ubd1s=/d/wt");
   ck_assert_str_eq (a.v[i + 2], "ubd2=/d/un");
-  ck_assert_str_eq (a.v[i + 3], "ubd3r=/d/ro");
-  ck_assert_str_eq (a.v[i + 4], "ubd4rs=/d/rowt");
-  ck_assert_str_eq (a.v[i + 5], "ubd5r=/d/roun");
+  /* Read-only disks: a throwaway COW file over the image, not flushed. */
+  ck_assert_str_eq (a.v[i + 3], "ubd3=" T "/disk3.cow,/d/ro");
+  ck_assert_str_eq (a.v[i + 4], "ubd4=" T "/disk4.cow,/d/rowt");
+  ck_assert_str_eq (a.v[i + 5], "ubd5=" T "/disk5.cow,/d/roun");
   ck_assert_str_eq (a.v[i + 6], "ubd6=" T "/root.cow,/c/root");
   ck_assert_str_eq (a.v[i + 7], "root=/dev/ubdg");
-  /* unsafe stops the guest's flushes, except on a read-only disk. */
-  ck_assert_int_ge (find (&a, "guestdrv.noflush=ubdc,ubdg", 0), 0);
+  /* unsafe stops the guest's flushes; so do the overlays. */
+  ck_assert_int_ge (find (&a, "guestdrv.noflush=ubdc,ubdd,ubde,ubdf,ubdg", 0), 0);
   ck_assert_ptr_nonnull (uml_cache_lookup ("writeback"));
   ck_assert_ptr_null (uml_cache_lookup ("none")->flags);
   ck_assert_ptr_null (uml_cache_lookup ("directsync")->flags);
@@ -440,6 +443,189 @@ START_TEST (test_backend_table)
 }
 END_TEST
 
+/* --qemu-cpu (a setting of qemu's own): the KVM and TCG command lines
+ * change in -cpu's value alone; the environment gives it when the option
+ * does not, and the option wins.
+ */
+START_TEST (test_qemu_cpu_setting)
+{
+  struct disk d[] = { disk ("/d/a.img", "raw", "writeback", false) };
+  enum backend_kind kinds[] = { BACKEND_KVM, BACKEND_TCG };
+  const char *set[] = { "uml-channel=serial", "qemu-cpu=max,-avx512f" };
+
+  for (size_t k = 0; k < 2; k++) {
+    struct launch_config cfg = config (kinds[k], d, 1);
+    struct qemu_paths p = qpaths;
+    struct args plain = qbuild (&cfg, &qpaths), a;
+
+    cfg.settings = set;
+    cfg.nsettings = 2;
+    unsetenv ("GUESTDRV_QEMU_CPU");
+    ck_assert_int_eq (backend_settings_read (&qemu_backend_ops, &cfg, &p), 0);
+    ck_assert_str_eq (p.cpu, "max,-avx512f");
+    a = qbuild (&cfg, &p);
+    ck_assert_uint_eq (a.n, plain.n);
+    for (size_t i = 0; i < a.n; i++)
+      if (i != 9)
+        ck_assert_str_eq (a.v[i], plain.v[i]);
+    ck_assert_str_eq (a.v[8], "-cpu");
+    ck_assert_str_eq (a.v[9], "max,-avx512f");
+    ck_assert_str_eq (plain.v[9], kinds[k] == BACKEND_KVM ? "host" : "max");
+    args_free (&a);
+    args_free (&plain);
+
+    /* The environment, then the option over it. */
+    setenv ("GUESTDRV_QEMU_CPU", "qemu64", 1);
+    p = qpaths;
+    cfg.nsettings = 1;
+    ck_assert_int_eq (backend_settings_read (&qemu_backend_ops, &cfg, &p), 0);
+    ck_assert_str_eq (p.cpu, "qemu64");
+    cfg.nsettings = 2;
+    ck_assert_int_eq (backend_settings_read (&qemu_backend_ops, &cfg, &p), 0);
+    ck_assert_str_eq (p.cpu, "max,-avx512f");
+    unsetenv ("GUESTDRV_QEMU_CPU");
+  }
+  /* Any model is passed on (qemu judges it), but not an empty one. */
+  ck_assert_int_eq (backend_setting_check (backend_setting_lookup ("qemu-cpu"),
+                                           "Skylake-Server"), 0);
+  ck_assert_int_eq (backend_setting_check (backend_setting_lookup ("qemu-cpu"),
+                                           ""), -1);
+  ck_assert_str_eq (gd_get_error (), "--qemu-cpu: give a value");
+  ck_assert (backend_takes_setting (backend_lookup ("kvm"), "qemu-cpu"));
+  ck_assert (!backend_takes_setting (backend_lookup ("uml"), "qemu-cpu"));
+}
+END_TEST
+
+/* Every row names what the layers above read; a family is its ops'. */
+START_TEST (test_backend_rows)
+{
+  const struct backend *b;
+
+  for (size_t i = 0; (b = backend_at (i)) != NULL; i++) {
+    if (!b->ops) {
+      ck_assert_ptr_null (b->family);
+      continue;
+    }
+    ck_assert_str_eq (b->family, b->ops->name);
+    ck_assert_ptr_nonnull (b->channel);
+    ck_assert_ptr_nonnull (b->disk);
+    ck_assert (b->plan_startup_s > 0 && b->plan_channel_MBps > 0 &&
+               b->plan_disk_MBps > 0 && b->bare_boot_target >= 1.0);
+  }
+  ck_assert_uint_eq (backend_lookup ("uml")->appliance, APPLIANCE_UML);
+  ck_assert_uint_eq (backend_lookup ("tcg")->appliance, APPLIANCE_QEMU);
+  ck_assert_str_eq (backend_lookup ("tcg")->libguestfs_settings, "force_tcg");
+  ck_assert_str_eq (backend_lookup ("kvm")->libguestfs_settings, "");
+  ck_assert_ptr_null (backend_lookup ("uml")->libguestfs_settings);
+  ck_assert_ptr_eq (backend_lookup_prefix ("uml-serial:k1:bare", ":-"),
+                    backend_lookup ("uml"));
+  ck_assert_ptr_eq (backend_lookup_prefix ("tcg:patched", ":"),
+                    backend_lookup ("tcg"));
+  ck_assert_ptr_null (backend_lookup_prefix ("uml-serial", ":"));
+}
+END_TEST
+
+/* The settings' table: names carry their family, --help comes from it,
+ * and each backend takes its own only.
+ */
+START_TEST (test_settings_table)
+{
+  const struct backend_setting *bs;
+  const struct backend *b;
+  char v[64];
+  size_t n = 0;
+
+  for (size_t i = 0; (bs = backend_setting_at (i)) != NULL; i++, n++) {
+    size_t k = 0, owners = 0;
+
+    ck_assert_ptr_eq (backend_setting_lookup (bs->name), bs);
+    ck_assert_ptr_nonnull (bs->help);
+    ck_assert_ptr_nonnull (strstr (bs->help, bs->name));
+    for (; (b = backend_at (k)) != NULL; k++)
+      if (backend_takes_setting (b, bs->name)) {
+        owners++;
+        ck_assert (strncmp (bs->name, b->family, strlen (b->family)) == 0 &&
+                   bs->name[strlen (b->family)] == '-');
+      }
+    ck_assert_uint_ge (owners, 1);
+  }
+  ck_assert_uint_ge (n, 3);
+  ck_assert (backend_takes_setting (backend_lookup ("uml"), "uml-disk"));
+  ck_assert (!backend_takes_setting (backend_lookup ("tcg"), "uml-disk"));
+  ck_assert (!backend_takes_setting (backend_lookup ("auto"), "uml-disk"));
+  ck_assert_ptr_null (backend_setting_lookup ("uml-frob"));
+  ck_assert_str_eq (gd_get_error (), "unknown backend setting 'uml-frob'");
+
+  bs = backend_setting_lookup ("uml-channel");
+  backend_setting_values (bs, v, sizeof v, ", ", " or ");
+  ck_assert_str_eq (v, "virtio or serial");
+  ck_assert_int_eq (backend_setting_check (bs, "serial"), 0);
+  ck_assert_int_eq (backend_setting_check (bs, "pipe"), -1);
+  ck_assert_str_eq (gd_get_error (),
+                    "--uml-channel: 'pipe' is not virtio or serial");
+}
+END_TEST
+
+/* The backend reads the environment, then the settings given, in order;
+ * other backends' settings pass by; a bad environment is an error even
+ * when the option overrides it (as before settings).
+ */
+START_TEST (test_settings_read)
+{
+  struct launch_config cfg = config (BACKEND_UML, NULL, 0);
+  const char *set[] = { "uml-channel=serial", "qemu-unknown=1",
+                        "uml-window=off", "uml-channel=serial" };
+  struct uml_settings us = { 0 };
+
+  unsetenv ("GUESTDRV_UML_CHANNEL");
+  setenv ("GUESTDRV_UML_DISK", "vhost-user", 1);
+  cfg.settings = set;
+  cfg.nsettings = 4;
+  ck_assert_int_eq (backend_settings_read (&uml_backend_ops, &cfg, &us), 0);
+  ck_assert (us.serial && us.vhost_user && us.raw_line);
+
+  set[0] = "uml-disk=ubd";
+  memset (&us, 0, sizeof us);
+  ck_assert_int_eq (backend_settings_read (&uml_backend_ops, &cfg, &us), 0);
+  ck_assert (!us.vhost_user);
+
+  setenv ("GUESTDRV_UML_DISK", "nbd", 1);
+  ck_assert_int_eq (backend_settings_read (&uml_backend_ops, &cfg, &us), -1);
+  ck_assert_str_eq (gd_get_error (),
+                    "GUESTDRV_UML_DISK='nbd': not ubd or vhost-user");
+  unsetenv ("GUESTDRV_UML_DISK");
+
+  set[1] = "uml-window=maybe";
+  ck_assert_int_eq (backend_settings_read (&uml_backend_ops, &cfg, &us), -1);
+  ck_assert_str_eq (gd_get_error (), "--uml-window: 'maybe' is not on or off");
+
+  /* Nothing set: every default (zero). */
+  cfg.nsettings = 0;
+  us = (struct uml_settings) { 0 };
+  ck_assert_int_eq (backend_settings_read (&uml_backend_ops, &cfg, &us), 0);
+  ck_assert (!us.serial && !us.vhost_user && !us.raw_line);
+}
+END_TEST
+
+/* Each backend's cache mapping covers the one list of cache modes. */
+START_TEST (test_cache_modes_once)
+{
+  char list[128];
+
+  disk_cache_list (list, sizeof list, ", ");
+  ck_assert_str_eq (list, "none, writeback, writethrough, directsync, unsafe");
+  for (size_t i = 0; i < disk_ncache_modes; i++) {
+    ck_assert_ptr_nonnull (uml_cache_lookup (disk_cache_modes[i].name));
+    ck_assert_ptr_eq (disk_cache_lookup (disk_cache_modes[i].name),
+                      &disk_cache_modes[i]);
+  }
+  ck_assert_ptr_null (disk_cache_lookup ("writearound"));
+  /* UBD's subset, as its error lists it. */
+  uml_cache_list (list, sizeof list);
+  ck_assert_str_eq (list, "writeback, writethrough, unsafe");
+}
+END_TEST
+
 int
 main (void)
 {
@@ -454,12 +640,17 @@ main (void)
   tcase_add_test (q, test_qemu_disks_in_order);
   tcase_add_test (q, test_qemu_kernel_append_verbose);
   tcase_add_test (q, test_qemu_gdb);
+  tcase_add_test (q, test_qemu_cpu_setting);
   tcase_add_test (u, test_uml_virtio_exact);
   tcase_add_test (u, test_uml_cache_modes);
   tcase_add_test (u, test_uml_serial);
   tcase_add_test (u, test_uml_vhost_user);
   tcase_add_test (u, test_uml_kernel_append);
   tcase_add_test (b, test_backend_table);
+  tcase_add_test (b, test_backend_rows);
+  tcase_add_test (b, test_settings_table);
+  tcase_add_test (b, test_settings_read);
+  tcase_add_test (b, test_cache_modes_once);
   suite_add_tcase (s, q);
   suite_add_tcase (s, u);
   suite_add_tcase (s, b);
