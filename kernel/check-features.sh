@@ -31,7 +31,7 @@ groups=(
   "ntfs-3g|mkfs ntfs /dev/sdc3 : mount /dev/sdc3 / : write /f ntfs-3g-ok : umount-all : mount-ro /dev/sdc3 / : cat /f : umount-all"
   "ntfs3|mount-vfs ro ntfs3 /dev/sdc3 / : cat /f : umount-all"
   "exfat|mkfs exfat /dev/sdc4 : mount /dev/sdc4 / : write /f exfat-ok : umount-all : mount-ro /dev/sdc4 / : cat /f : umount-all"
-  "luks|luks-format /dev/sdd1 0 : luks-open /dev/sdd1 lk : mkfs ext4 /dev/mapper/lk : mount /dev/mapper/lk / : write /f luks-ok : umount-all : cat /dev/null : mount /dev/mapper/lk / : cat /f : umount-all : luks-close /dev/mapper/lk"
+  "luks|luks-format /dev/sdd1 0 : luks-open /dev/sdd1 lk : mkfs ext4 /dev/mapper/lk : mount /dev/mapper/lk / : write /f luks-ok : umount-all : mount /dev/mapper/lk / : cat /f : umount-all : luks-close /dev/mapper/lk"
   "lvm|pvcreate /dev/sdd2 : vgcreate vg /dev/sdd2 : lvcreate lv vg 64 : mkfs ext4 /dev/vg/lv : mount /dev/vg/lv / : write /f lvm-ok : umount-all : mount /dev/vg/lv / : cat /f : umount-all"
   "squashfs|mount-ro /dev/sde / : cat /f : umount-all"
 )
