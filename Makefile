@@ -134,10 +134,20 @@ bench: all
 stress: all
 	@bash tests/stress/run.sh
 
-# A UML kernel from Debian's 6.1 source: control and with kernel/patches
-# (long; not part of check).  The last line is the patched kernel's path.
+# guestdrv's UML kernels (kernel/README.md; long, cached under
+# ~/.cache/guestdrv/kernels, not part of check): control and patched
+# from Debian's 6.1 source (--kernel control, guestdrv), and from 6.12
+# (--kernel control-6.12, guestdrv-6.12).  The last line is the path of
+# the patched kernel.
 uml-kernel:
-	@bash kernel/build-uml.sh both
+	@bash kernel/build-uml.sh --version 6.1 both
+uml-kernel-6.12:
+	@bash kernel/build-uml.sh --version 6.12 both
+
+# Every UML integration test again on each guestdrv kernel built
+# (GUESTDRV_UML_KERNEL, cli/main.c).
+check-uml-kernels: all
+	@bash tests/run-uml-kernels.sh
 
 # The appliance's files (init, UML relay) are inside the binary; the
 # disk counter and the FUSE disk model (a helper program, in libexec)
@@ -175,6 +185,6 @@ clean:
 	rm -rf fuzz/build fuzz/out $(FUZZ_TARGETS)
 	find . -name '*.o' -delete -o -name '*.d' -delete
 
-.PHONY: all deps compat check check-only check-unit check-layers check-valgrind bench stress install uninstall clean uml-kernel
+.PHONY: all deps compat check check-only check-unit check-layers check-valgrind bench stress install uninstall clean uml-kernel uml-kernel-6.12 check-uml-kernels
 
 -include $(DEPS)

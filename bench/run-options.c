@@ -12,6 +12,7 @@
 #include "runner.h"
 #include "../common/debug.h"
 #include "../common/error.h"
+#include "../launcher/kernel-name.h"
 #include "../launcher/launcher.h"
 
 static const char *const default_scenarios =
@@ -52,7 +53,8 @@ usage (FILE *fp)
 "  --peer            also run stock libguestfs (guestfish), interleaved\n"
 "  --out DIR         results directory (default %s)\n"
 "  --dir DIR         where images and payloads live (default /dev/shm)\n"
-"  --kernel LIST     guest kernels side by side: stock, NAME=PATH (a\n"
+"  --kernel LIST     guest kernels side by side: stock, guestdrv,\n"
+"                    guestdrv-6.12 (make uml-kernel), NAME=PATH (a\n"
 "                    bzImage for kvm/tcg, a linux binary for uml);\n"
 "                    cases are named BACKEND:NAME (default stock)\n"
 "  --uml-window LIST on,off: UML's acknowledged window, or the bare line\n"
@@ -149,14 +151,25 @@ parse_kernels (char *list, struct options *o)
       return -1;
     }
     k = &o->kernels[o->nkernels++];
-    if (strcmp (t, "stock") == 0) {
-      *k = (struct bench_kernel) { "stock", NULL };
+    if (kernel_name_is_name (t)) {
+      /* stock, guestdrv, guestdrv-6.12...: labelled by the name; the
+       * path lives as long as the bench (like the list string).
+       */
+      char *path;
+      if (kernel_name_resolve (t, &path) == -1) {
+        char msg[1024];
+        snprintf (msg, sizeof msg, "%s", gd_get_error ());
+        gd_set_error ("--kernel %s", msg);
+        return -1;
+      }
+      *k = (struct bench_kernel) { t, path };
       continue;
     }
     if (!eq || eq == t || strchr (t, ':') || eq - t > 40 ||
         strncmp (t, "stock=", 6) == 0 || strncmp (t, "bare=", 5) == 0) {
-      gd_set_error ("--kernel: '%s': give stock or NAME=PATH (NAME: 1-40 "
-                    "characters, no ':', not stock or bare)", t);
+      gd_set_error ("--kernel: '%s': give stock, guestdrv, guestdrv-6.12 or "
+                    "NAME=PATH (NAME: 1-40 characters, no ':', not stock or "
+                    "bare)", t);
       return -1;
     }
     *eq = '\0';

@@ -39,7 +39,7 @@ const char *const startup_ref_note =
   "the same kernel booted bare to its panic (qemu: `-machine accel=B -m "
   "512 -nodefaults -nographic -serial stdio -kernel /boot/vmlinuz-V "
   "-append 'console=ttyS0 panic=-1 root=/dev/nonexist' -no-reboot`, "
-  "default firmware; uml: `linux.uml mem=256M root=/dev/nonexist "
+  "default firmware; uml: `linux.uml (or the group's --kernel) mem=256M root=/dev/nonexist "
   "panic=-1 con=null con0=fd:0,fd:1`, plus uml_dir= in the scratch dir); each timed from fork to exit, "
   "interleaved with the other rows run by run";
 
@@ -71,9 +71,14 @@ ref_spawn (char *const argv[], char *const env_add[], char **out,
  * table); 1.0 for a case named otherwise.
  */
 static double
-bare_target (const char *backend)
+bare_target (const char *label)
 {
-  const struct backend *b = backend_lookup (backend);
+  /* A group's label is BACKEND[-CHANNEL][-DISK][:KERNEL][:bare]. */
+  char name[16];
+  const struct backend *b;
+
+  snprintf (name, sizeof name, "%.*s", (int) strcspn (label, ":-"), label);
+  b = backend_lookup (name);
 
   return b ? b->bare_boot_target : 1.0;
 }
@@ -101,6 +106,10 @@ startup_ref_run (const char *tool, const struct bench_run *run,
     argv[n++] = (char *) "/proc/self/exe";
     argv[n++] = (char *) "--backend";
     argv[n++] = (char *) run->backend;
+    if (run->kernel) {
+      argv[n++] = (char *) "--kernel";
+      argv[n++] = (char *) run->kernel;
+    }
     argv[n++] = (char *) "--format";
     argv[n++] = (char *) fmt;
     argv[n++] = (char *) "-a";
@@ -132,7 +141,8 @@ startup_ref_run (const char *tool, const struct bench_run *run,
     argv[n++] = (char *) "ping-daemon";
   }
   else if (uml) {
-    argv[n++] = (char *) "/usr/bin/linux.uml";
+    /* The same kernel as guestdrv's row of this group. */
+    argv[n++] = (char *) (run->kernel ? run->kernel : "/usr/bin/linux.uml");
     argv[n++] = (char *) "mem=256M";
     argv[n++] = (char *) "root=/dev/nonexist";
     argv[n++] = (char *) "panic=-1";
@@ -148,7 +158,10 @@ startup_ref_run (const char *tool, const struct bench_run *run,
   }
   else {
     snprintf (accel, sizeof accel, "accel=%s", kvm ? "kvm" : "tcg");
-    snprintf (kernel, sizeof kernel, "/boot/vmlinuz-%s", kernel_version);
+    if (run->kernel)
+      snprintf (kernel, sizeof kernel, "%s", run->kernel);
+    else
+      snprintf (kernel, sizeof kernel, "/boot/vmlinuz-%s", kernel_version);
     /* The qemu guestdrv runs (launcher: $GUESTDRV_QEMU or the default). */
     argv[n++] = (char *) (getenv ("GUESTDRV_QEMU") && *getenv ("GUESTDRV_QEMU")
                           ? getenv ("GUESTDRV_QEMU") : "qemu-system-x86_64");

@@ -17,6 +17,7 @@
 #include "../common/error.h"
 #include "../fsync/fsync.h"
 #include "../instrument/instrument.h"
+#include "../launcher/kernel-name.h"
 #include "../trace/trace.h"
 
 static volatile sig_atomic_t interrupted;
@@ -61,8 +62,10 @@ usage (FILE *f, const char *prog)
 "      --cache MODE         %s for\n"
 "                           the following disks (default writeback)\n"
 "      --backend B          %s (default auto, or $GUESTDRV_BACKEND)\n"
-"      --kernel PATH        boot this kernel (qemu: a bzImage; uml: a linux\n"
-"                           binary); the appliance is built for it\n"
+"      --kernel PATH|NAME   boot this kernel (qemu: a bzImage; uml: a linux\n"
+"                           binary); the appliance is built for it; or a\n"
+"                           name: stock, guestdrv, guestdrv-6.12 (UML kernels\n"
+"                           of make uml-kernel, kernel/README.md)\n"
 "      --modules DIR        its module tree (none if all is built in)\n"
 "      --gdb                qemu: wait for gdb on a socket; uml: print a gdb\n"
 "                           command for the UML process\n"
@@ -231,7 +234,7 @@ main (int argc, char **argv)
   const char *trace_file = NULL;
   struct option long_options[NBASE + MAX_SETTINGS + 1];
   unsigned layers = (1u << TL_NLAYERS) - 1;
-  bool layers_given = false;
+  bool layers_given = false, kernel_given = false;
   bool inspect = false;           /* -i */
   int launch_ms = 0, idle_ms = 0, opt, r = 0;
   char scan[128] = "";
@@ -307,13 +310,22 @@ main (int argc, char **argv)
       if (session_set_backend (c.s, optarg) == -1)
         goto fail_msg;
       break;
-    case OPT_KERNEL:
-      if (access (optarg, R_OK) == -1) {
-        fprintf (stderr, "guestdrv: --kernel: %s: %m\n", optarg);
+    case OPT_KERNEL: {
+      char *kpath;              /* a name (launcher/kernel-name.h) or a path */
+      if (kernel_name_resolve (optarg, &kpath) == -1) {
+        fprintf (stderr, "guestdrv: --kernel %s\n", gd_get_error_printable ());
         goto fail;
       }
-      session_set_kernel (c.s, optarg);
+      if (kpath && access (kpath, R_OK) == -1) {
+        fprintf (stderr, "guestdrv: --kernel: %s: %m\n", kpath);
+        free (kpath);
+        goto fail;
+      }
+      session_set_kernel (c.s, kpath);
+      free (kpath);
+      kernel_given = true;
       break;
+    }
     case OPT_MODULES: session_set_modules (c.s, optarg); break;
     case OPT_GDB: session_set_gdb (c.s, true); break;
     case OPT_APPEND: session_set_append (c.s, optarg); break;
@@ -382,6 +394,21 @@ main (int argc, char **argv)
       fprintf (stderr, "Try '%s --help'.\n", argv[0]);
       goto fail;
     }
+  }
+  /* GUESTDRV_UML_KERNEL: the kernel of a UML run without --kernel (a
+   * name or a path), so that the UML tests run unchanged on guestdrv's
+   * kernels (make check-uml-kernels).
+   */
+  if (!kernel_given && session_backend (c.s) == BACKEND_UML &&
+      getenv ("GUESTDRV_UML_KERNEL") && *getenv ("GUESTDRV_UML_KERNEL")) {
+    char *kpath;
+    if (kernel_name_resolve (getenv ("GUESTDRV_UML_KERNEL"), &kpath) == -1) {
+      fprintf (stderr, "guestdrv: GUESTDRV_UML_KERNEL: %s\n",
+               gd_get_error_printable ());
+      goto fail;
+    }
+    session_set_kernel (c.s, kpath);
+    free (kpath);
   }
   session_set_timeouts (c.s, launch_ms, idle_ms);
   if (cli_cmdline_apply_drives (&c) == -1)

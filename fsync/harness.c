@@ -22,6 +22,7 @@
 #include "../common/signals.h"
 #include "../common/tmpdir.h"
 #include "../launcher/launcher.h"
+#include "../launcher/kernel-name.h"
 
 #define MAX_LIST 8
 
@@ -61,7 +62,8 @@ usage (FILE *f)
 "  --uml-channel LIST  uml cases for each of virtio, serial (default virtio)\n"
 "  --uml-disk LIST  uml cases for each of ubd, vhost-user (default ubd)\n"
 "  --kernel LIST    guest kernels side by side: stock (the packaged one),\n"
-"                   PATH or NAME=PATH (a bzImage for tcg/kvm, a linux\n"
+"                   guestdrv, guestdrv-6.12 (make uml-kernel), PATH or\n"
+"                   NAME=PATH (a bzImage for tcg/kvm, a linux\n"
 "                   binary for uml; default: stock)\n"
 "  --json           one JSON object per case, one per line\n"
 "  --keep           keep the mount, backing dir and report; print where\n"
@@ -111,7 +113,8 @@ split_choices (char *s, const char **out, size_t *n, const char *what)
   return 0;
 }
 
-/* --kernel items: "stock", "NAME=PATH" or "PATH" (labelled by its
+/* --kernel items: "stock", a name of launcher/kernel-name.h (guestdrv,
+ * guestdrv-6.12...), "NAME=PATH" or "PATH" (labelled by its
  * path).  The paths must be readable; what they are is checked per case.
  */
 int
@@ -119,8 +122,14 @@ harness_parse_kernels (const char **items, size_t n, struct harness_kernel *out)
 {
   for (size_t i = 0; i < n; i++) {
     char *eq = strchr (items[i], '=');
-    if (strcmp (items[i], "stock") == 0) {
-      out[i] = (struct harness_kernel) { "stock", NULL };
+    if (kernel_name_is_name (items[i])) {
+      /* stock, guestdrv, guestdrv-6.12...: labelled by the name; the
+       * path lives as long as the run.
+       */
+      char *path;
+      if (kernel_name_resolve (items[i], &path) == -1)
+        return -1;
+      out[i] = (struct harness_kernel) { items[i], path };
       continue;
     }
     if (eq) {
@@ -220,7 +229,7 @@ parse_kernel_list (char *klist, struct fsync_opts *o)
     return -1;
   }
   if (harness_parse_kernels (kitems, o->nk, o->kernels) == -1) {
-    fprintf (stderr, "guestdrv: fsync-test: --kernel: %s\n", gd_get_error ());
+    fprintf (stderr, "guestdrv: fsync-test: --kernel %s\n", gd_get_error ());
     return -1;
   }
   o->kernel_col = 6;

@@ -45,7 +45,7 @@ for ((r = 1; r <= rounds; r++)); do
             kargs=()
             [ -z "${paths[$i]}" ] || kargs=(--kernel "${paths[$i]}")
             st=ok t=
-            if timeout $((idle * 3 + 300)) "$GUESTDRV" --backend uml "${kargs[@]}" \
+            if timeout $((idle * 3 + 300)) "$GUESTDRV" --backend uml --uml-channel serial "${kargs[@]}" \
                    --uml-window "$w" --timeout "$idle" -a "$work/disk.img" -- \
                    time upload "$work/payload" /dev/sda >"$work/out" 2>"$work/err"; then
                 t=$(sed -n 's/^elapsed time: \([0-9.]*\) seconds$/\1/p' "$work/out")

@@ -17,3 +17,4 @@ LIB_SRCS += launcher/backends.c
 LIB_SRCS += launcher/settings.c
 LIB_SRCS += launcher/hv-process.c
 LIB_SRCS += launcher/console.c
+LIB_SRCS += launcher/kernel-name.c

@@ -50,6 +50,10 @@ tests/unit/test-kernel-check: tests/unit/test-kernel-check.c libguestdrv.a
 UNIT_TESTS += tests/unit/test-appliance-vmlinux
 tests/unit/test-appliance-vmlinux: tests/unit/test-appliance-vmlinux.c libguestdrv.a
 	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
+# launcher/ unit tests: the --kernel names (owner: kernel, issue 22)
+UNIT_TESTS += tests/unit/test-kernel-name
+tests/unit/test-kernel-name: tests/unit/test-kernel-name.c libguestdrv.a
+	$(call E,LINK,$@)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< libguestdrv.a $(CHECK_LIBS) $(LDLIBS)
 # launcher/ unit tests: the exact qemu (KVM, TCG) and UML command lines
 UNIT_TESTS += tests/unit/test-launcher-cmdline
 tests/unit/test-launcher-cmdline: tests/unit/test-launcher-cmdline.c libguestdrv.a

@@ -80,6 +80,9 @@ done
 if [ "${GUESTDRV_TESTS:-all}" != unit ]; then
   for t in tests/integration/test-*.sh; do
     [ -e "$t" ] || continue
+    # GUESTDRV_TESTS_MATCH: only the integration tests whose name matches
+    # this extended regex (tests/run-uml-kernels.sh).
+    [[ $(basename "$t") =~ ${GUESTDRV_TESTS_MATCH:-.} ]] || continue
     run_one "$t" "${GUESTDRV_TEST_TIMEOUT:-600}" bash "$t"
   done
 fi
