@@ -117,14 +117,13 @@ b_time (struct cli *c, int argc, char **argv)
   return r;
 }
 
-/* A growable buffer filled by a FileOut transfer, bounded. */
-struct membuf { char *buf; size_t len, cap; };
+/* A growable buffer filled by a FileOut transfer, bounded (cli.h). */
 #define MEMBUF_MAX (256u * 1024 * 1024)
 
-static int
-membuf_sink (void *opaque, const void *data, size_t n)
+int
+cli_membuf_sink (void *opaque, const void *data, size_t n)
 {
-  struct membuf *m = opaque;
+  struct cli_membuf *m = opaque;
 
   if (m->len + n + 1 > MEMBUF_MAX) {
     gd_set_error ("more than %u MiB: use download", MEMBUF_MAX >> 20);
@@ -147,7 +146,7 @@ membuf_sink (void *opaque, const void *data, size_t n)
 }
 
 static int
-fetch (struct cli *c, uint32_t proc, const char *path, struct membuf *m)
+fetch (struct cli *c, uint32_t proc, const char *path, struct cli_membuf *m)
 {
   struct proto_args *a;
   struct proto_reply rep = { 0 };
@@ -156,7 +155,7 @@ fetch (struct cli *c, uint32_t proc, const char *path, struct membuf *m)
   if (cli_ensure_launched (c) == -1 || !(a = proto_args_new ()))
     return -1;
   r = proto_args_string (a, path);
-  if (r == 0 && (r = session_call_fileout (c->s, proc, 0, a, membuf_sink, m, &rep)) != 0)
+  if (r == 0 && (r = session_call_fileout (c->s, proc, 0, a, cli_membuf_sink, m, &rep)) != 0)
     cli_daemon_error (proto_proc_info (proc), &rep);
   proto_args_free (a);
   proto_reply_free (&rep);
@@ -165,7 +164,7 @@ fetch (struct cli *c, uint32_t proc, const char *path, struct membuf *m)
     m->buf = NULL;
     return -1;
   }
-  if (!m->buf && membuf_sink (m, "", 0) == -1)
+  if (!m->buf && cli_membuf_sink (m, "", 0) == -1)
     return -1;
   return 0;
 }
@@ -176,7 +175,7 @@ fetch (struct cli *c, uint32_t proc, const char *path, struct membuf *m)
 static int
 b_cat (struct cli *c, int argc, char **argv)
 {
-  struct membuf m = { 0 };
+  struct cli_membuf m = { 0 };
 
   (void) argc;
   if (fetch (c, PROC_DOWNLOAD, argv[1], &m) == -1)
@@ -199,7 +198,7 @@ cmp_str (const void *a, const void *b)
 static int
 b_names (struct cli *c, int argc, char **argv)
 {
-  struct membuf m = { 0 };
+  struct cli_membuf m = { 0 };
   size_t n = 0, k = 0, start = 0;
   char **v;
 

@@ -85,6 +85,13 @@ int cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
                    int argc, char **argv, struct proto_reply *rep);
 int cli_run_proc (struct cli *c, const struct proto_proc_info *pi,
                   int argc, char **argv);
+
+/* A growable buffer that a FileOut transfer fills (session_call_fileout's
+ * sink), NUL-terminated, bounded at 256 MiB (builtins.c).
+ */
+struct cli_membuf { char *buf; size_t len, cap; };
+int cli_membuf_sink (void *opaque, const void *data, size_t n);
+
 void cli_proc_usage (FILE *f, const struct proto_proc_info *pi);
 /* After a failed call: a daemon error becomes "api_name: message", as
  * libguestfs words it; other failures get the API name in front.

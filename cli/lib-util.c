@@ -80,41 +80,13 @@ lib_print_bool (bool b)
   puts (b ? "true" : "false");
 }
 
-struct membuf { char *buf; size_t len, cap; };
-/* read-lines and friends hold the whole file, as libguestfs does;
- * bounded like cat.
+/* read-lines and friends hold the whole file, as libguestfs does,
+ * bounded like cat (cli_membuf_sink).
  */
-#define LIB_FETCH_MAX (256u * 1024 * 1024)
-
-static int
-membuf_sink (void *opaque, const void *data, size_t n)
-{
-  struct membuf *m = opaque;
-
-  if (m->len + n + 1 > LIB_FETCH_MAX) {
-    gd_set_error ("more than %u MiB: use download", LIB_FETCH_MAX >> 20);
-    return -1;
-  }
-  if (m->len + n + 1 > m->cap) {
-    size_t ncap = (m->len + n + 1) * 2;
-    char *b = realloc (m->buf, ncap);
-    if (!b) {
-      gd_set_error_errno ("realloc");
-      return -1;
-    }
-    m->buf = b;
-    m->cap = ncap;
-  }
-  memcpy (m->buf + m->len, data, n);
-  m->len += n;
-  m->buf[m->len] = '\0';
-  return 0;
-}
-
 int
 lib_fetch (struct cli *c, const char *path, char **data, size_t *len)
 {
-  struct membuf m = { 0 };
+  struct cli_membuf m = { 0 };
   struct proto_args *a;
   struct proto_reply rep = { 0 };
   int r;
@@ -123,11 +95,11 @@ lib_fetch (struct cli *c, const char *path, char **data, size_t *len)
     return -1;
   r = proto_args_string (a, path);
   if (r == 0)
-    r = session_call_fileout (c->s, PROC_DOWNLOAD, 0, a, membuf_sink, &m, &rep);
+    r = session_call_fileout (c->s, PROC_DOWNLOAD, 0, a, cli_membuf_sink, &m, &rep);
   proto_args_free (a);
   proto_reply_free (&rep);
   if (r == 0 && !m.buf)
-    r = membuf_sink (&m, "", 0);
+    r = cli_membuf_sink (&m, "", 0);
   if (r != 0) {
     free (m.buf);
     gd_error_prefix ("download");
