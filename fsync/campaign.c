@@ -41,8 +41,6 @@
 #include "../session/session.h"
 
 #define MAX_LIST 8
-#define LAUNCH_TIMEOUT_MS 240000
-#define CALL_TIMEOUT_MS 120000
 #define MAX_TRIES 3             /* rounds a cut may miss before it counts missed */
 
 struct camp_opts {
@@ -236,23 +234,6 @@ model_ops (struct lazyfs *l)
   return v;
 }
 
-static int
-guest_mount (struct session *s)
-{
-  struct proto_args *a = proto_args_new ();
-  struct proto_reply rep = { 0 };
-  int r = -1;
-
-  if (a && proto_args_string (a, "/dev/sda") == 0 &&
-      proto_args_string (a, "/") == 0)
-    r = session_call (s, PROC_MOUNT, 0, a, &rep);
-  if (r == -1)
-    gd_error_prefix ("mount /dev/sda");
-  proto_reply_free (&rep);
-  proto_args_free (a);
-  return r;
-}
-
 /* One round of the workload, each step's operation window recorded. */
 static int
 run_round (struct camp_run *cr, struct camp_round *rd)
@@ -440,7 +421,8 @@ case_launch (struct camp_run *cr, const char *backend, bool vblk,
   if (!cr->s || session_set_backend (cr->s, backend) == -1 ||
       session_add_drive (cr->s, img, "raw", cache, false) == -1)
     return -1;
-  session_set_timeouts (cr->s, LAUNCH_TIMEOUT_MS, CALL_TIMEOUT_MS);
+  session_set_timeouts (cr->s, HARNESS_LAUNCH_TIMEOUT_MS,
+                        HARNESS_CALL_TIMEOUT_MS);
   if (harness_backend_varies (backend) &&
       session_set_backend_setting (cr->s, HARNESS_DISK,
                                    vblk ? "vhost-user" : "ubd") == -1)
@@ -451,7 +433,7 @@ case_launch (struct camp_run *cr, const char *backend, bool vblk,
     gd_error_prefix ("launch");
     return -1;
   }
-  return harness_interrupted ? -1 : guest_mount (cr->s);
+  return harness_interrupted ? -1 : harness_guest_mount (cr->s);
 }
 
 static void

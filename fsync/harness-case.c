@@ -34,11 +34,9 @@
 #include "../session/session.h"
 #include "../protocol/proc-numbers.h"
 
-#define LAUNCH_TIMEOUT_MS 240000
-#define CALL_TIMEOUT_MS 120000
-
-static int
-guest_mount (struct session *s)
+/* /dev/sda mounted on / (harness.h). */
+int
+harness_guest_mount (struct session *s)
 {
   struct proto_args *a = proto_args_new ();
   struct proto_reply rep = { 0 };
@@ -305,7 +303,7 @@ case_launch (const char *backend, const char *channel, const char *disk,
   if (!s || session_set_backend (s, backend) == -1 ||
       session_add_drive (s, img, "raw", cache, false) == -1)
     goto err;
-  session_set_timeouts (s, LAUNCH_TIMEOUT_MS, CALL_TIMEOUT_MS);
+  session_set_timeouts (s, HARNESS_LAUNCH_TIMEOUT_MS, HARNESS_CALL_TIMEOUT_MS);
   if ((channel &&
        session_set_backend_setting (s, HARNESS_CHANNEL, channel) == -1) ||
       (disk && session_set_backend_setting (s, HARNESS_DISK, disk) == -1))
@@ -316,7 +314,7 @@ case_launch (const char *backend, const char *channel, const char *disk,
     gd_error_prefix ("launch");
     goto err;
   }
-  if (harness_interrupted || guest_mount (s) == -1)
+  if (harness_interrupted || harness_guest_mount (s) == -1)
     goto err;
   return s;
  err:

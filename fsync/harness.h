@@ -159,6 +159,14 @@ int harness_parse_kernels (const char **items, size_t n,
 #define HARNESS_CHANNEL "uml-channel"
 #define HARNESS_DISK "uml-disk"
 bool harness_backend_varies (const char *backend);
+
+/* A case's appliance: its timeouts (launch, each call) and /dev/sda
+ * mounted on / once it runs (harness-case.c; the campaign uses both).
+ */
+#define HARNESS_LAUNCH_TIMEOUT_MS 240000
+#define HARNESS_CALL_TIMEOUT_MS 120000
+struct session;
+int harness_guest_mount (struct session *s);
 /* CHANNEL and DISK: values of those settings for a backend that takes
  * them (NULL: the defaults), NULL for the others.
  */
