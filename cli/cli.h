@@ -99,6 +99,16 @@ void cli_proc_usage (FILE *f, const struct proto_proc_info *pi);
 void cli_daemon_error (const struct proto_proc_info *pi, const struct proto_reply *rep);
 
 /* print.c */
+/* A bounded reader of an XDR reply body: every length is checked against
+ * what is left before it is used (the daemon's bytes are untrusted).
+ * cli_xdr_bytes reads opaque bytes with a length word, or FIXED bytes
+ * when FIXED >= 0; DATA points into the body.
+ */
+struct cli_xdr { const unsigned char *p; size_t left; };
+int cli_xdr_u32 (struct cli_xdr *x, uint32_t *v);
+int cli_xdr_u64 (struct cli_xdr *x, uint64_t *v);
+int cli_xdr_bytes (struct cli_xdr *x, long fixed, const unsigned char **data,
+                   size_t *len);
 int cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r);
 
 /* proc-args.c: PI's words (ARGV[0] the command) encoded into *AP, the

@@ -78,14 +78,14 @@ int
 lib_mountable (struct cli *c, int argc, char **argv)
 {
   struct proto_reply rep = { 0 };
-  struct lib_xdr x;
+  struct cli_xdr x;
   uint32_t type;
   char *dev = NULL, *vol = NULL;
   int r = lib_call (c, PROC_INTERNAL_PARSE_MOUNTABLE, argc, argv, &rep);
 
   if (r == 0) {
-    x = (struct lib_xdr) { rep.body, rep.body ? rep.body_len : 0 };
-    r = lib_xdr_u32 (&x, &type);
+    x = (struct cli_xdr) { rep.body, rep.body ? rep.body_len : 0 };
+    r = cli_xdr_u32 (&x, &type);
     if (r == 0)
       r = lib_xdr_string (&x, &dev);
     if (r == 0)

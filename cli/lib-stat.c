@@ -24,7 +24,7 @@ static const char *const stat_names[] = {
  * ten fields, then the seconds of each time (fields 10, 12 and 14).
  */
 static int
-print_stat (struct lib_xdr *x, const char *indent)
+print_stat (struct cli_xdr *x, const char *indent)
 {
   int64_t v[STATNS_FIELDS];
 
@@ -45,7 +45,7 @@ lib_stat (struct cli *c, int argc, char **argv)
                     argc, argv, &rep);
 
   if (r == 0) {
-    struct lib_xdr x = { rep.body, rep.body ? rep.body_len : 0 };
+    struct cli_xdr x = { rep.body, rep.body ? rep.body_len : 0 };
     r = print_stat (&x, "");
   }
   proto_reply_free (&rep);
@@ -60,15 +60,15 @@ lib_statlist (struct cli *c, int argc, char **argv)
 {
   const struct proto_proc_info *pi = proto_proc_info (PROC_INTERNAL_LSTATNSLIST);
   struct proto_reply rep = { 0 };
-  struct lib_xdr x;
+  struct cli_xdr x;
   uint32_t n;
   int r = lib_call (c, PROC_INTERNAL_LSTATNSLIST, argc, argv, &rep);
 
   if (r == 0 && strcmp (argv[0], "lstatnslist") == 0)
     r = cli_print_reply (pi, &rep);
   else if (r == 0) {
-    x = (struct lib_xdr) { rep.body, rep.body ? rep.body_len : 0 };
-    r = lib_xdr_u32 (&x, &n);
+    x = (struct cli_xdr) { rep.body, rep.body ? rep.body_len : 0 };
+    r = cli_xdr_u32 (&x, &n);
     if (r == 0 && n > x.left / (STATNS_FIELDS * 8)) {
       gd_set_error ("reply body: %" PRIu32 " entries in %zu bytes", n, x.left);
       r = -1;

@@ -28,49 +28,28 @@ lib_call (struct cli *c, uint32_t proc, int argc, char **argv,
 }
 
 int
-lib_xdr_u32 (struct lib_xdr *x, uint32_t *v)
+lib_xdr_i64 (struct cli_xdr *x, int64_t *v)
 {
-  if (x->left < 4) {
-    gd_set_error ("reply body truncated");
+  uint64_t u;
+
+  if (cli_xdr_u64 (x, &u) == -1)
     return -1;
-  }
-  *v = (uint32_t) x->p[0] << 24 | (uint32_t) x->p[1] << 16 |
-       (uint32_t) x->p[2] << 8 | x->p[3];
-  x->p += 4;
-  x->left -= 4;
+  *v = (int64_t) u;
   return 0;
 }
 
 int
-lib_xdr_i64 (struct lib_xdr *x, int64_t *v)
+lib_xdr_string (struct cli_xdr *x, char **s)
 {
-  uint32_t hi, lo;
+  const unsigned char *d;
+  size_t n;
 
-  if (lib_xdr_u32 (x, &hi) == -1 || lib_xdr_u32 (x, &lo) == -1)
+  if (cli_xdr_bytes (x, -1, &d, &n) == -1)
     return -1;
-  *v = (int64_t) ((uint64_t) hi << 32 | lo);
-  return 0;
-}
-
-int
-lib_xdr_string (struct lib_xdr *x, char **s)
-{
-  uint32_t n;
-  size_t padded;
-
-  if (lib_xdr_u32 (x, &n) == -1)
-    return -1;
-  padded = ((size_t) n + 3) & ~(size_t) 3;
-  if (padded > x->left) {
-    gd_set_error ("reply body: string of %" PRIu32 " bytes, %zu left", n, x->left);
-    return -1;
-  }
-  if (!(*s = strndup ((const char *) x->p, n))) {
+  if (!(*s = strndup ((const char *) d, n))) {
     gd_set_error_errno ("strndup");
     return -1;
   }
-  x->p += padded;
-  x->left -= padded;
   return 0;
 }
 

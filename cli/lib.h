@@ -28,11 +28,9 @@ const char *cli_lib_absent (const char *name);
  */
 int lib_call (struct cli *c, uint32_t proc, int argc, char **argv,
               struct proto_reply *rep);
-/* A reply body read as XDR, every length checked. */
-struct lib_xdr { const unsigned char *p; size_t left; };
-int lib_xdr_u32 (struct lib_xdr *x, uint32_t *v);
-int lib_xdr_i64 (struct lib_xdr *x, int64_t *v);
-int lib_xdr_string (struct lib_xdr *x, char **s);   /* malloc'd */
+/* A reply body's int64 and string, through the one reader (cli.h). */
+int lib_xdr_i64 (struct cli_xdr *x, int64_t *v);
+int lib_xdr_string (struct cli_xdr *x, char **s);   /* malloc'd */
 void lib_print_bool (bool b);
 /* The whole of guest file PATH (download), NUL-terminated; free it. */
 int lib_fetch (struct cli *c, const char *path, char **data, size_t *len);

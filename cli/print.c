@@ -14,13 +14,8 @@
 #include "cli.h"
 #include "../common/error.h"
 
-struct xdr_in {
-  const unsigned char *p;
-  size_t left;
-};
-
-static int
-xin_u32 (struct xdr_in *x, uint32_t *v)
+int
+cli_xdr_u32 (struct cli_xdr *x, uint32_t *v)
 {
   if (x->left < 4) {
     gd_set_error ("reply body truncated");
@@ -33,27 +28,27 @@ xin_u32 (struct xdr_in *x, uint32_t *v)
   return 0;
 }
 
-static int
-xin_u64 (struct xdr_in *x, uint64_t *v)
+int
+cli_xdr_u64 (struct cli_xdr *x, uint64_t *v)
 {
   uint32_t hi, lo;
 
-  if (xin_u32 (x, &hi) == -1 || xin_u32 (x, &lo) == -1)
+  if (cli_xdr_u32 (x, &hi) == -1 || cli_xdr_u32 (x, &lo) == -1)
     return -1;
   *v = (uint64_t) hi << 32 | lo;
   return 0;
 }
 
 /* Opaque bytes with a length word (or a fixed LEN when fixed >= 0). */
-static int
-xin_bytes (struct xdr_in *x, long fixed, const unsigned char **data, size_t *len)
+int
+cli_xdr_bytes (struct cli_xdr *x, long fixed, const unsigned char **data, size_t *len)
 {
   uint32_t n;
   size_t padded;
 
   if (fixed >= 0)
     n = (uint32_t) fixed;
-  else if (xin_u32 (x, &n) == -1)
+  else if (cli_xdr_u32 (x, &n) == -1)
     return -1;
   padded = ((size_t) n + 3) & ~(size_t) 3;
   if (padded > x->left) {
@@ -76,7 +71,7 @@ put_string (const unsigned char *s, size_t n)
 }
 
 static int
-print_field_value (struct xdr_in *x, char code)
+print_field_value (struct cli_xdr *x, char code)
 {
   const unsigned char *d;
   size_t n;
@@ -85,17 +80,17 @@ print_field_value (struct xdr_in *x, char code)
 
   switch (code) {
   case 's':
-    if (xin_bytes (x, -1, &d, &n) == -1)
+    if (cli_xdr_bytes (x, -1, &d, &n) == -1)
       return -1;
     put_string (d, n);
     return 0;
   case 'U':
-    if (xin_bytes (x, 32, &d, &n) == -1)
+    if (cli_xdr_bytes (x, 32, &d, &n) == -1)
       return -1;
     fwrite (d, 1, n, stdout);
     return 0;
   case 'B':
-    if (xin_bytes (x, -1, &d, &n) == -1)
+    if (cli_xdr_bytes (x, -1, &d, &n) == -1)
       return -1;
     for (size_t i = 0; i < n; i++) {
       /* c_isprint: the ASCII printable range. */
@@ -106,33 +101,33 @@ print_field_value (struct xdr_in *x, char code)
     }
     return 0;
   case 'u':
-    if (xin_u32 (x, &w) == -1)
+    if (cli_xdr_u32 (x, &w) == -1)
       return -1;
     printf ("%" PRIu32, w);
     return 0;
   case 'i':
-    if (xin_u32 (x, &w) == -1)
+    if (cli_xdr_u32 (x, &w) == -1)
       return -1;
     printf ("%" PRIi32, (int32_t) w);
     return 0;
   case 'c':
-    if (xin_u32 (x, &w) == -1)
+    if (cli_xdr_u32 (x, &w) == -1)
       return -1;
     putchar ((char) w);
     return 0;
   case 'I':
-    if (xin_u64 (x, &q) == -1)
+    if (cli_xdr_u64 (x, &q) == -1)
       return -1;
     printf ("%" PRIi64, (int64_t) q);
     return 0;
   case 'Q':
-    if (xin_u64 (x, &q) == -1)
+    if (cli_xdr_u64 (x, &q) == -1)
       return -1;
     printf ("%" PRIu64, q);
     return 0;
   case 'f': {
     float f;
-    if (xin_u32 (x, &w) == -1)
+    if (cli_xdr_u32 (x, &w) == -1)
       return -1;
     memcpy (&f, &w, sizeof f);
     /* OptPercent: negative means "not present". */
@@ -146,7 +141,7 @@ print_field_value (struct xdr_in *x, char code)
 }
 
 static int
-print_struct (struct xdr_in *x, const struct proto_struct_info *si,
+print_struct (struct cli_xdr *x, const struct proto_struct_info *si,
               const char *indent)
 {
   const char *name = si->field_names;
@@ -163,11 +158,11 @@ print_struct (struct xdr_in *x, const struct proto_struct_info *si,
 }
 
 static int
-print_strings (struct xdr_in *x, bool table)
+print_strings (struct cli_xdr *x, bool table)
 {
   uint32_t n;
 
-  if (xin_u32 (x, &n) == -1)
+  if (cli_xdr_u32 (x, &n) == -1)
     return -1;
   if (n > x->left / 4) {
     gd_set_error ("reply body: %" PRIu32 " strings in %zu bytes", n, x->left);
@@ -176,7 +171,7 @@ print_strings (struct xdr_in *x, bool table)
   for (uint32_t i = 0; i < n; i++) {
     const unsigned char *d;
     size_t len;
-    if (xin_bytes (x, -1, &d, &len) == -1)
+    if (cli_xdr_bytes (x, -1, &d, &len) == -1)
       return -1;
     put_string (d, len);
     /* guestfish prints pairs; an odd last key gets a "(null)" value. */
@@ -191,7 +186,7 @@ print_strings (struct xdr_in *x, bool table)
 int
 cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r)
 {
-  struct xdr_in x = { r->body, r->body ? r->body_len : 0 };
+  struct cli_xdr x = { r->body, r->body ? r->body_len : 0 };
   const unsigned char *d;
   size_t n;
   uint32_t w;
@@ -203,7 +198,7 @@ cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r)
   case 'n':
     return 0;
   case 'i':
-    if (xin_u32 (&x, &w) == -1)
+    if (cli_xdr_u32 (&x, &w) == -1)
       return -1;
     if (base == CLI_OUT_OCTAL)
       printf ("%s%o\n", w ? "0" : "", (unsigned) w);
@@ -213,17 +208,17 @@ cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r)
       printf ("%" PRIi32 "\n", (int32_t) w);
     return 0;
   case 'I':
-    if (xin_u64 (&x, &q) == -1)
+    if (cli_xdr_u64 (&x, &q) == -1)
       return -1;
     printf ("%" PRIi64 "\n", (int64_t) q);
     return 0;
   case 'b':
-    if (xin_u32 (&x, &w) == -1)
+    if (cli_xdr_u32 (&x, &w) == -1)
       return -1;
     puts (w ? "true" : "false");
     return 0;
   case 's':
-    if (xin_bytes (&x, -1, &d, &n) == -1)
+    if (cli_xdr_bytes (&x, -1, &d, &n) == -1)
       return -1;
     put_string (d, n);
     putchar ('\n');
@@ -232,14 +227,14 @@ cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r)
   case 'H':
     return print_strings (&x, pi->ret == 'H');
   case 'B':
-    if (xin_bytes (&x, -1, &d, &n) == -1)
+    if (cli_xdr_bytes (&x, -1, &d, &n) == -1)
       return -1;
     fwrite (d, 1, n, stdout);
     return 0;
   case 'S':
     return print_struct (&x, &proto_structs[pi->ret_struct], "");
   case 'T':
-    if (xin_u32 (&x, &w) == -1)
+    if (cli_xdr_u32 (&x, &w) == -1)
       return -1;
     if (w > x.left / 4) {
       gd_set_error ("reply body: %" PRIu32 " structs in %zu bytes", w, x.left);
