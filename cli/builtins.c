@@ -22,7 +22,28 @@ static int
 b_run (struct cli *c, int argc, char **argv)
 {
   (void) argc; (void) argv;
+  /* libguestfs's words: launch is a config-state call. */
+  if (session_is_launched (c->s)) {
+    gd_set_error ("launch: this function can only be called in the config state");
+    return -1;
+  }
   return session_launch (c->s);
+}
+
+/* Adding a disk after launch, worded as libguestfs 1.48 words it:
+ * add_drive_ro is a config-state call; add_drive_opts (add, add-drive,
+ * alloc, sparse) tells of the hotplugging it no longer has.
+ */
+int
+cli_refuse_add_after_launch (struct cli *c, const char *cmd)
+{
+  if (!session_is_launched (c->s))
+    return 0;
+  if (strstr (cmd, "-ro"))
+    gd_set_error ("add_drive_ro: this function can only be called in the config state");
+  else
+    gd_set_error ("hotplugging support was removed in libguestfs 1.48");
+  return -1;
 }
 
 static int
@@ -31,6 +52,8 @@ b_add (struct cli *c, int argc, char **argv)
   const char *format = "raw", *cache = "writeback";
   bool ro = strstr (argv[0], "-ro") != NULL;
 
+  if (cli_refuse_add_after_launch (c, argv[0]) == -1)
+    return -1;
   for (int i = 2; i < argc; i++) {
     if (strncmp (argv[i], "format:", 7) == 0)
       format = argv[i] + 7;

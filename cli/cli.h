@@ -90,6 +90,10 @@ int cli_run_proc (struct cli *c, const struct proto_proc_info *pi,
  * sink), NUL-terminated, bounded at 256 MiB (builtins.c).
  */
 struct cli_membuf { char *buf; size_t len, cap; };
+/* 0, or -1 with libguestfs's words when the appliance runs already
+ * (builtins.c): CMD is the adding command's name.
+ */
+int cli_refuse_add_after_launch (struct cli *c, const char *cmd);
 int cli_membuf_sink (void *opaque, const void *data, size_t n);
 
 void cli_proc_usage (FILE *f, const struct proto_proc_info *pi);
