@@ -52,7 +52,8 @@ b_add (struct cli *c, int argc, char **argv)
   const char *format = "raw", *cache = "writeback";
   bool ro = strstr (argv[0], "-ro") != NULL;
 
-  if (cli_refuse_add_after_launch (c, argv[0]) == -1)
+  /* add_drive_ro is config-only: its state is checked before anything. */
+  if (ro && cli_refuse_add_after_launch (c, argv[0]) == -1)
     return -1;
   for (int i = 2; i < argc; i++) {
     if (strncmp (argv[i], "format:", 7) == 0)
@@ -77,6 +78,9 @@ b_add (struct cli *c, int argc, char **argv)
     gd_set_error ("unknown format '%s' (raw or qcow2)", format);
     return -1;
   }
+  /* add_drive_opts checks its arguments and the file before the state. */
+  if (cli_refuse_add_after_launch (c, argv[0]) == -1)
+    return -1;
   return session_add_drive (c->s, argv[1], format, cache, ro || c->read_only);
 }
 

@@ -72,11 +72,14 @@ cli_host_sparse (struct cli *c, int argc, char **argv)
   int64_t size;
 
   (void) argc;
-  /* After launch guestfish refuses and leaves no file behind. */
-  if (cli_refuse_add_after_launch (c, argv[0]) == -1 ||
-      parse_size (argv[2], &size) == -1 ||
+  if (parse_size (argv[2], &size) == -1 ||
       make_raw (argv[1], size, strcmp (argv[0], "sparse") != 0) == -1)
     return -1;
+  /* After launch guestfish's add_drive_opts refuses and no file is left. */
+  if (cli_refuse_add_after_launch (c, argv[0]) == -1) {
+    unlink (argv[1]);
+    return -1;
+  }
   return session_add_drive (c->s, argv[1], "raw", "writeback", false);
 }
 
