@@ -17,7 +17,6 @@
  * an uncut first round), so `--cuts 1 --seed SEED` replays one cut, and
  * `--seed S --from I` resumes a campaign at cut I.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -40,17 +39,7 @@
 #include "../session/guest-shell.h"
 #include "../session/session.h"
 
-#define MAX_LIST 8
 #define MAX_TRIES 3             /* rounds a cut may miss before it counts missed */
-
-struct camp_opts {
-  const char *backends[MAX_LIST], *caches[MAX_LIST], *disks[MAX_LIST];
-  struct harness_kernel kernels[MAX_LIST];
-  size_t nb, nc, nd, nk;
-  unsigned cuts, from, per_round;
-  uint64_t seed;
-  bool json, keep;
-};
 
 /* What one case needs while it runs. */
 struct camp_run {
@@ -69,156 +58,6 @@ on_signal (int sig)
 {
   harness_interrupted = sig;
   launcher_kill_all_from_signal ();
-}
-
-bool
-fsync_campaign_wanted (int argc, char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (strcmp (argv[i], "--cuts") == 0 || strncmp (argv[i], "--cuts=", 7) == 0)
-      return true;
-  return false;
-}
-
-/* splitmix64: every cut's seed from the campaign's. */
-static uint64_t
-mix64 (uint64_t x)
-{
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-static uint64_t
-cut_seed (uint64_t seed, unsigned i)
-{
-  return i == 0 ? seed : mix64 (seed ^ mix64 (i));
-}
-
-static int
-split_list (char *s, const char **out, size_t *n, const char *what)
-{
-  char *save = NULL;
-
-  *n = 0;
-  for (char *t = strtok_r (s, ",", &save); t; t = strtok_r (NULL, ",", &save)) {
-    if (*n == MAX_LIST) {
-      fprintf (stderr, "guestdrv: fsync-test: --%s: at most %d items\n", what,
-               MAX_LIST);
-      return -1;
-    }
-    out[(*n)++] = t;
-  }
-  if (*n == 0)
-    fprintf (stderr, "guestdrv: fsync-test: --%s: give a comma list\n", what);
-  return *n ? 0 : -1;
-}
-
-static int
-parse_count (const char *s, const char *what, unsigned max, unsigned *out)
-{
-  char *end;
-  unsigned long v;
-
-  errno = 0;
-  v = strtoul (s, &end, 10);
-  if (errno || *end || end == s || *s == '-' || v > max) {
-    fprintf (stderr, "guestdrv: fsync-test: --%s: '%s' is not a number "
-             "from 0 to %u\n", what, s, max);
-    return -1;
-  }
-  *out = (unsigned) v;
-  return 0;
-}
-
-/* The backends, caches, disks and kernels named are checked when each
- * case starts (a bad one is that case's error), except the kernels,
- * whose files must exist now.
- */
-static int
-parse_options (int argc, char **argv, struct camp_opts *o)
-{
-  static const struct option opts[] = {
-    { "cuts", required_argument, NULL, 'n' },
-    { "seed", required_argument, NULL, 's' },
-    { "from", required_argument, NULL, 'f' },
-    { "per-round", required_argument, NULL, 'p' },
-    { "backend", required_argument, NULL, 'b' },
-    { "cache", required_argument, NULL, 'c' },
-    { "uml-disk", required_argument, NULL, 'D' },
-    { "kernel", required_argument, NULL, 'K' },
-    { "json", no_argument, NULL, 'j' },
-    { "keep", no_argument, NULL, 'k' },
-    { "verbose", no_argument, NULL, 'v' },
-    { NULL, 0, NULL, 0 },
-  };
-  const char *kitems[MAX_LIST];
-  char *end;
-  int opt;
-
-  *o = (struct camp_opts) {
-    .disks = { "ubd" }, .nd = 1,
-    .kernels = { { "stock", NULL } }, .nk = 1, .per_round = 32,
-    .seed = mix64 (gd_now_ns () ^ (uint64_t) getpid ()) % 1000000000000ULL,
-  };
-  /* Every backend of the launcher's table but KVM (no machine here runs
-   * it; --backend kvm asks for it), and every cache mode of the one list.
-   */
-  const struct backend *be;
-  for (size_t i = 0; (be = backend_at (i)) != NULL && o->nb < MAX_LIST; i++)
-    if (be->ops && be->kind != BACKEND_KVM)
-      o->backends[o->nb++] = be->name;
-  for (size_t i = 0; i < disk_ncache_modes && o->nc < MAX_LIST; i++)
-    o->caches[o->nc++] = disk_cache_modes[i].name;
-  optind = 1;
-  while ((opt = getopt_long (argc, argv, "v", opts, NULL)) != -1) {
-    switch (opt) {
-    case 'n': if (parse_count (optarg, "cuts", 100000, &o->cuts) == -1) return -1; break;
-    case 'f': if (parse_count (optarg, "from", 100000, &o->from) == -1) return -1; break;
-    case 'p': if (parse_count (optarg, "per-round", 1000, &o->per_round) == -1) return -1; break;
-    case 's':
-      errno = 0;
-      o->seed = strtoull (optarg, &end, 10);
-      if (errno || *end || end == optarg || *optarg == '-') {
-        fprintf (stderr, "guestdrv: fsync-test: --seed: '%s' is not a "
-                 "number\n", optarg);
-        return -1;
-      }
-      break;
-    case 'b': if (split_list (optarg, o->backends, &o->nb, "backend") == -1) return -1; break;
-    case 'c': if (split_list (optarg, o->caches, &o->nc, "cache") == -1) return -1; break;
-    case 'D': if (split_list (optarg, o->disks, &o->nd, "uml-disk") == -1) return -1; break;
-    case 'K':
-      if (split_list (optarg, kitems, &o->nk, "kernel") == -1)
-        return -1;
-      if (harness_parse_kernels (kitems, o->nk, o->kernels) == -1) {
-        fprintf (stderr, "guestdrv: fsync-test: --kernel: %s\n", gd_get_error ());
-        return -1;
-      }
-      break;
-    case 'j': o->json = true; break;
-    case 'k': o->keep = true; break;
-    case 'v': gd_verbose = 1; break;
-    default:
-      fprintf (stderr, "guestdrv: fsync-test: see guestdrv fsync-test --help "
-               "and fsync/CAMPAIGN.md\n");
-      return -1;
-    }
-  }
-  if (optind < argc) {
-    fprintf (stderr, "guestdrv: fsync-test: unexpected argument '%s'\n",
-             argv[optind]);
-    return -1;
-  }
-  if (o->cuts == 0 || o->from >= o->cuts) {
-    fprintf (stderr, "guestdrv: fsync-test: --cuts must be at least 1 and "
-             "more than --from\n");
-    return -1;
-  }
-  if (o->per_round == 0)
-    o->per_round = 1;
-  return 0;
 }
 
 /* The model's operation counter, or 0 with the error set. */
@@ -264,7 +103,7 @@ round_init (struct camp_run *cr, struct camp_round *rd)
 {
   memset (rd, 0, sizeof *rd);
   rd->index = cr->next_round++;
-  rd->nonce = (unsigned) mix64 (gd_now_ns () ^ rd->index);
+  rd->nonce = (unsigned) camp_mix64 (gd_now_ns () ^ rd->index);
 }
 
 /* Check the snapshot of cut SEED (at operation OP) and add it up. */
@@ -465,7 +304,7 @@ case_rounds (struct camp_run *cr)
     return -1;
   }
   for (unsigned i = 0; i < n; i++)
-    pend[i].seed = cut_seed (o->seed, o->from + i);
+    pend[i].seed = camp_cut_seed (o->seed, o->from + i);
   round_init (cr, &cal);
   if (run_round (cr, &cal) == -1)
     goto out;
@@ -593,7 +432,7 @@ fsync_campaign_main (int argc, char **argv)
   size_t ncases = 0, nbad;
   int rc = 1;
 
-  if (parse_options (argc, argv, &o) == -1)
+  if (camp_parse_options (argc, argv, &o) == -1)
     return 1;
   if (access ("/dev/fuse", R_OK | W_OK) == -1) {
     fprintf (stderr, "guestdrv: fsync-test: --cuts needs the FUSE disk model "

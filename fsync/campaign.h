@@ -1,7 +1,8 @@
 /* The crash campaign (guestdrv fsync-test --cuts N), internal to fsync/.
  *
  * campaign.c runs the cases (one appliance boot per case serves every
- * cut), campaign-workload.c is the guest's workload and what its
+ * cut), campaign-options.c parses the command line and derives the cut
+ * seeds, campaign-workload.c is the guest's workload and what its
  * acknowledged steps promise, campaign-check.c reads one cut's image on
  * the host (e2fsck, debugfs) and checks those promises,
  * campaign-report.c prints the table and the JSON.
@@ -13,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "harness.h"
 
 /* The steps of one round, in order; each is one guest call, so the
  * host knows when the guest acknowledged it.
@@ -121,8 +124,27 @@ void camp_report_row (FILE *f, const struct camp_case *c);
 void camp_report_json (FILE *f, const struct camp_case *c, uint64_t seed);
 void camp_report_legend (FILE *f);
 
+/* campaign-options.c */
+#define MAX_LIST 8              /* items of one comma list option */
+
+struct camp_opts {
+  const char *backends[MAX_LIST], *caches[MAX_LIST], *disks[MAX_LIST];
+  struct harness_kernel kernels[MAX_LIST];
+  size_t nb, nc, nd, nk;
+  unsigned cuts, from, per_round;
+  uint64_t seed;
+  bool json, keep;
+};
+
+/* 0, or -1 after printing a one-line error. */
+int camp_parse_options (int argc, char **argv, struct camp_opts *o);
+/* splitmix64. */
+uint64_t camp_mix64 (uint64_t x);
+/* Cut I's seed: SEED itself for I = 0, a hash of SEED and I otherwise. */
+uint64_t camp_cut_seed (uint64_t seed, unsigned i);
+bool fsync_campaign_wanted (int argc, char **argv);
+
 /* campaign.c */
 int fsync_campaign_main (int argc, char **argv);
-bool fsync_campaign_wanted (int argc, char **argv);
 
 #endif

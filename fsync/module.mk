@@ -8,6 +8,7 @@ LIB_SRCS += fsync/harness-lazyfs.c
 LIB_SRCS += fsync/harness-flushcount.c
 LIB_SRCS += fsync/harness-report.c
 LIB_SRCS += fsync/campaign.c
+LIB_SRCS += fsync/campaign-options.c
 LIB_SRCS += fsync/campaign-workload.c
 LIB_SRCS += fsync/campaign-check.c
 LIB_SRCS += fsync/campaign-report.c
