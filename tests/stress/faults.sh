@@ -65,11 +65,17 @@ now_ms () { date +%s%3N; }
 rand () { echo $(( (RANDOM * 32768 + RANDOM) % $1 )); }
 
 # The hypervisor of guestdrv PID, or qemu-storage-daemon with "qsd".
+# The oldest match (pgrep -o), not the lowest pid: UML's guest processes
+# are host processes with the kernel's command line, and once pids wrap
+# one of them can have a lower pid than the kernel's; killing it failed
+# a guest umount instead of killing UML ("guestdrv: error: shutdown:
+# internal_autosync: umount: /sysroot:", kill-shutdown on UML,
+# 2026-12-07).
 hv_pid () {
   case $1:$backend in
-    qsd:*) pgrep -f "qemu-storage-daemon.*$TMPDIR" | head -1 ;;
-    *:uml*) pgrep -f "umid=guestdrv-$2 " | head -1 ;;
-    *) pgrep -f "qemu-system.*$TMPDIR" | head -1 ;;
+    qsd:*) pgrep -o -f "qemu-storage-daemon.*$TMPDIR" ;;
+    *:uml*) pgrep -o -f "umid=guestdrv-$2 " ;;
+    *) pgrep -o -f "qemu-system.*$TMPDIR" ;;
   esac
 }
 
@@ -146,8 +152,10 @@ check () { # KIND CAUSE-REGEX
   [ -z "$why" ] && ! lo=$(leftovers) && why=$lo
   [ -z "$why" ] && ! next_run "$img" && why="next run failed: $(tail -2 "$w/next.out")"
   result "$1" "$([ -z "$why" ] && echo ok || echo FAIL)" "$ems" "$why"
-  # A failure's -v log outlives the run (FAULTS_LOGS, default /tmp).
-  [ -z "$why" ] || cp "$w/log" "${FAULTS_LOGS:-/tmp}/faults-$backend-$1-${runs[$1]}.log"
+  # A failure's -v log outlives the run (FAULTS_LOGS, default /tmp);
+  # FAULTS_KEEP=1 keeps every run's (to see where the time went).
+  [ -z "$why" ] && [ -z "${FAULTS_KEEP:-}" ] ||
+    cp "$w/log" "${FAULTS_LOGS:-/tmp}/faults-$backend-$1-${runs[$1]}.log"
 }
 
 # SIGKILL TARGET a random 0..MAXDELAY ms after PATTERN shows in the log.
@@ -155,6 +163,12 @@ check () { # KIND CAUSE-REGEX
 # the target is gone before the kill and the run ended well, the
 # injection missed, not failed; it is tried again with half the delay,
 # up to 5 times, and only then counted as a failure.
+# A kill after the shutdown's internal_autosync was answered also
+# missed: the guest had unmounted and synced, only the hypervisor's own
+# exit was left, and guestdrv then rightly exits 0 (session_shutdown:
+# the hypervisor's status only matters while the daemon has work
+# unsynced).  Seen in a 50-per-kind run on UML: the kill landed after
+# "reboot: Power down".
 kill_at () { # KIND PATTERN MAXDELAY_MS TARGET SCRIPT...
   local kind=$1 pat=$2 maxd=$3 target=$4 t0 hv try
   shift 4
@@ -168,7 +182,20 @@ kill_at () { # KIND PATTERN MAXDELAY_MS TARGET SCRIPT...
     fi
     sleep "$(printf '0.%03d' "$(rand "$maxd")")"
     hv=$(hv_pid "$target" $gpid)
-    [ -n "$hv" ] && break
+    if [ -n "$hv" ]; then
+      t0=$(now_ms)
+      kill -9 "$hv"
+      finish "$t0"
+      if [ $rc = 0 ] && [ $try -lt 5 ] && grep -q "internal_autosync serial .*: OK" "$w/log"; then
+        misses=$((misses + 1))
+        echo "fault $backend $kind: missed (killed after the autosync was answered: exit 0 is right), again with ${maxd} ms at most"
+        maxd=$(( maxd / 2 + 1 ))
+        leftovers > /dev/null
+        continue
+      fi
+      check "$kind" "(hypervisor|qemu-storage-daemon|appliance|UML).*(exit|kill|signal|closed|died)"
+      return
+    fi
     finish "$(now_ms)"
     if [ $rc != 0 ]; then
       result "$kind" FAIL 0 "the run failed before the fault: $(last_error)"
@@ -178,14 +205,7 @@ kill_at () { # KIND PATTERN MAXDELAY_MS TARGET SCRIPT...
     echo "fault $backend $kind: missed (the phase ended first), again with ${maxd} ms at most"
     maxd=$(( maxd / 2 + 1 ))
   done
-  if [ -z "$hv" ]; then
-    result "$kind" FAIL 0 "no $target process to kill in 5 tries (the phase ended first)"
-    return
-  fi
-  t0=$(now_ms)
-  kill -9 "$hv"
-  finish "$t0"
-  check "$kind" "(hypervisor|qemu-storage-daemon|appliance|UML).*(exit|kill|signal|closed|died)"
+  result "$kind" FAIL 0 "no $target process to kill in 5 tries (the phase ended first)"
 }
 
 up=(mount /dev/sda / : upload "$w/big" /up : download /big "$w/out")
