@@ -314,7 +314,7 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
   size_t req_bytes = 0, reply_bytes = 0;
   bool user_cancel = false;
   char *sink_msg = NULL;
-  int sink_errno = 0;
+  int sink_errno = 0, cancel_errno = 0;
   uint32_t serial;
   int ret = -1;
 
@@ -368,7 +368,7 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
       goto out;
     }
     if (cancel) {
-      errno = user_cancel ? sink_errno : EIO;
+      errno = cancel_errno = user_cancel ? sink_errno : EIO;
       if (user_cancel)
         gd_set_error ("download cancelled: the data sink failed: %s",
                       sink_msg ? sink_msg : "unknown error");
@@ -407,5 +407,8 @@ proto_call_fileout (struct proto *p, uint32_t proc, uint64_t optargs_bitmask,
  out:
   free (sink_msg);
   proto_end (p);
+  /* The caller tells the daemon's cancel (EIO) from ours by errno. */
+  if (ret == -2)
+    errno = user_cancel ? sink_errno : cancel_errno;
   return ret;
 }
