@@ -3,7 +3,8 @@
 #   1. crash campaign: guestdrv fsync-test --cuts, 200 cuts per UML case
 #      (ubd and vhost-user) and 50 per TCG case, every cache mode;
 #   2. host faults (faults.sh): 50 injections per kind per backend;
-#   3. soak (soak.sh): 100,000 calls in one UML session, 1,000 UML and
+#   3. soak (soak.sh): 100,000 calls in one UML session, untraced (RSS
+#      and fd slopes) and traced (the recorder's caps and memory bound), 1,000 UML and
 #      200 TCG launches, 16 appliances at once x 10 rounds (UML, TCG).
 # STRESS_SCALE=0.05 shrinks every count (at least 1 each).
 # STRESS_SEED=S fixes the campaign's seed (printed either way);
@@ -40,6 +41,7 @@ add faults-uml "10 * 7 * $nf" $((nf * 7)) "bash $top/tests/stress/faults.sh uml 
 add faults-uml-vhost "10 * 8 * $nf" $((nf * 8)) "bash $top/tests/stress/faults.sh uml-vhost $nf"
 add faults-tcg "30 * 7 * $nf" $((nf * 7)) "bash $top/tests/stress/faults.sh tcg $nf"
 add soak-calls-uml "0.05 * $(sc 100000)" $(sc 100000) "bash $top/tests/stress/soak.sh calls uml $(sc 100000)"
+add soak-trace-uml "0.05 * $(sc 100000)" $(sc 100000) "bash $top/tests/stress/soak.sh trace uml $(sc 100000)"
 add launches-uml "5 * $(sc 1000)" $(sc 1000) "bash $top/tests/stress/soak.sh launches uml $(sc 1000)"
 add launches-tcg "20 * $(sc 200)" $(sc 200) "bash $top/tests/stress/soak.sh launches tcg $(sc 200)"
 add parallel-uml "60 * $(sc 10)" $(sc 10) "bash $top/tests/stress/soak.sh parallel uml 16 $(sc 10)"
@@ -74,7 +76,7 @@ for s in "${steps[@]}"; do
   pid=$!
   # Progress: the step's own progress lines as they come.
   tail -q -n +1 --pid=$pid -f "$out/$name.log" "$out/$name.err" 2>/dev/null |
-    grep --line-buffered -E "^(fault|launches|parallel|soak|launch) |cuts,|campaign seed" |
+    grep --line-buffered -E "^(fault|launches|parallel|soak|soak-trace|launch) |cuts,|campaign seed" |
     sed -u 's/^/   /'
   wait $pid
   rc=$?
