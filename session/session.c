@@ -257,25 +257,44 @@ session_launch (struct session *s)
   return 0;
 }
 
-/* Turn an error reply into the error slot.  If the guest kernel logged
- * an I/O error since the call began (IO0: the count then), the error
- * says so: the daemon's messages ("write error: /f") often drop errno,
- * and a disk failing on the host is the cause the user needs.
+/* Whether the guest kernel logged an I/O error since the count was IO0
+ * (its line into LINE), waiting up to WAIT_MS for the console: it trails
+ * the reply, as printk from the disk's completion is deferred in the
+ * guest (UML at load 15: 206 ms after the reply).
  */
 static bool
-io_error_since (struct session *s, unsigned io0, bool wait, char *line,
+io_error_since (struct session *s, unsigned io0, int wait_ms, char *line,
                 size_t len)
 {
   unsigned n = s->hv ? hv_io_errors (s->hv, line, len) : io0;
 
-  if (n == io0 && s->hv && wait) {
-    /* The console may trail the reply by a few milliseconds. */
-    usleep (50000);
+  for (int t = 0; n == io0 && s->hv && t < wait_ms; t += 10) {
+    usleep (10000);
     n = hv_io_errors (s->hv, line, len);
   }
   return n != io0;
 }
 
+/* How long to wait for the console's I/O error line after error MSG
+ * (errno ERRNO_STR): up to 1 s when the daemon's words say a read or a
+ * write failed ("write error: /up" has no errno), 50 ms when it gave no
+ * errno, none for other errnos (ENOENT, EEXIST... are the file system's
+ * answers, not a disk's failure).
+ */
+static int
+io_wait_ms (const char *msg, const char *errno_str)
+{
+  if (strcmp (errno_str, "EIO") == 0 || strstr (msg, "write error") ||
+      strstr (msg, "read error") || strstr (msg, "Input/output error"))
+    return 1000;
+  return errno_str[0] == '\0' ? 50 : 0;
+}
+
+/* Turn an error reply into the error slot.  If the guest kernel logged
+ * an I/O error since the call began (IO0: the count then), the error
+ * says so: the daemon's messages ("write error: /f") often drop errno,
+ * and a disk failing on the host is the cause the user needs.
+ */
 static int
 check_reply (struct session *s, unsigned io0, int r, struct proto_reply *rep)
 {
@@ -288,7 +307,7 @@ check_reply (struct session *s, unsigned io0, int r, struct proto_reply *rep)
      * the error of 1 in 10 eio-read faults on UML/vhost-user).
      */
     char msg[512];
-    if (io_error_since (s, io0, true, line, sizeof line)) {
+    if (io_error_since (s, io0, 1000, line, sizeof line)) {
       snprintf (msg, sizeof msg, "%s", gd_get_error ());
       gd_set_error ("%s (the guest kernel: %s)", msg, line);
     }
@@ -310,8 +329,7 @@ check_reply (struct session *s, unsigned io0, int r, struct proto_reply *rep)
   }
   if (rep->status != 0) {
     const char *msg = rep->error_message ? rep->error_message : "error";
-    if (io_error_since (s, io0, rep->errno_str[0] == '\0' ||
-                        strcmp (rep->errno_str, "EIO") == 0,
+    if (io_error_since (s, io0, io_wait_ms (msg, rep->errno_str),
                         line, sizeof line)) {
       /* Into the reply too: the CLI words errors from the reply. */
       char *m = NULL;
