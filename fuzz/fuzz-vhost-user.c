@@ -86,6 +86,7 @@ fuzz_ring (const uint8_t *data, size_t size)
   virtq_init (&vq, 0);
   vq.num = 1u << (data[0] % 10);          /* 1 .. 512 */
   vq.event_idx = data[1] & 1;
+  vq.kick_batch = (uint16_t) (data[1] >> 3);   /* an empty ring's avail_event */
   vq.desc_uva = UVA_BASE + get (data + 2, 2);
   vq.avail_uva = UVA_BASE + get (data + 4, 2);
   vq.used_uva = UVA_BASE + get (data + 6, 2);

@@ -24,6 +24,14 @@ enum { Q_RX, Q_TX, Q_CRX, Q_CTX, NQUEUES };
 /* A struct virtio_console_control, then (PORT_NAME) the name. */
 #define CTL_MSG_MAX 64
 #define RX_CHAINS 32            /* receive chains filled by one readv() */
+/* With EVENT_IDX, a receive ring we have drained asks for a kick only
+ * once the guest has given back this many buffers (at most half of the
+ * most it ever posted), so that the thread wakes once per batch instead
+ * of once per 4 KiB buffer the guest reads.  RX_RECHECK_MS bounds the
+ * wait should a guest never give back that many.
+ */
+#define RX_KICK_BATCH 64
+#define RX_RECHECK_MS 20
 /* Front-end messages are small and sent whole; a front end that stops
  * half-way through one is broken.
  */

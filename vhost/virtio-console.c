@@ -127,6 +127,12 @@ do_rx (struct vcon *vc)
 
   if (!vc->host_open || vc->rx_starved)
     return 0;
+  /* When we starve, every buffer the guest posted holds our data and
+   * comes back as it reads, so waiting for half of the most it ever
+   * posted cannot outwait it.
+   */
+  vq->kick_batch = vq->avail_peak / 2 > RX_KICK_BATCH ? RX_KICK_BATCH
+                   : vq->avail_peak / 2;
   while (nchains < RX_CHAINS) {
     struct vq_elem *e = &vc->rx[nchains];
 
@@ -169,6 +175,17 @@ do_rx (struct vcon *vc)
   }
   virtq_unpop (vq, nchains - used);
   return 0;
+}
+
+/* The guest may have given buffers back: look at the receive ring. */
+static void
+vcon_rx_unstarve (struct vcon *vc)
+{
+  if (!vc->rx_starved)
+    return;
+  vc->rx_starved = false;
+  publish (&vc->stats.wait_guest_ns, vc->stats.wait_guest_ns
+           + (gd_now_ns () - vc->starved_since));
 }
 
 static void
@@ -259,12 +276,20 @@ serve (struct vcon *vc)
         pfd[n++] = (struct pollfd) { .fd = vc->dev.vq[i].kick_fd,
                                      .events = POLLIN };
       }
-    r = poll (pfd, n, -1);
+    /* Starved with a kick batch asked for: look again now and then. */
+    bool batched = vc->rx_starved && vc->dev.vq[Q_RX].kick_batch > 1;
+    r = poll (pfd, n, batched ? RX_RECHECK_MS : -1);
     if (r == -1 && errno == EINTR)
       continue;
     if (r == -1) {
       gd_set_error_errno ("virtio-console: poll");
       return -1;
+    }
+    if (r == 0) {
+      vcon_rx_unstarve (vc);
+      if (run_queues (vc) == -1)
+        return -1;
+      continue;
     }
     if (pfd[0].revents)
       return 0;
@@ -289,11 +314,8 @@ serve (struct vcon *vc)
         struct virtq *vq = &vc->dev.vq[qmap[i]];
         if (virtq_drain_kick (vq) == -1)
           return -1;
-        if (qmap[i] == Q_RX && vc->rx_starved) {
-          vc->rx_starved = false;
-          publish (&vc->stats.wait_guest_ns, vc->stats.wait_guest_ns
-                   + (gd_now_ns () - vc->starved_since));
-        }
+        if (qmap[i] == Q_RX)
+          vcon_rx_unstarve (vc);
       }
     }
     if (run_queues (vc) == -1)

@@ -177,10 +177,14 @@ virtq_pop (struct virtq *vq, const struct vq_mem *mem, bool device_writes,
     return 0;
   avail_idx = load16 (&vq->avail->idx);
   if (avail_idx == vq->last_avail && vq->event_idx) {
-    /* Ask for a kick on the next buffer, then look again: a buffer added
-     * before the guest saw our avail_event would get no kick.
+    /* Ask for a kick once kick_batch buffers have come, then look again:
+     * a buffer added before the guest saw our avail_event would get no
+     * kick.
      */
-    __atomic_store_n (avail_event (vq), htole16 (vq->last_avail),
+    uint16_t batch = vq->kick_batch ? vq->kick_batch : 1;
+
+    __atomic_store_n (avail_event (vq),
+                      htole16 ((uint16_t) (vq->last_avail + batch - 1)),
                       __ATOMIC_RELAXED);
     __atomic_thread_fence (__ATOMIC_SEQ_CST);
     avail_idx = load16 (&vq->avail->idx);
@@ -192,6 +196,8 @@ virtq_pop (struct virtq *vq, const struct vq_mem *mem, bool device_writes,
                   vq->index, avail_idx, vq->num, vq->last_avail);
     return -1;
   }
+  if ((uint16_t) (avail_idx - vq->last_avail) > vq->avail_peak)
+    vq->avail_peak = (uint16_t) (avail_idx - vq->last_avail);
   idx = load16 (&vq->avail->ring[vq->last_avail % vq->num]);
   if (idx >= vq->num) {
     gd_set_error ("virtqueue %u: chain head %u out of range (ring size %u)",
@@ -355,4 +361,5 @@ virtq_reset (struct virtq *vq)
   virtq_unmap (vq);
   vq->have_addr = false;
   vq->enabled = false;
+  vq->kick_batch = vq->avail_peak = 0;
 }

@@ -59,6 +59,11 @@ struct virtq {
   bool pending_call;            /* used entries added since the last call */
   bool event_idx;               /* VIRTIO_RING_F_EVENT_IDX negotiated */
   uint16_t signalled_used;      /* used index when we last decided on a call */
+  /* With EVENT_IDX: how many new buffers an empty ring waits for before
+   * the guest kicks (0 = 1: the next one), and the most buffers ever
+   * seen waiting in the avail ring at once.
+   */
+  uint16_t kick_batch, avail_peak;
   /* Counters. */
   uint64_t kicks, calls, chains, descs, bytes;
 };
@@ -80,7 +85,8 @@ int virtq_map (struct virtq *vq, const struct vq_mem *mem);
 void virtq_unmap (struct virtq *vq);
 bool virtq_ready (const struct virtq *vq);
 /* Take the next chain.  With EVENT_IDX, an empty ring asks the guest to
- * kick on its next buffer (avail_event) and looks once more.  DEVICE_WRITES: every descriptor must be
+ * kick once it has added kick_batch more buffers (avail_event) and looks
+ * once more.  DEVICE_WRITES: every descriptor must be
  * device-writable (a receive queue), else device-readable.  Returns 1
  * with *E filled, 0 when the ring is empty, -1 on a malformed ring.
  */
