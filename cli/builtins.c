@@ -102,7 +102,8 @@ static int
 b_help (struct cli *c, int argc, char **argv)
 {
   (void) c;
-  if (argc == 2) {
+  /* "help -l" and "help --list" list the commands, as plain "help". */
+  if (argc == 2 && strcmp (argv[1], "-l") != 0 && strcmp (argv[1], "--list") != 0) {
     if (cli_command_help (stdout, argv[1]) == -1) {
       gd_set_error ("%s: command not known: use -h to list all commands", argv[1]);
       cli_fish_mark (CLI_FISH_BARE);
