@@ -66,6 +66,7 @@ b_add (struct cli *c, int argc, char **argv)
     }
     else {
       gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[i]);
+      cli_fish_mark (CLI_FISH_BARE);
       return -1;
     }
   }
@@ -101,9 +102,11 @@ static int
 b_help (struct cli *c, int argc, char **argv)
 {
   (void) c;
-  if (argc == 2) {
+  /* "help -l" and "help --list" list the commands, as plain "help". */
+  if (argc == 2 && strcmp (argv[1], "-l") != 0 && strcmp (argv[1], "--list") != 0) {
     if (cli_command_help (stdout, argv[1]) == -1) {
-      gd_set_error ("%s: command not known: use 'help' to list all commands", argv[1]);
+      gd_set_error ("%s: command not known: use -h to list all commands", argv[1]);
+      cli_fish_mark (CLI_FISH_BARE);
       return -1;
     }
     return 0;
@@ -172,8 +175,12 @@ cli_membuf_sink (void *opaque, const void *data, size_t n)
   return 0;
 }
 
-static int
-fetch (struct cli *c, uint32_t proc, const char *path, struct cli_membuf *m)
+/* The one download-into-memory sequence (cat, read-file, ls, find and
+ * the library commands through lib_fetch): a failure is worded as
+ * libguestfs words it, by the call's name (cli_daemon_error).
+ */
+int
+cli_fetch (struct cli *c, uint32_t proc, const char *path, struct cli_membuf *m)
 {
   struct proto_args *a;
   struct proto_reply rep = { 0 };
@@ -205,7 +212,7 @@ b_cat (struct cli *c, int argc, char **argv)
   struct cli_membuf m = { 0 };
 
   (void) argc;
-  if (fetch (c, PROC_DOWNLOAD, argv[1], &m) == -1)
+  if (cli_fetch (c, PROC_DOWNLOAD, argv[1], &m) == -1)
     return -1;
   if (strcmp (argv[0], "cat") == 0)
     printf ("%s\n", m.buf);
@@ -230,7 +237,7 @@ b_names (struct cli *c, int argc, char **argv)
   char **v;
 
   (void) argc;
-  if (fetch (c, strcmp (argv[0], "ls") == 0 ? PROC_LS0 : PROC_FIND0, argv[1], &m) == -1)
+  if (cli_fetch (c, strcmp (argv[0], "ls") == 0 ? PROC_LS0 : PROC_FIND0, argv[1], &m) == -1)
     return -1;
   for (size_t i = 0; i < m.len; i++)
     n += m.buf[i] == '\0';

@@ -18,6 +18,7 @@ struct cli {
   bool echo;                  /* -x */
   bool quit;                  /* "exit" or "quit" ran */
   bool read_only;             /* --ro: every disk is added read-only */
+  unsigned ncommands;         /* commands run from the script or line */
   const char *progname;
 };
 
@@ -95,6 +96,10 @@ struct cli_membuf { char *buf; size_t len, cap; };
  */
 int cli_refuse_add_after_launch (struct cli *c, const char *cmd);
 int cli_membuf_sink (void *opaque, const void *data, size_t n);
+/* Run FileOut procedure PROC on guest PATH into M (NUL-terminated even
+ * when empty; M->buf freed and NULL on failure).  0 or -1 (error set).
+ */
+int cli_fetch (struct cli *c, uint32_t proc, const char *path, struct cli_membuf *m);
 
 void cli_proc_usage (FILE *f, const struct proto_proc_info *pi);
 /* After a failed call: a daemon error becomes "api_name: message", as
@@ -138,5 +143,15 @@ int cli_parse_int (const char *s, int32_t *v);
 int cli_parse_bool (const char *s, bool *v);
 char **cli_parse_string_list (const char *s);   /* free with cli_free_words */
 bool cli_valid_guid (const char *s);            /* libguestfs's GUID check */
+/* guestfish prints the errors of its own front end (its argument parser,
+ * its own commands) without libguestfs's "libguestfs: error: ": the
+ * current error message is marked as one, printed bare (CLI_FISH_BARE)
+ * or after the program's name (CLI_FISH_PROG, "guestfish: ...").
+ * cli_run_command prints a marked message so while it is unchanged.
+ */
+enum cli_fish_kind { CLI_FISH_NONE, CLI_FISH_BARE, CLI_FISH_PROG };
+void cli_fish_mark (enum cli_fish_kind kind);
+/* The kind of the current error message (CLI_FISH_NONE if unmarked). */
+enum cli_fish_kind cli_fish_kind (void);
 
 #endif

@@ -3,8 +3,10 @@
  * commands (builtins.c, what guestfish does in the library), then among
  * the daemon's procedures (the generated table, internal_* excluded),
  * with guestfish's spelling: dashes, or underscores, either way, or one
- * of the command's aliases (cmd-info.h).  Errors read as guestfish's
- * after our own "guestdrv: error: " prefix.
+ * of the command's aliases (cmd-info.h).  Errors read as guestfish's:
+ * what libguestfs reports after our "guestdrv: error: " (where guestfish
+ * has "libguestfs: error: "), what guestfish's own front end reports
+ * (its parser, unknown commands, wrong counts) bare, as it prints them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,8 +88,11 @@ cmp_entry (const void *a, const void *b)
 static void
 print_usage (FILE *f, const struct entry *e)
 {
+  /* A property's bare alias (memsize) shows as its setter (set-memsize). */
+  bool alias = e->b && e->b->fn == lib_prop_set && strncmp (e->b->name, "set-", 4) != 0;
+
   if (e->b)
-    fprintf (f, "%s%s%s", e->b->name, *e->b->usage ? " " : "", e->b->usage);
+    fprintf (f, "%s%s%s%s", alias ? "set-" : "", e->b->name, *e->b->usage ? " " : "", e->b->usage);
   else
     cli_proc_usage (f, e->pi);
 }
@@ -207,7 +212,11 @@ cli_command_help (FILE *f, const char *name)
 int
 cli_command_usage (FILE *f, const char *name)
 {
-  struct entry e = { name, find_builtin (name), NULL };
+  struct entry e;
+
+  /* guestfish shows an alias's usage under the command's own name. */
+  name = canonical (name);
+  e = (struct entry) { name, find_builtin (name), NULL };
 
   if (!e.b && !(e.pi = find_proc (name)))
     return -1;
@@ -215,6 +224,33 @@ cli_command_usage (FILE *f, const char *name)
   print_usage (f, &e);
   fputc ('\n', f);
   return 0;
+}
+
+/* guestfish's own commands check their word count themselves and say
+ * how to call them in one line (its wording), not with the usage lines.
+ */
+static const char *
+fish_usage (const char *name)
+{
+  static const char *const use[][2] = {
+    { "alloc", "use 'alloc file size' to create an image" },
+    { "allocate", "use 'alloc file size' to create an image" },
+    { "copy-in", "use 'copy-in <local> [<local>...] <remotedir>' to copy files into the image" },
+    { "copy-out", "use 'copy-out <remote> [<remote>...] <localdir>' to copy files out of the image" },
+    { "glob", "use 'glob command [args...]'" },
+    { "help", "use 'help', 'help <cmd>' or 'help -l|--list' to list all commands" },
+    { "lcd", "use 'lcd directory' to change local directory" },
+    { "setenv", "use 'setenv VAR value' to set an environment variable" },
+    { "sparse", "use 'sparse file size' to create a sparse image" },
+    { "time", "use 'time command [args...]'" },
+  };
+  char norm[64];
+
+  normalise (name, norm, sizeof norm, '_', '-');
+  for (size_t i = 0; i < sizeof use / sizeof use[0]; i++)
+    if (strcmp (use[i][0], norm) == 0)
+      return use[i][1];
+  return NULL;
 }
 
 int
@@ -234,13 +270,21 @@ cli_run_command (struct cli *c, int argc, char **argv)
     char norm[64];
     const char *why;
     normalise (argv[0], norm, sizeof norm, '_', '-');
-    if ((why = cli_lib_absent (norm)))
+    if ((why = cli_lib_absent (norm))) {
       fprintf (stderr, "%s: error: %s: not in guestdrv: %s\n", c->progname, argv[0], why);
-    else
-      fprintf (stderr, "%s: error: %s: unknown command\n", c->progname, argv[0]);
+      return -1;
+    }
+    fprintf (stderr, "%s: unknown command\n", argv[0]);
+    /* guestfish's pointers, after a first command it does not know. */
+    if (c->ncommands == 1)
+      fprintf (stderr, "Did you mean to open a disk image?  %s -a disk.img\n"
+               "For a list of commands:             %s -h\n"
+               "For complete documentation:         man %s\n",
+               c->progname, c->progname, c->progname);
     return -1;
   }
   gd_clear_error ();
+  cli_fish_mark (CLI_FISH_NONE);
   if (b) {
     if (argc - 1 < b->min_args || (b->max_args >= 0 && argc - 1 > b->max_args))
       r = -2;
@@ -250,16 +294,24 @@ cli_run_command (struct cli *c, int argc, char **argv)
   else
     r = cli_run_proc (c, pi, argc, argv);
   fflush (stdout);
-  if (r == -2) {
-    fprintf (stderr, "%s: error: incorrect number of arguments\n", c->progname);
+  if (r == -2 && fish_usage (argv[0]))
+    fprintf (stderr, "%s\n", fish_usage (argv[0]));
+  else if (r == -2) {
+    fprintf (stderr, "error: incorrect number of arguments\n");
     cli_command_usage (stderr, argv[0]);
     fprintf (stderr, "type 'help %s' for more help on %s\n", argv[0], argv[0]);
-    return -1;
   }
+  if (r == -2)
+    return -1;
   /* The message names what failed as guestfish does: a daemon call by
-   * its API name (cli_daemon_error), a host-side step by its own words.
+   * its API name (cli_daemon_error), a host-side step by its own words;
+   * guestfish's own parser and commands print theirs bare.
    */
-  if (r == -1)
+  if (r == -1 && cli_fish_kind () == CLI_FISH_BARE)
+    fprintf (stderr, "%s\n", gd_get_error_printable ());
+  else if (r == -1 && cli_fish_kind () == CLI_FISH_PROG)
+    fprintf (stderr, "%s: %s\n", c->progname, gd_get_error_printable ());
+  else if (r == -1)
     fprintf (stderr, "%s: error: %s\n", c->progname, gd_get_error_printable ());
   return r == CLI_ERR_PRINTED ? -1 : r;
 }

@@ -150,7 +150,7 @@ cli_copy_out (struct cli *c, int argc, char **argv)
   struct stat st;
 
   if (stat (local, &st) == -1 || !S_ISDIR (st.st_mode)) {
-    gd_set_error ("%s: not a local directory", local);
+    gd_set_error ("target \u2018%s\u2019 is not a directory", local);   /* libguestfs's words */
     return -1;
   }
   for (int i = 1; i < argc - 1; i++) {

@@ -29,6 +29,7 @@ parse_size (const char *s, int64_t *size)
     status = cli_parse_int64_status (s, size);
   if (status) {
     gd_set_error ("parse_size: invalid integer parameter (xstrtoull returned %d)", status);
+    cli_fish_mark (CLI_FISH_BARE);
     return -1;
   }
   return 0;
@@ -98,11 +99,13 @@ cli_host_disk_create (struct cli *c, int argc, char **argv)
    */
   if (cli_parse_int64 (argv[3], &size) == -1) {
     gd_error_prefix ("%s: size", argv[0]);
+    cli_fish_mark (CLI_FISH_BARE);
     return -1;
   }
   if (argc == 5) {
     if (strncmp (argv[4], "preallocation:", 14) != 0) {
       gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[4]);
+      cli_fish_mark (CLI_FISH_BARE);
       return -1;
     }
     prealloc = argv[4] + 14;

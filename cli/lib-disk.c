@@ -117,7 +117,13 @@ lib_add_scratch (struct cli *c, int argc, char **argv)
   int fd;
 
   (void) argc;
-  if (check_config (c, NULL) == -1 || cli_parse_int64 (argv[1], &size) == -1)
+  /* guestfish's parser reads the size before libguestfs's state check. */
+  if (cli_parse_int64 (argv[1], &size) == -1) {
+    gd_error_prefix ("%s: size", argv[0]);
+    cli_fish_mark (CLI_FISH_BARE);
+    return -1;
+  }
+  if (check_config (c, NULL) == -1)
     return -1;
   if (size < 0) {
     gd_set_error ("'%s': size must not be negative", argv[1]);

@@ -177,12 +177,8 @@ lib_prop_get (struct cli *c, int argc, char **argv)
 }
 
 static int
-set_int (struct cli *c, struct prop *p, const char *v)
+set_int (struct cli *c, struct prop *p, int32_t n)
 {
-  int32_t n;
-
-  if (cli_parse_int (v, &n) == -1)
-    return -1;
   if (strcmp (p->name, "smp") == 0) {
     if (n <= 0 || n > 255) {
       gd_set_error (n <= 0 ? "invalid smp parameter: %" PRIi32
@@ -238,17 +234,25 @@ int
 lib_prop_set (struct cli *c, int argc, char **argv)
 {
   struct prop *p = prop_of_command (argv[0]);
-  bool b;
+  int32_t n = 0;
+  bool b = false;
 
   (void) argc;
+  /* guestfish parses the word before libguestfs checks the state. */
+  if (p->kind == P_INT && cli_parse_int (argv[1], &n) == -1) {
+    /* Its parser's words: "set-smp: smp: integer out of range". */
+    gd_error_prefix ("%s: %s", argv[0], p->name);
+    cli_fish_mark (CLI_FISH_BARE);
+    return -1;
+  }
+  if (p->kind == P_BOOL && cli_parse_bool (argv[1], &b) == -1)
+    return -1;
   if (check_config (c, argv[0]) == -1)
     return -1;
   if (p->kind == P_INT)
-    return set_int (c, p, argv[1]);
+    return set_int (c, p, n);
   if (p->kind == P_STR)
     return set_str (c, p, argv[1]);
-  if (cli_parse_bool (argv[1], &b) == -1)
-    return -1;
   if (strcmp (p->name, "network") == 0 && b) {
     gd_set_error ("the guestdrv appliance has no network device");
     return -1;
@@ -393,11 +397,16 @@ lib_shutdown (struct cli *c, int argc, char **argv)
 
 /* config HVPARAM HVVALUE: extra qemu parameters.  guestdrv builds its
  * qemu command line from measured choices and takes no extra ones.
+ * After launch, libguestfs's state check comes first.
  */
 int
 lib_config (struct cli *c, int argc, char **argv)
 {
-  (void) c; (void) argc;
+  (void) argc;
+  if (session_is_launched (c->s)) {
+    gd_set_error ("config: this function can only be called in the config state");
+    return -1;
+  }
   gd_set_error ("%s: extra hypervisor parameters are not supported by guestdrv", argv[1]);
   return -1;
 }

@@ -27,6 +27,7 @@ lib_lcd (struct cli *c, int argc, char **argv)
   (void) c; (void) argc;
   if (chdir (argv[1]) == -1) {
     gd_set_error_errno ("%s", argv[1]);
+    cli_fish_mark (CLI_FISH_BARE);     /* guestfish's own command */
     return -1;
   }
   return 0;

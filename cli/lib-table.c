@@ -7,10 +7,12 @@
 
 #include "lib.h"
 
-#define PROP(n, what) \
+/* set-X's argument is named as in guestfish's usage: X, or ARG. */
+#define PROP_ARG(n, arg, what) \
   { { "get-" n, lib_prop_get, 0, 0, "" }, "print " what }, \
-  { { "set-" n, lib_prop_set, 1, 1, "value" }, "set " what }, \
-  { { n, lib_prop_set, 1, 1, "value" }, "set " what " (alias of set-" n ")" }
+  { { "set-" n, lib_prop_set, 1, 1, arg }, "set " what }, \
+  { { n, lib_prop_set, 1, 1, arg }, "set " what " (alias of set-" n ")" }
+#define PROP(n, what) PROP_ARG (n, n, what)
 
 const struct cli_libcmd cli_libcmds[] = {
   /* lib-stat.c */
@@ -42,7 +44,7 @@ const struct cli_libcmd cli_libcmds[] = {
   { { "max-disks", lib_max_disks, 0, 0, "" }, "how many disks can be added" },
   /* lib-handle.c */
   PROP ("append", "extra kernel command line words"),
-  PROP ("attach-method", "the backend (old name)"),
+  PROP_ARG ("attach-method", "backend", "the backend (old name)"),
   PROP ("autosync", "whether disks are synced at exit"),
   PROP ("backend", "the backend (direct is guestdrv's auto)"),
   PROP ("cachedir", "the appliance cache directory"),
@@ -51,11 +53,11 @@ const struct cli_libcmd cli_libcmds[] = {
   PROP ("identifier", "the handle's name in traces"),
   PROP ("memsize", "the appliance's memory in MB"),
   PROP ("network", "the network flag (only false here)"),
-  PROP ("path", "where the appliance is looked for"),
+  PROP_ARG ("path", "searchpath", "where the appliance is looked for"),
   PROP ("pgroup", "the process-group flag (remembered only)"),
   PROP ("program", "the program name"),
-  PROP ("qemu", "the qemu binary (old name)"),
-  PROP ("recovery-proc", "the recovery-process flag (remembered only)"),
+  PROP_ARG ("qemu", "hv", "the qemu binary (old name)"),
+  PROP_ARG ("recovery-proc", "recoveryproc", "the recovery-process flag (remembered only)"),
   PROP ("selinux", "the SELinux flag (remembered only)"),
   PROP ("smp", "the appliance's vCPUs"),
   PROP ("tmpdir", "the temporary directory"),

@@ -60,30 +60,15 @@ lib_print_bool (bool b)
 }
 
 /* read-lines and friends hold the whole file, as libguestfs does,
- * bounded like cat (cli_membuf_sink).
+ * bounded like cat: the builtins' download (cli_fetch).
  */
 int
 lib_fetch (struct cli *c, const char *path, char **data, size_t *len)
 {
   struct cli_membuf m = { 0 };
-  struct proto_args *a;
-  struct proto_reply rep = { 0 };
-  int r;
 
-  if (cli_ensure_launched (c) == -1 || !(a = proto_args_new ()))
+  if (cli_fetch (c, PROC_DOWNLOAD, path, &m) == -1)
     return -1;
-  r = proto_args_string (a, path);
-  if (r == 0)
-    r = session_call_fileout (c->s, PROC_DOWNLOAD, 0, a, cli_membuf_sink, &m, &rep);
-  proto_args_free (a);
-  proto_reply_free (&rep);
-  if (r == 0 && !m.buf)
-    r = cli_membuf_sink (&m, "", 0);
-  if (r != 0) {
-    free (m.buf);
-    gd_error_prefix ("download");
-    return -1;
-  }
   *data = m.buf;
   *len = m.len;
   return 0;

@@ -89,6 +89,8 @@ usage (FILE *f, const char *prog)
 "                           with host timestamps, and each layer's debug\n"
 "  -x                       echo each command before running it\n"
 "  -V, --version            print the version\n"
+"      --help               print this summary\n"
+"  -h, --cmd-help           list the commands (as 'help' does)\n"
 "\n"
 "Without -f or --, commands are read from standard input.  Command names\n"
 "and argument order are guestfish's; 'help' lists them.\n");
@@ -145,7 +147,7 @@ build_appliance_main (int argc, char **argv)
 enum {
   OPT_RO = 256, OPT_FORMAT, OPT_CACHE, OPT_BACKEND, OPT_KERNEL, OPT_APPEND,
   OPT_SCAN, OPT_TIMEOUT, OPT_LAUNCH_TIMEOUT, OPT_CALL_TIMEOUT, OPT_TRACE, OPT_TRACE_LAYERS,
-  OPT_MODULES, OPT_GDB, OPT_RW, OPT_MEMSIZE, OPT_RECORD,
+  OPT_MODULES, OPT_GDB, OPT_RW, OPT_MEMSIZE, OPT_RECORD, OPT_HELP,
   OPT_SETTING = 1024,             /* + the index of a backend setting */
 };
 
@@ -174,7 +176,8 @@ static const struct option base_options[] = {
   { "file", required_argument, NULL, 'f' },
   { "verbose", no_argument, NULL, 'v' },
   { "version", no_argument, NULL, 'V' },
-  { "help", no_argument, NULL, 'h' },
+  { "help", no_argument, NULL, OPT_HELP },
+  { "cmd-help", no_argument, NULL, 'h' },
 };
 #define NBASE (sizeof base_options / sizeof base_options[0])
 #define MAX_SETTINGS 32
@@ -380,8 +383,13 @@ main (int argc, char **argv)
       printf ("guestdrv %s\n", GUESTDRV_VERSION);
       session_free (c.s);
       return 0;
-    case 'h':
+    case OPT_HELP:
       usage (stdout, argv[0]);
+      session_free (c.s);
+      return 0;
+    case 'h':
+      /* guestfish's -h (--cmd-help): every command, as "help" lists them. */
+      cli_list_commands (stdout);
       session_free (c.s);
       return 0;
     default:

@@ -7,12 +7,33 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
 #include "../common/error.h"
+
+/* The marked message (cli.h): a copy, so that an error set after it
+ * (a prefix added, another failure) is not taken for it.
+ */
+static char fish_msg[1024];
+static enum cli_fish_kind fish_kind;
+
+void
+cli_fish_mark (enum cli_fish_kind kind)
+{
+  fish_kind = kind;
+  snprintf (fish_msg, sizeof fish_msg, "%s", gd_get_error ());
+}
+
+enum cli_fish_kind
+cli_fish_kind (void)
+{
+  return fish_kind != CLI_FISH_NONE && strcmp (fish_msg, gd_get_error ()) == 0
+         ? fish_kind : CLI_FISH_NONE;
+}
 
 static int
 suffix_power (char c)
@@ -138,6 +159,7 @@ cli_parse_bool (const char *s, bool *v)
     }
   }
   gd_set_error ("'%s': invalid boolean value, use 'true' or 'false'", s);
+  cli_fish_mark (CLI_FISH_PROG);
   return -1;
 }
 

@@ -97,13 +97,15 @@ encode_one (struct proto_args *a, char code, const char *v)
 }
 
 /* guestfish words a bad word as "CMD: ARG: what", except a boolean,
- * whose message stands alone.
+ * whose message stands alone; both are its parser's (cli_fish_mark).
  */
 static void
 arg_error (const char *cmd, char code, const char *arg)
 {
-  if (code != 'b')
+  if (code != 'b') {
     gd_error_prefix ("%s: %s", cmd, arg);
+    cli_fish_mark (CLI_FISH_BARE);
+  }
 }
 
 int
@@ -142,6 +144,7 @@ cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
     }
     if (!colon || j == nopt) {
       gd_set_error ("%s: unknown optional argument \"%s\"", cmd, argv[w]);
+      cli_fish_mark (CLI_FISH_BARE);
       return -1;
     }
     if (optmask & (UINT64_C (1) << j)) {

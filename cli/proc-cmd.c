@@ -55,6 +55,11 @@ cli_daemon_error (const struct proto_proc_info *pi, const struct proto_reply *re
 {
   if (rep->status != 0)
     gd_set_error ("%s: %s", pi->name, rep->error_message ? rep->error_message : "");
+  /* The daemon cancelled a FileOut transfer after its OK reply, so it
+   * had no message to send (proto.h); libguestfs says only this.
+   */
+  else if (strncmp (gd_get_error (), "download failed in the appliance", 32) == 0)
+    gd_set_error ("file receive cancelled by daemon");
   else
     gd_error_prefix ("%s", pi->name);
 }

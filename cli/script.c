@@ -107,6 +107,7 @@ cli_split_line (const char *line, char ***wordsp)
 static int
 run_one (struct cli *c, int argc, char **argv)
 {
+  c->ncommands++;
   if (argv[0][0] == '-' && argv[0][1]) {
     char *saved = argv[0];
     int r;

@@ -28,6 +28,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "init-bypath.h"
@@ -185,6 +186,12 @@ do_mounts (void)
   mount ("tmpfs", "/run", "tmpfs", MS_NOSUID, "size=20%,mode=0755");
   unlink ("/dev/fd");
   symlink ("/proc/self/fd", "/dev/fd");
+  /* The loop driver's control node, as kmod's static nodes give
+   * libguestfs's appliance: opening it loads the loop module on demand
+   * (mount-loop, mount -o loop), so the boot pays nothing for it.
+   * Where loop is built in, devtmpfs made it already (EEXIST).
+   */
+  mknod ("/dev/loop-control", S_IFCHR | 0600, makedev (10, 237));
 }
 
 /* /dev/virtio-ports/<name> -> ../vportNpM, from sysfs (no udev). */
@@ -427,7 +434,9 @@ main (void)
     do_vblk (c.vblk);
     mark ("vblk");
   }
-  sethostname ("guestdrv", 8);
+  /* No host name: libguestfs's appliance leaves it unset, "(none)",
+   * which LVM writes into the metadata it makes (vgmeta).
+   */
   lo_up ();
 
   if (c.udev && access ("/lib/systemd/systemd-udevd", X_OK) == 0) {

@@ -37,6 +37,8 @@ mount -t tmpfs -o mode=1777 shmfs /dev/shm
 mount -t tmpfs -o nosuid,size=20%,mode=0755 tmpfs /run
 mkdir -p /tmp && chmod 1777 /tmp
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
+# The loop driver's control node (kmod's static node): loop loads on demand.
+[ -e /dev/loop-control ] || mknod -m 600 /dev/loop-control c 10 237 2>/dev/null
 mark mounts
 
 channel=
@@ -91,7 +93,7 @@ if [ "$vblk" -gt 0 ] 2>/dev/null; then
     mark vblk
 fi
 
-hostname guestdrv 2>/dev/null
+# No host name, as libguestfs's appliance ("(none)", in LVM's metadata).
 ip link set lo up 2>/dev/null
 
 if [ $udev = 1 ] && [ -x /lib/systemd/systemd-udevd ]; then

@@ -98,6 +98,18 @@ du /dir
 -is-file /dir/hello followsymlinks:maybe
 -wc-l
 -frobnicate
+# guestfish's own parser and commands, after launch: their messages
+# bare, and a word parsed before libguestfs checks the handle's state.
+-set-memsize abc
+-set-smp 1 2
+-memsize
+-add-drive-scratch x
+-mkdir-mode /x abc
+-is-file /dir/hello bogus:1
+-glob
+-copy-in /x
+-lcd
+-help a b
 umount /
 echo ----- ext4, vfat, lvm: write
 mount /dev/sda2 /
