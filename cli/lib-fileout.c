@@ -9,6 +9,7 @@
  * every length is checked against what arrived, and a stream that
  * does not decode whole prints nothing.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +21,10 @@
 /* Call PROC with ARGS, then print its stream as a list of STRUCT_NAME.
  * libguestfs 1.48 fails on an empty stream (no names of an inode, no
  * yara match) because its decoding loop never sets its result: the
- * tsk calls fail with no message, yara-scan with the errno left over,
- * which is "Success" (0) in guestfish's runs.  guestdrv does the same,
- * so that scripts see the same exit status.
+ * tsk calls fail with no message, yara-scan with the text of whatever
+ * errno was left over (ENOENT in most guestfish sessions we ran, 0 in
+ * a short one).  guestdrv fails the same way, with ENOENT's text, so
+ * that scripts see the same exit status.
  */
 static int
 struct_stream (struct cli *c, uint32_t proc, struct proto_args *args,
@@ -44,7 +46,7 @@ struct_stream (struct cli *c, uint32_t proc, struct proto_args *args,
     free (data);
     if (proc != PROC_INTERNAL_YARA_SCAN)
       return CLI_ERR_PRINTED;
-    gd_set_error ("deserialise_yara_detection_list: %s", strerror (0));
+    gd_set_error ("deserialise_yara_detection_list: %s", strerror (ENOENT));
     return -1;
   }
   struct cli_xdr x = { (const unsigned char *) data, len };
