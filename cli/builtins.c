@@ -176,22 +176,24 @@ cli_membuf_sink (void *opaque, const void *data, size_t n)
 }
 
 /* The one download-into-memory sequence (cat, read-file, ls, find and
- * the library commands through lib_fetch): a failure is worded as
- * libguestfs words it, by the call's name (cli_daemon_error).
+ * the library commands' FileOut calls): PROC called with ARGS (consumed;
+ * NULL for none), its output into M, bounded by cli_membuf_sink and
+ * NUL-terminated.  A failure is worded as libguestfs words it, by the
+ * call's name (cli_daemon_error).
  */
 int
-cli_fetch (struct cli *c, uint32_t proc, const char *path, struct cli_membuf *m)
+cli_fetch_args (struct cli *c, uint32_t proc, struct proto_args *args,
+                struct cli_membuf *m)
 {
-  struct proto_args *a;
   struct proto_reply rep = { 0 };
-  int r;
+  int r = -1;
 
-  if (cli_ensure_launched (c) == -1 || !(a = proto_args_new ()))
+  if (!args && !(args = proto_args_new ()))
     return -1;
-  r = proto_args_string (a, path);
-  if (r == 0 && (r = session_call_fileout (c->s, proc, 0, a, cli_membuf_sink, m, &rep)) != 0)
+  if (cli_ensure_launched (c) == 0 &&
+      (r = session_call_fileout (c->s, proc, 0, args, cli_membuf_sink, m, &rep)) != 0)
     cli_daemon_error (proto_proc_info (proc), &rep);
-  proto_args_free (a);
+  proto_args_free (args);
   proto_reply_free (&rep);
   if (r != 0) {
     free (m->buf);
@@ -201,6 +203,21 @@ cli_fetch (struct cli *c, uint32_t proc, const char *path, struct cli_membuf *m)
   if (!m->buf && cli_membuf_sink (m, "", 0) == -1)
     return -1;
   return 0;
+}
+
+/* PROC of the one string argument PATH (download, ls0, find0). */
+int
+cli_fetch (struct cli *c, uint32_t proc, const char *path, struct cli_membuf *m)
+{
+  struct proto_args *a = proto_args_new ();
+
+  if (!a)
+    return -1;
+  if (proto_args_string (a, path) == -1) {
+    proto_args_free (a);
+    return -1;
+  }
+  return cli_fetch_args (c, proc, a, m);
 }
 
 /* cat: the file as a string (up to a NUL), then a newline; read-file:

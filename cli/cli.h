@@ -100,6 +100,9 @@ int cli_membuf_sink (void *opaque, const void *data, size_t n);
  * when empty; M->buf freed and NULL on failure).  0 or -1 (error set).
  */
 int cli_fetch (struct cli *c, uint32_t proc, const char *path, struct cli_membuf *m);
+/* The same with PROC's arguments ARGS (consumed; NULL: none). */
+int cli_fetch_args (struct cli *c, uint32_t proc, struct proto_args *args,
+                    struct cli_membuf *m);
 
 void cli_proc_usage (FILE *f, const struct proto_proc_info *pi);
 /* After a failed call: a daemon error becomes "api_name: message", as
@@ -119,6 +122,13 @@ int cli_xdr_u64 (struct cli_xdr *x, uint64_t *v);
 int cli_xdr_bytes (struct cli_xdr *x, long fixed, const unsigned char **data,
                    size_t *len);
 int cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r);
+/* Structs of type SI back to back up to the end of X (a FileOut's
+ * bytes, as internal_filesystem_walk writes them), printed as a struct
+ * list; nothing is printed unless all of X decodes.
+ */
+int cli_print_struct_stream (struct cli_xdr *x, const struct proto_struct_info *si);
+/* A buffer field as guestfish prints it: \xNN for what is not printable. */
+void cli_print_escaped (FILE *o, const unsigned char *d, size_t n);
 
 /* proc-args.c: PI's words (ARGV[0] the command) encoded into *AP, the
  * optional arguments given in *OPTMASK, the FileIn/FileOut word in

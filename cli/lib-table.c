@@ -81,6 +81,16 @@ const struct cli_libcmd cli_libcmds[] = {
   { { "setenv", lib_setenv, 2, 2, "var value" }, "set an environment variable of guestdrv" },
   { { "unsetenv", lib_setenv, 1, 1, "var" }, "unset an environment variable of guestdrv" },
   { { "lcd", lib_lcd, 1, 1, "directory" }, "change guestdrv's local directory" },
+  /* lib-fileout.c */
+  { { "filesystem-walk", lib_tsk, 1, 1, "device" }, "every file and directory of a filesystem, deleted ones too (sleuthkit)" },
+  { { "find-inode", lib_tsk, 2, 2, "device inode" }, "the names of one inode on a filesystem (sleuthkit)" },
+  { { "yara-scan", lib_yara_scan, 1, 1, "path" }, "scan a guest file with the rules yara-load loaded" },
+  { { "journal-get", lib_journal_get, 0, 0, "" }, "the fields of the current systemd journal entry" },
+  /* lib-apps.c, lib-osinfo.c, lib-icon.c: on the mounted guest */
+  { { "inspect-list-applications", lib_list_applications, 1, 1, "root" }, "the packages installed in an inspected guest (old form)" },
+  { { "inspect-list-applications2", lib_list_applications, 1, 1, "root" }, "the packages installed in an inspected guest, with their architecture" },
+  { { "inspect-get-osinfo", lib_inspect_get_osinfo, 1, 1, "root" }, "the libosinfo short id guessed from inspection" },
+  { { "inspect-get-icon", lib_inspect_get_icon, 1, 3, "root [favicon:true|false] [highquality:true|false]" }, "the guest's icon as PNG bytes (empty if none)" },
 };
 const size_t cli_nlibcmds = sizeof cli_libcmds / sizeof cli_libcmds[0];
 
@@ -121,14 +131,6 @@ static const char *const absent[][2] = {
   { "display", "an image viewer is not started; use download" },
   { "man", "see man guestdrv" },
   { "manual", "see man guestdrv" },
-  { "inspect-list-applications", "not yet in guestdrv: needs each package database read on the host side" },
-  { "inspect-list-applications2", "not yet in guestdrv: needs each package database read on the host side" },
-  { "inspect-get-icon", "not yet in guestdrv" },
-  { "inspect-get-osinfo", "not yet in guestdrv" },
-  { "journal-get", "not yet in guestdrv (decoding internal_journal_get's stream)" },
-  { "filesystem-walk", "not yet in guestdrv: needs the sleuthkit group (appliance)" },
-  { "find-inode", "not yet in guestdrv: needs the sleuthkit group (appliance)" },
-  { "yara-scan", "not yet in guestdrv: needs the yara group (appliance)" },
 };
 
 const char *

@@ -34,6 +34,27 @@ int lib_xdr_string (struct cli_xdr *x, char **s);   /* malloc'd */
 void lib_print_bool (bool b);
 /* The whole of guest file PATH (download), NUL-terminated; free it. */
 int lib_fetch (struct cli *c, const char *path, char **data, size_t *len);
+/* The whole output of FileOut procedure PROC called with ARGS (freed
+ * here; NULL: no arguments), NUL-terminated; free it.  0 or -1.
+ */
+int lib_fileout (struct cli *c, uint32_t proc, struct proto_args *args,
+                 char **data, size_t *len);
+/* Procedure PROC with the one string ARG (NULL: none), its string
+ * (malloc'd) or int answer.  0 or -1, the error naming the call.
+ */
+int lib_call_string (struct cli *c, uint32_t proc, const char *arg, char **out);
+int lib_call_int (struct cli *c, uint32_t proc, const char *arg, int32_t *out);
+/* PATH's bytes if its size is at most MAX (filesize, then download),
+ * as libguestfs's download to a temporary file.  0 or -1.
+ */
+int lib_download_max (struct cli *c, const char *path, uint64_t max,
+                      char **data, size_t *len);
+/* Print the error set now and go on: libguestfs's error handler
+ * prints the errors of calls whose failure its caller then ignores.
+ */
+void lib_report (struct cli *c);
+/* The wire struct NAME (protocol/structs.tsv), or NULL. */
+const struct proto_struct_info *lib_struct (const char *name);
 
 /* lib-inspect.c: guestfish -i (after the drives are added).  0 or -1
  * (message printed).
@@ -76,6 +97,14 @@ int lib_parse_environment (struct cli *c, int argc, char **argv);
 
 int lib_setenv (struct cli *c, int argc, char **argv);
 int lib_lcd (struct cli *c, int argc, char **argv);
+
+int lib_tsk (struct cli *c, int argc, char **argv);
+int lib_yara_scan (struct cli *c, int argc, char **argv);
+int lib_journal_get (struct cli *c, int argc, char **argv);
+
+int lib_list_applications (struct cli *c, int argc, char **argv);
+int lib_inspect_get_osinfo (struct cli *c, int argc, char **argv);
+int lib_inspect_get_icon (struct cli *c, int argc, char **argv);
 
 
 #endif

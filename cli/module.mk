@@ -26,3 +26,7 @@ CLI_SRCS += cli/lib-disk.c
 CLI_SRCS += cli/lib-handle.c
 CLI_SRCS += cli/lib-local.c
 CLI_SRCS += cli/lib-inspect.c
+CLI_SRCS += cli/lib-fileout.c
+CLI_SRCS += cli/lib-apps.c
+CLI_SRCS += cli/lib-osinfo.c
+CLI_SRCS += cli/lib-icon.c

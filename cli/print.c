@@ -65,13 +65,25 @@ cli_xdr_bytes (struct cli_xdr *x, long fixed, const unsigned char **data, size_t
 
 /* guestfish prints C strings: an embedded NUL ends them. */
 static void
-put_string (const unsigned char *s, size_t n)
+put_string (FILE *o, const unsigned char *s, size_t n)
 {
-  fwrite (s, 1, strnlen ((const char *) s, n), stdout);
+  fwrite (s, 1, strnlen ((const char *) s, n), o);
+}
+
+void
+cli_print_escaped (FILE *o, const unsigned char *d, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    /* c_isprint: the ASCII printable range. */
+    if (d[i] >= 0x20 && d[i] < 0x7f)
+      fputc (d[i], o);
+    else
+      fprintf (o, "\\x%02x", d[i]);
+  }
 }
 
 static int
-print_field_value (struct cli_xdr *x, char code)
+print_field_value (FILE *o, struct cli_xdr *x, char code)
 {
   const unsigned char *d;
   size_t n;
@@ -82,48 +94,42 @@ print_field_value (struct cli_xdr *x, char code)
   case 's':
     if (cli_xdr_bytes (x, -1, &d, &n) == -1)
       return -1;
-    put_string (d, n);
+    put_string (o, d, n);
     return 0;
   case 'U':
     if (cli_xdr_bytes (x, 32, &d, &n) == -1)
       return -1;
-    fwrite (d, 1, n, stdout);
+    fwrite (d, 1, n, o);
     return 0;
   case 'B':
     if (cli_xdr_bytes (x, -1, &d, &n) == -1)
       return -1;
-    for (size_t i = 0; i < n; i++) {
-      /* c_isprint: the ASCII printable range. */
-      if (d[i] >= 0x20 && d[i] < 0x7f)
-        putchar (d[i]);
-      else
-        printf ("\\x%02x", d[i]);
-    }
+    cli_print_escaped (o, d, n);
     return 0;
   case 'u':
     if (cli_xdr_u32 (x, &w) == -1)
       return -1;
-    printf ("%" PRIu32, w);
+    fprintf (o, "%" PRIu32, w);
     return 0;
   case 'i':
     if (cli_xdr_u32 (x, &w) == -1)
       return -1;
-    printf ("%" PRIi32, (int32_t) w);
+    fprintf (o, "%" PRIi32, (int32_t) w);
     return 0;
   case 'c':
     if (cli_xdr_u32 (x, &w) == -1)
       return -1;
-    putchar ((char) w);
+    fputc ((char) w, o);
     return 0;
   case 'I':
     if (cli_xdr_u64 (x, &q) == -1)
       return -1;
-    printf ("%" PRIi64, (int64_t) q);
+    fprintf (o, "%" PRIi64, (int64_t) q);
     return 0;
   case 'Q':
     if (cli_xdr_u64 (x, &q) == -1)
       return -1;
-    printf ("%" PRIu64, q);
+    fprintf (o, "%" PRIu64, q);
     return 0;
   case 'f': {
     float f;
@@ -132,7 +138,7 @@ print_field_value (struct cli_xdr *x, char code)
     memcpy (&f, &w, sizeof f);
     /* OptPercent: negative means "not present". */
     if (f >= 0)
-      printf ("%g %%", (double) f);
+      fprintf (o, "%g %%", (double) f);
     return 0;
   }
   }
@@ -141,20 +147,47 @@ print_field_value (struct cli_xdr *x, char code)
 }
 
 static int
-print_struct (struct cli_xdr *x, const struct proto_struct_info *si,
+print_struct (FILE *o, struct cli_xdr *x, const struct proto_struct_info *si,
               const char *indent)
 {
   const char *name = si->field_names;
 
   for (const char *f = si->fields; *f; f++) {
     size_t nl = strcspn (name, " ");
-    printf ("%s%.*s: ", indent, (int) nl, name);
-    if (print_field_value (x, *f) == -1)
+    fprintf (o, "%s%.*s: ", indent, (int) nl, name);
+    if (print_field_value (o, x, *f) == -1)
       return -1;
-    putchar ('\n');
+    fputc ('\n', o);
     name += nl + (name[nl] == ' ');
   }
   return 0;
+}
+
+int
+cli_print_struct_stream (struct cli_xdr *x, const struct proto_struct_info *si)
+{
+  char *text = NULL;
+  size_t len = 0;
+  FILE *o = open_memstream (&text, &len);
+  int r = 0;
+
+  if (!o) {
+    gd_set_error_errno ("open_memstream");
+    return -1;
+  }
+  for (uint32_t i = 0; r == 0 && x->left > 0; i++) {
+    fprintf (o, "[%" PRIu32 "] = {\n", i);
+    r = print_struct (o, x, si, "  ");
+    fputs ("}\n", o);
+  }
+  if (fclose (o) == EOF && r == 0) {
+    gd_set_error_errno ("open_memstream");
+    r = -1;
+  }
+  if (r == 0)
+    fwrite (text, 1, len, stdout);
+  free (text);
+  return r;
 }
 
 static int
@@ -173,7 +206,7 @@ print_strings (struct cli_xdr *x, bool table)
     size_t len;
     if (cli_xdr_bytes (x, -1, &d, &len) == -1)
       return -1;
-    put_string (d, len);
+    put_string (stdout, d, len);
     /* guestfish prints pairs; an odd last key gets a "(null)" value. */
     if (table && i % 2 == 0)
       fputs (i + 1 < n ? ": " : ": (null)\n", stdout);
@@ -220,7 +253,7 @@ cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r)
   case 's':
     if (cli_xdr_bytes (&x, -1, &d, &n) == -1)
       return -1;
-    put_string (d, n);
+    put_string (stdout, d, n);
     putchar ('\n');
     return 0;
   case 'L':
@@ -232,7 +265,7 @@ cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r)
     fwrite (d, 1, n, stdout);
     return 0;
   case 'S':
-    return print_struct (&x, &proto_structs[pi->ret_struct], "");
+    return print_struct (stdout, &x, &proto_structs[pi->ret_struct], "");
   case 'T':
     if (cli_xdr_u32 (&x, &w) == -1)
       return -1;
@@ -242,7 +275,7 @@ cli_print_reply (const struct proto_proc_info *pi, const struct proto_reply *r)
     }
     for (uint32_t i = 0; i < w; i++) {
       printf ("[%" PRIu32 "] = {\n", i);
-      if (print_struct (&x, &proto_structs[pi->ret_struct], "  ") == -1)
+      if (print_struct (stdout, &x, &proto_structs[pi->ret_struct], "  ") == -1)
         return -1;
       puts ("}");
     }

@@ -26,6 +26,7 @@ packages=(
   acl attr cpio diffutils gawk lsscsi lzop psmisc scrub zstd exfatprogs
   # tests and benchmarks
   e2fsprogs strace gnuplot-nox python3 valgrind jq
+  systemd-journal-remote               # test-lib-inspect writes a guest's journal with it
   groff-base man-db                    # the man page's check (groff -ww) and rendering
   libguestfs-tools                     # guestfish: the compatibility oracle and the bench peer
 )
