@@ -406,6 +406,8 @@ run_cases (const struct camp_opts *o, struct harness_env *env,
       break;
     for (size_t c = 0; c < o->nc && !harness_interrupted; c++)
      for (size_t k = 0; k < o->nk && !harness_interrupted; k++) {
+      if (!harness_kernel_boots (&o->kernels[k], o->backends[b]))
+        continue;
       struct camp_case *cc = &cases[*ncases];
       if (run_case (o, env, *ncases, o->backends[b], o->disks[d],
                     o->caches[c], &o->kernels[k], cc) == -1)

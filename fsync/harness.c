@@ -113,6 +113,14 @@ split_choices (char *s, const char **out, size_t *n, const char *what)
   return 0;
 }
 
+int
+harness_kernel_boots (const struct harness_kernel *k, const char *backend)
+{
+  const struct backend *b = backend_lookup (backend);
+
+  return !k->named || !b || kernel_name_boots (k->label, b->appliance);
+}
+
 /* --kernel items: "stock", a name of launcher/kernel-name.h (guestdrv,
  * guestdrv-6.12...), "NAME=PATH" or "PATH" (labelled by its
  * path).  The paths must be readable; what they are is checked per case.
@@ -129,19 +137,19 @@ harness_parse_kernels (const char **items, size_t n, struct harness_kernel *out)
       char *path;
       if (kernel_name_resolve (items[i], &path) == -1)
         return -1;
-      out[i] = (struct harness_kernel) { items[i], path };
+      out[i] = (struct harness_kernel) { items[i], path, path != NULL };
       continue;
     }
     if (eq) {
       *eq = '\0';
-      out[i] = (struct harness_kernel) { items[i], eq + 1 };
+      out[i] = (struct harness_kernel) { items[i], eq + 1, 0 };
       if (!*items[i] || strlen (items[i]) > 40 || strcmp (items[i], "stock") == 0) {
         gd_set_error ("'%s': a name is 1-40 characters, not 'stock'", items[i]);
         return -1;
       }
     }
     else
-      out[i] = (struct harness_kernel) { items[i], items[i] };
+      out[i] = (struct harness_kernel) { items[i], items[i], 0 };
     if (access (out[i].path, R_OK) == -1) {
       gd_set_error_errno ("%s", out[i].path);
       return -1;
@@ -345,6 +353,8 @@ run_cases (const struct fsync_opts *o, struct harness_env *env,
       break;                    /* the settings' dimensions only */
     for (size_t k = 0; k < o->nc && !harness_interrupted; k++)
      for (size_t q = 0; q < o->nk && !harness_interrupted; q++) {
+      if (!harness_kernel_boots (&o->kernels[q], o->backends[i]))
+        continue;
       struct case_result *r = &results[(*ncases)++];
       gd_debug ("fsync", "case %s/%s/%s/%s/%s", o->backends[i], ch ? ch : "-",
                 dk ? dk : "-", o->caches[k], o->kernels[q].label);

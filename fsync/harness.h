@@ -123,7 +123,12 @@ struct harness_env {
  */
 struct harness_kernel {
   const char *label, *path;
+  int named;                    /* guestdrv, control...: kernel-name.h */
 };
+/* Whether kernel K boots on BACKEND: guestdrv's own kernels are UML's,
+ * so the cases of other backends with them are left out.
+ */
+int harness_kernel_boots (const struct harness_kernel *k, const char *backend);
 
 struct case_result {
   char backend[8], cache[16];
