@@ -9,7 +9,7 @@
 void
 camp_report_header (FILE *f)
 {
-  fprintf (f, "%-22s %-12s %-8s %5s %6s %5s %10s %-12s %s\n", "case", "cache",
+  fprintf (f, "%-22s %-12s %-13s %5s %6s %5s %10s %-12s %s\n", "case", "cache",
            "kernel", "cuts", "broken", "fsck", "fsync-lost", "verdict",
            "violations / note");
 }
@@ -35,7 +35,7 @@ camp_report_row (FILE *f, const struct camp_case *c)
   char kinds[256];
 
   kinds_text (c, kinds, sizeof kinds);
-  fprintf (f, "%-22s %-12s %-8s %5u %6u %5u %10" PRIu64 " %-12s %s",
+  fprintf (f, "%-22s %-12s %-13s %5u %6u %5u %10" PRIu64 " %-12s %s",
            c->label, c->cache, c->kernel, c->cuts, c->violating_cuts,
            c->fsck_errors, c->fsynced_bytes_lost, c->verdict, kinds);
   if (c->nbad) {
