@@ -9,6 +9,7 @@
 
 #include "runner.h"
 #include "../common/error.h"
+#include "../launcher/kernel-name.h"
 #include "../launcher/launcher.h"
 
 /* The KVM probe runs a vCPU; three seconds is plenty when KVM works. */
@@ -268,7 +269,12 @@ bench_plan_build (const struct options *o, struct bench_results *r,
     return -1;
   }
   for (size_t i = 0; i < o->nbackends; i++)
-    for (size_t q = 0; q < o->nkernels; q++)
+    for (size_t q = 0; q < o->nkernels; q++) {
+      /* guestdrv's own kernels are UML's: no tcg:guestdrv case. */
+      if (o->kernels[q].named &&
+          !kernel_name_boots (o->kernels[q].label,
+                              backend_lookup (o->backends[i])->appliance))
+        continue;
       for (size_t v = 0; v < nvariants; v++) {
         size_t at[BENCH_MAX_DIMS];
         char name[64];
@@ -282,6 +288,7 @@ bench_plan_build (const struct options *o, struct bench_results *r,
             if (plan_add_group (o, r, p, name, i, q, at, j, k) == -1)
               return -1;
       }
+    }
   return 0;
 }
 

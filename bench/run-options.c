@@ -162,7 +162,7 @@ parse_kernels (char *list, struct options *o)
         gd_set_error ("--kernel %s", msg);
         return -1;
       }
-      *k = (struct bench_kernel) { t, path };
+      *k = (struct bench_kernel) { t, path, 1 };
       continue;
     }
     if (!eq || eq == t || strchr (t, ':') || eq - t > 40 ||
@@ -173,7 +173,7 @@ parse_kernels (char *list, struct options *o)
       return -1;
     }
     *eq = '\0';
-    *k = (struct bench_kernel) { t, eq + 1 };
+    *k = (struct bench_kernel) { t, eq + 1, 0 };
     if (access (k->path, R_OK) == -1) {
       gd_set_error_errno ("--kernel: %s", k->path);
       return -1;
@@ -282,7 +282,7 @@ bench_parse_options (int argc, char **argv, struct options *o)
   size_t ncaches = bench_cache_names (caches, BENCH_MAX_NAMES);
   int c;
 
-  o->kernels[0] = (struct bench_kernel) { "stock", NULL };
+  o->kernels[0] = (struct bench_kernel) { "stock", NULL, 1 };
   o->nkernels = 1;
   o->runs = BENCH_DEFAULT_RUNS;
   o->warmup = BENCH_DEFAULT_WARMUP;

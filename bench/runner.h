@@ -22,6 +22,7 @@ struct size_opt {
 /* A guest kernel of the --kernel dimension (PATH NULL: the packaged). */
 struct bench_kernel {
   const char *label, *path;
+  int named;                    /* stock, guestdrv...: kernel-name.h */
 };
 
 /* A backend setting run side by side (--uml-channel virtio,serial): the

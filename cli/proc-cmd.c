@@ -56,10 +56,17 @@ cli_daemon_error (const struct proto_proc_info *pi, const struct proto_reply *re
   if (rep->status != 0)
     gd_set_error ("%s: %s", pi->name, rep->error_message ? rep->error_message : "");
   /* The daemon cancelled a FileOut transfer after its OK reply, so it
-   * had no message to send (proto.h); libguestfs says only this.
+   * had no message to send (proto.h); libguestfs says only this.  The
+   * guest kernel's I/O error, when the session found one, stays after
+   * it, as after a daemon's error message.
    */
-  else if (strncmp (gd_get_error (), "download failed in the appliance", 32) == 0)
-    gd_set_error ("file receive cancelled by daemon");
+  else if (strncmp (gd_get_error (), "download failed in the appliance", 32) == 0) {
+    const char *why = strstr (gd_get_error (), " (the guest kernel: ");
+    char tail[256];
+
+    snprintf (tail, sizeof tail, "%s", why ? why : "");
+    gd_set_error ("file receive cancelled by daemon%s", tail);
+  }
   else
     gd_error_prefix ("%s", pi->name);
 }

@@ -69,3 +69,11 @@ kernel_name_resolve (const char *arg, char **path)
   *path = NULL;
   return -1;
 }
+
+int
+kernel_name_boots (const char *arg, enum appliance_kind kind)
+{
+  if (strcmp (arg, "stock") == 0 || !kernel_name_is_name (arg))
+    return 1;
+  return kind == APPLIANCE_UML;
+}

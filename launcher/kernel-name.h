@@ -15,6 +15,8 @@
 #ifndef GUESTDRV_LAUNCHER_KERNEL_NAME_H
 #define GUESTDRV_LAUNCHER_KERNEL_NAME_H
 
+#include "../appliance/appliance.h"
+
 /* Whether ARG is one of the names above. */
 int kernel_name_is_name (const char *arg);
 
@@ -23,5 +25,11 @@ int kernel_name_is_name (const char *arg);
  * has not been built (the message says how to build it) or on ENOMEM.
  */
 int kernel_name_resolve (const char *arg, char **path);
+
+/* Whether the kernel ARG names boots on backends of appliance KIND:
+ * stock and a path on every backend (a path's kind shows at launch),
+ * guestdrv's own kernels under UML only.
+ */
+int kernel_name_boots (const char *arg, enum appliance_kind kind);
 
 #endif
