@@ -67,7 +67,8 @@ CASE_NORMALISE = {
     'get-pid': (r'^\d+$', 'PID', "the hypervisor's process id"),
     'pid': (r'^\d+$', 'PID', "the hypervisor's process id"),
     # Random by design: mktemp names, an inode's generation number.
-    'mktemp': (r'XXXXXX|[A-Za-z0-9]{6}$', 'RANDOM', 'random names (mktemp, mkdtemp)'),
+    # (the name's last six characters, at the end or before an error's colon)
+    'mktemp': (r'(/[^/\s:]*?)(?:XXXXXX|[A-Za-z0-9]{6})(?=$|:)', r'\1RANDOM', 'random names (mktemp, mkdtemp)'),
     'mkdtemp': (r'[A-Za-z0-9]{6}$', 'RANDOM', 'random names (mktemp, mkdtemp)'),
     'get-e2generation': (r'^\d+$', 'GENERATION', "an inode's random generation number"),
     # df: the appliance's own filesystems (its root, /dev, /dev/shm, /run)
