@@ -231,7 +231,7 @@ vglvuuids nosuchvg
 pvremove /dev/sdz
 pvuuid /dev/sda1
 pvresize /dev/sdz
-lvm-canonical-lv-name /dev/sda1
+lvm-canonical-lv-name /dev/nosuchvg/lv
 md-detail /dev/md9
 md-stop /dev/md9
 umount /
