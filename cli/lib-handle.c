@@ -201,7 +201,8 @@ set_int (struct cli *c, struct prop *p, int32_t n)
 
 /* set-cachedir, set-tmpdir: libguestfs keeps the absolute path of an
  * existing directory, in its words when it is not one; an empty string
- * is the default again.
+ * is the default again, and so is a refused one (it drops the old
+ * setting first).
  */
 static int
 set_dir (struct prop *p, const char *v)
@@ -209,6 +210,8 @@ set_dir (struct prop *p, const char *v)
   char *abs = NULL;
   struct stat st;
 
+  free (p->s);
+  p->s = NULL;
   if (*v && !(abs = realpath (v, NULL))) {
     gd_set_error ("converting path to absolute path: set_%s: %s: realpath: %s",
                   p->name, v, strerror (errno));
@@ -225,7 +228,6 @@ set_dir (struct prop *p, const char *v)
     free (abs);
     return -1;
   }
-  free (p->s);
   p->s = abs;
   return 0;
 }
