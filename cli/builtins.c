@@ -46,16 +46,48 @@ cli_refuse_add_after_launch (struct cli *c, const char *cmd)
   return -1;
 }
 
+/* add-drive's other optional arguments (guestfish takes all thirteen):
+ * iface and name only place or name the disk for the guest, and
+ * guestdrv chooses the interface and names disks by their order, so they
+ * are accepted and have no effect, as with add-drive-with-if; a local
+ * file is protocol:file.  What would change the disk (network
+ * protocols, labels, block size, discard, copy-on-read) is refused
+ * rather than ignored, after the checks libguestfs makes (*refused).
+ * Anything else is guestfish's unknown argument.
+ */
+static int
+add_optarg_other (const char *cmd, const char *word, const char **refused)
+{
+  static const char *const keys[] = {
+    "protocol:", "server:", "username:", "secret:", "label:", "discard:",
+    "copyonread:", "blocksize:",
+  };
+
+  if (strncmp (word, "iface:", 6) == 0 || strncmp (word, "name:", 5) == 0 ||
+      strcmp (word, "protocol:file") == 0)
+    return 0;
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    if (strncmp (word, keys[i], strlen (keys[i])) == 0) {
+      if (!*refused)
+        *refused = word;
+      return 0;
+    }
+  gd_set_error ("%s: unknown optional argument \"%s\"", cmd, word);
+  cli_fish_mark (CLI_FISH_BARE);
+  return -1;
+}
+
 static int
 b_add (struct cli *c, int argc, char **argv)
 {
-  const char *format = "raw", *cache = "writeback";
+  const char *format = "raw", *cache = "writeback", *refused = NULL;
   bool ro = strstr (argv[0], "-ro") != NULL;
 
   /* add_drive_ro is config-only: its state is checked before anything. */
   if (ro && cli_refuse_add_after_launch (c, argv[0]) == -1)
     return -1;
   for (int i = 2; i < argc; i++) {
+    size_t key = strcspn (argv[i], ":");
     if (strncmp (argv[i], "format:", 7) == 0)
       format = argv[i] + 7;
     else if (strncmp (argv[i], "cachemode:", 10) == 0)
@@ -64,11 +96,16 @@ b_add (struct cli *c, int argc, char **argv)
       if (cli_parse_bool (argv[i] + 9, &ro) == -1)
         return -1;
     }
-    else {
-      gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[i]);
-      cli_fish_mark (CLI_FISH_BARE);
+    else if (add_optarg_other (argv[0], argv[i], &refused) == -1)
       return -1;
-    }
+    /* A name given twice: guestfish's words. */
+    for (int j = 2; j < i; j++)
+      if (strncmp (argv[j], argv[i], key + 1) == 0) {
+        gd_set_error ("%s: optional argument \"%.*s\" given more than once",
+                      argv[0], (int) key, argv[i]);
+        cli_fish_mark (CLI_FISH_BARE);
+        return -1;
+      }
   }
   /* libguestfs checks that the file is there when it is added. */
   if (access (argv[1], F_OK) == -1) {
@@ -82,6 +119,11 @@ b_add (struct cli *c, int argc, char **argv)
   /* add_drive_opts checks its arguments and the file before the state. */
   if (cli_refuse_add_after_launch (c, argv[0]) == -1)
     return -1;
+  if (refused) {
+    gd_set_error ("%s: %s: not supported by guestdrv (local raw or qcow2 files only)",
+                  argv[0], refused);
+    return -1;
+  }
   return session_add_drive (c->s, argv[1], format, cache, ro || c->read_only);
 }
 
@@ -380,27 +422,31 @@ b_chanprobe (struct cli *c, int argc, char **argv)
 }
 
 const struct cli_builtin cli_builtins[] = {
-  { "add", b_add, 1, 4, "filename [readonly:true] [format:raw|qcow2] [cachemode:MODE]" },
-  { "add-drive", b_add, 1, 4, "filename [readonly:true] [format:raw|qcow2] [cachemode:MODE]" },
-  { "add-drive-ro", b_add, 1, 3, "filename [format:raw|qcow2] [cachemode:MODE]" },
-  { "add-ro", b_add, 1, 3, "filename [format:raw|qcow2] [cachemode:MODE]" },
+  /* guestfish's usage lines: add-drive's thirteen optional arguments
+   * (b_add says which guestdrv uses), add-drive-ro's one argument.
+   */
+  { "add", b_add, 1, 14, "filename [readonly:true|false] [format:..] [iface:..] [name:..] [label:..] [protocol:..] [server:..] [username:..] [secret:..] [cachemode:..] [discard:..] [copyonread:true|false] [blocksize:N]" },
+  { "add-drive", b_add, 1, 14, "filename [readonly:true|false] [format:..] [iface:..] [name:..] [label:..] [protocol:..] [server:..] [username:..] [secret:..] [cachemode:..] [discard:..] [copyonread:true|false] [blocksize:N]" },
+  { "add-drive-ro", b_add, 1, 1, "filename" },
+  { "add-ro", b_add, 1, 1, "filename" },
   { "alloc", cli_host_sparse, 2, 2, "filename size" },
   { "allocate", cli_host_sparse, 2, 2, "filename size" },
   { "available", b_available, 1, 1, "groups" },
   { "cat", b_cat, 1, 1, "path" },
   { "copy-in", cli_copy_in, 2, -1, "localpath [localpath...] remotedir" },
   { "copy-out", cli_copy_out, 2, -1, "remotepath [remotepath...] localdir" },
-  { "disk-create", cli_host_disk_create, 3, 4, "filename raw|qcow2 size [preallocation:off|full]" },
+  { "disk-create", cli_host_disk_create, 3, 8, "filename format size [backingfile:..] [backingformat:..] [preallocation:..] [compat:..] [clustersize:N]" },
   { "download-zeroes", b_chanprobe, 1, 1, "size (guest->host, no disk; guestdrv's own)" },
   { "echo", b_echo, 0, -1, "[words...]" },
-  { "exit", b_quit, 0, 0, "" },
+  /* guestfish ends at quit or exit whatever words follow. */
+  { "exit", b_quit, 0, -1, "" },
   { "find", b_names, 1, 1, "directory" },
   { "glob", cli_glob, 1, -1, "command [args...]" },
   { "help", b_help, 0, 1, "[command]" },
   { "launch", b_run, 0, 0, "" },
   { "list-devices", b_list_devices, 0, 0, "" },
   { "ls", b_names, 1, 1, "directory" },
-  { "quit", b_quit, 0, 0, "" },
+  { "quit", b_quit, 0, -1, "" },
   { "read-file", b_cat, 1, 1, "path" },
   { "run", b_run, 0, 0, "" },
   { "sparse", cli_host_sparse, 2, 2, "filename size" },

@@ -243,6 +243,7 @@ fish_usage (const char *name)
     { "setenv", "use 'setenv VAR value' to set an environment variable" },
     { "sparse", "use 'sparse file size' to create a sparse image" },
     { "time", "use 'time command [args...]'" },
+    { "unsetenv", "use 'unsetenv VAR' to unset an environment variable" },
   };
   char norm[64];
 

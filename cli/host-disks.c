@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lib.h"
 #include "../common/error.h"
 #include "../common/run.h"
 
@@ -84,60 +85,155 @@ cli_host_sparse (struct cli *c, int argc, char **argv)
   return session_add_drive (c->s, argv[1], "raw", "writeback", false);
 }
 
-/* disk-create FILENAME FORMAT SIZE [preallocation:off|sparse|full] */
+/* disk-create's optional arguments, as guestfish parses them. */
+struct dc_opts {
+  const char *backingfile, *backingformat, *prealloc, *compat;
+  int64_t clustersize;
+  bool has_clustersize;
+};
+
+static int
+dc_parse_opts (const char *cmd, int argc, char **argv, struct dc_opts *o)
+{
+  for (int i = 4; i < argc; i++) {
+    const char *w = argv[i];
+    if (strncmp (w, "backingfile:", 12) == 0)
+      o->backingfile = w + 12;
+    else if (strncmp (w, "backingformat:", 14) == 0)
+      o->backingformat = w + 14;
+    else if (strncmp (w, "preallocation:", 14) == 0)
+      o->prealloc = w + 14;
+    else if (strncmp (w, "compat:", 7) == 0)
+      o->compat = w + 7;
+    else if (strncmp (w, "clustersize:", 12) == 0) {
+      if (cli_parse_int64 (w + 12, &o->clustersize) == -1) {
+        gd_error_prefix ("%s: optargs_s.clustersize", cmd);
+        cli_fish_mark (CLI_FISH_BARE);
+        return -1;
+      }
+      o->has_clustersize = true;
+    }
+    else {
+      gd_set_error ("%s: unknown optional argument \"%s\"", cmd, w);
+      cli_fish_mark (CLI_FISH_BARE);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* libguestfs's checks, in its order and words: the size (-1 with a
+ * backing file), the format, then what each format allows.
+ */
+static int
+dc_check (const char *format, int64_t size, const struct dc_opts *o)
+{
+  bool raw = strcmp (format, "raw") == 0;
+  int64_t cs = o->clustersize;
+
+  if (o->backingfile ? size != -1 : size < 0) {
+    if (o->backingfile)
+      gd_set_error ("if using a backing file, size must be passed as -1");
+    else
+      gd_set_error ("invalid size: %lld", (long long) size);
+    return -1;
+  }
+  if (!raw && strcmp (format, "qcow2") != 0) {
+    gd_set_error ("unsupported format \u2018%s\u2019", format);
+    return -1;
+  }
+  if (raw) {
+    const char *bad = o->backingfile ? "backingfile" : o->backingformat ? "backingformat"
+      : o->compat ? "compat" : o->has_clustersize ? "clustersize" : NULL;
+    if (bad) {
+      gd_set_error ("%s parameter cannot be used with raw format", bad);
+      return -1;
+    }
+  }
+  if (strcmp (o->prealloc, "off") && strcmp (o->prealloc, "sparse") &&
+      strcmp (o->prealloc, "full") && (raw || strcmp (o->prealloc, "metadata"))) {
+    gd_set_error ("invalid value for preallocation parameter \u2018%s\u2019", o->prealloc);
+    return -1;
+  }
+  if (o->compat && strcmp (o->compat, "0.10") && strcmp (o->compat, "1.1")) {
+    gd_set_error ("invalid value for compat parameter \u2018%s\u2019", o->compat);
+    return -1;
+  }
+  /* qcow2 clusters: a power of two from 512 bytes to 2 MiB. */
+  if (o->has_clustersize && (cs < 512 || cs > 2 * 1024 * 1024 || (cs & (cs - 1)))) {
+    gd_set_error ("invalid value for clustersize parameter \u2018%lld\u2019", (long long) cs);
+    return -1;
+  }
+  return 0;
+}
+
+/* disk-create FILENAME FORMAT SIZE [backingfile:..] [backingformat:..]
+ * [preallocation:off|sparse|full|metadata] [compat:0.10|1.1] [clustersize:N]
+ */
 int
 cli_host_disk_create (struct cli *c, int argc, char **argv)
 {
-  const char *prealloc = "off";
-  char sizebuf[32], *out = NULL;
+  struct dc_opts o = { .prealloc = "off" };
+  char sizebuf[32], opt[4096], probed[32], *out = NULL;
   int64_t size;
-  int st;
+  int st, n;
 
   (void) c;
-  /* guestfish parses the words, then libguestfs checks the size, the
-   * format and the preallocation, in that order, each in its words.
-   */
+  /* guestfish parses the words, then libguestfs checks them. */
   if (cli_parse_int64 (argv[3], &size) == -1) {
     gd_error_prefix ("%s: size", argv[0]);
     cli_fish_mark (CLI_FISH_BARE);
     return -1;
   }
-  if (argc == 5) {
-    if (strncmp (argv[4], "preallocation:", 14) != 0) {
-      gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[4]);
-      cli_fish_mark (CLI_FISH_BARE);
-      return -1;
-    }
-    prealloc = argv[4] + 14;
-  }
-  if (size < 0) {
-    gd_set_error ("invalid size: %lld", (long long) size);
+  if (dc_parse_opts (argv[0], argc, argv, &o) == -1 ||
+      dc_check (argv[2], size, &o) == -1)
     return -1;
-  }
-  if (strcmp (argv[2], "raw") != 0 && strcmp (argv[2], "qcow2") != 0) {
-    gd_set_error ("unsupported format \u2018%s\u2019", argv[2]);
-    return -1;
-  }
-  if (strcmp (prealloc, "off") && strcmp (prealloc, "sparse") &&
-      strcmp (prealloc, "full")) {
-    gd_set_error ("invalid value for preallocation parameter \u2018%s\u2019", prealloc);
-    return -1;
-  }
   if (strcmp (argv[2], "raw") == 0)
-    return make_raw (argv[1], size, strcmp (prealloc, "full") == 0);
+    return make_raw (argv[1], size, strcmp (o.prealloc, "full") == 0);
+  n = snprintf (opt, sizeof opt, "preallocation=%s",
+                strcmp (o.prealloc, "sparse") == 0 ? "off" : o.prealloc);
+  if (o.compat)
+    n += snprintf (opt + n, sizeof opt - n, ",compat=%s", o.compat);
+  if (o.has_clustersize)
+    n += snprintf (opt + n, sizeof opt - n, ",cluster_size=%lld", (long long) o.clustersize);
+  /* qemu-img's own -o parser splits at commas: a file name with one
+   * would be read as two options.
+   */
+  if (o.backingfile && strchr (o.backingfile, ',')) {
+    gd_set_error ("backingfile: a comma in the name is not supported: %s", o.backingfile);
+    return -1;
+  }
+  if (o.backingfile)
+    n += snprintf (opt + n, sizeof opt - n, ",backing_file=%s", o.backingfile);
+  if (o.backingformat && strchr (o.backingformat, ',')) {
+    gd_set_error ("invalid value for backingformat parameter \u2018%s\u2019", o.backingformat);
+    return -1;
+  }
+  /* libguestfs names the backing file's format when it is not given
+   * (qemu-img refuses a backing file without one): qemu-img probes it.
+   */
+  if (o.backingfile && !o.backingformat) {
+    if (lib_disk_probe_format (o.backingfile, probed, sizeof probed) == -1)
+      return -1;
+    o.backingformat = probed;
+  }
+  if (o.backingformat)
+    n += snprintf (opt + n, sizeof opt - n, ",backing_fmt=%s", o.backingformat);
+  if (n < 0 || (size_t) n >= sizeof opt) {
+    gd_set_error ("backingfile: name too long");
+    return -1;
+  }
   snprintf (sizebuf, sizeof sizebuf, "%lld", (long long) size);
   {
-    char opt[64];
     char *qargv[] = { (char *) "qemu-img", (char *) "create", (char *) "-q",
                       (char *) "-f", (char *) "qcow2", (char *) "-o", opt,
-                      argv[1], sizebuf, NULL };
-    snprintf (opt, sizeof opt, "preallocation=%s",
-              strcmp (prealloc, "sparse") == 0 ? "off" : prealloc);
+                      argv[1], size == -1 ? NULL : sizebuf, NULL };
     st = gd_run (qargv, NULL, QEMU_IMG_TIMEOUT_MS, &out);
   }
   if (st != 0) {
+    /* libguestfs's words (without -v it does not show qemu-img's). */
     if (st > 0)
-      gd_set_error ("qemu-img create failed (status %d): %s", st, out ? out : "");
+      gd_set_error ("qemu-img: %s: qemu-img exited with error status %d.", argv[1], st);
     free (out);
     return -1;
   }

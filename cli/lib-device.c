@@ -152,9 +152,11 @@ lib_feature_available (struct cli *c, int argc, char **argv)
 int
 lib_supported (struct cli *c, int argc, char **argv)
 {
+  (void) argc;
   struct proto_reply rep = { 0 };
   char **groups = NULL;
-  int r = lib_call (c, PROC_AVAILABLE_ALL_GROUPS, argc, argv, &rep);
+  /* guestfish's supported ignores any words after it. */
+  int r = lib_call (c, PROC_AVAILABLE_ALL_GROUPS, 1, argv, &rep);
   int width = 0;
 
   if (r == 0)

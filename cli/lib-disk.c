@@ -49,6 +49,32 @@ json_top_value (const char *json, const char *key)
   return p ? p + strlen (pat) : NULL;
 }
 
+/* FILE's format as qemu-img probes it, into FMT; -1 with the error set. */
+int
+lib_disk_probe_format (const char *file, char *fmt, size_t len)
+{
+  char *qargv[] = { (char *) "qemu-img", (char *) "info", (char *) "--output=json",
+                    (char *) file, NULL };
+  char *out = NULL;
+  const char *v;
+  int st = gd_run (qargv, NULL, QEMU_IMG_TIMEOUT_MS, &out);
+
+  if (st != 0) {
+    if (st > 0)
+      gd_set_error ("qemu-img info: %s: qemu-img info exited with error status %d.", file, st);
+    free (out);
+    return -1;
+  }
+  if (!(v = json_top_value (out, "format")) || *v != '"' || strcspn (v + 1, "\"") >= len) {
+    gd_set_error ("qemu-img info: %s: no format in its output", file);
+    free (out);
+    return -1;
+  }
+  snprintf (fmt, len, "%.*s", (int) strcspn (v + 1, "\""), v + 1);
+  free (out);
+  return 0;
+}
+
 /* disk-format, disk-virtual-size, disk-has-backing-file FILENAME. */
 int
 lib_disk_info (struct cli *c, int argc, char **argv)
@@ -106,25 +132,65 @@ check_config (struct cli *c, const char *api)
   return -1;
 }
 
+/* add-drive-scratch's optional arguments: name (only inspection uses
+ * it) has no effect; a label or a block size other than 512 would
+ * change the disk the guest sees, so they are refused (*refused, after
+ * the state check libguestfs makes), not ignored.
+ */
+static int
+scratch_opts (const char *cmd, int argc, char **argv, const char **refused)
+{
+  for (int i = 2; i < argc; i++) {
+    int64_t bs;
+    if (strncmp (argv[i], "name:", 5) == 0)
+      continue;
+    if (strncmp (argv[i], "blocksize:", 10) == 0) {
+      if (cli_parse_int64 (argv[i] + 10, &bs) == -1) {
+        gd_error_prefix ("%s: optargs_s.blocksize", cmd);
+        cli_fish_mark (CLI_FISH_BARE);
+        return -1;
+      }
+      if (bs == 0 || bs == 512)
+        continue;
+    }
+    else if (strncmp (argv[i], "label:", 6) != 0) {
+      gd_set_error ("%s: unknown optional argument \"%s\"", cmd, argv[i]);
+      cli_fish_mark (CLI_FISH_BARE);
+      return -1;
+    }
+    if (!*refused)
+      *refused = argv[i];
+  }
+  return 0;
+}
+
 /* add-drive-scratch SIZE: a sparse raw image in the temporary directory,
  * removed when guestdrv exits.
  */
 int
 lib_add_scratch (struct cli *c, int argc, char **argv)
 {
+  const char *refused = NULL;
   char path[4096], **v;
   int64_t size;
   int fd;
 
-  (void) argc;
-  /* guestfish's parser reads the size before libguestfs's state check. */
+  /* guestfish's parser reads the size and the optional arguments
+   * before libguestfs's state check.
+   */
   if (cli_parse_int64 (argv[1], &size) == -1) {
     gd_error_prefix ("%s: size", argv[0]);
     cli_fish_mark (CLI_FISH_BARE);
     return -1;
   }
+  if (scratch_opts (argv[0], argc, argv, &refused) == -1)
+    return -1;
   if (check_config (c, NULL) == -1)
     return -1;
+  if (refused) {
+    gd_set_error ("%s: %s: not supported by guestdrv", argv[0], refused);
+    return -1;
+  }
   if (size < 0) {
     gd_set_error ("'%s': size must not be negative", argv[1]);
     return -1;

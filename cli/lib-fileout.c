@@ -69,6 +69,7 @@ lib_tsk (struct cli *c, int argc, char **argv)
     return -2;
   if (!walk && cli_parse_int64 (argv[2], &inode) == -1) {
     gd_error_prefix ("%s: inode", argv[0]);
+    cli_fish_mark (CLI_FISH_BARE);     /* guestfish's parser */
     return -1;
   }
   if (!(a = proto_args_new ()))

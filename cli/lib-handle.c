@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "lib.h"
 #include "../appliance/appliance.h"
@@ -198,6 +199,39 @@ set_int (struct cli *c, struct prop *p, int32_t n)
   return 0;
 }
 
+/* set-cachedir, set-tmpdir: libguestfs keeps the absolute path of an
+ * existing directory, in its words when it is not one; an empty string
+ * is the default again, and so is a refused one (it drops the old
+ * setting first).
+ */
+static int
+set_dir (struct prop *p, const char *v)
+{
+  char *abs = NULL;
+  struct stat st;
+
+  free (p->s);
+  p->s = NULL;
+  if (*v && !(abs = realpath (v, NULL))) {
+    gd_set_error ("converting path to absolute path: set_%s: %s: realpath: %s",
+                  p->name, v, strerror (errno));
+    return -1;
+  }
+  if (abs && (stat (abs, &st) == -1 || !S_ISDIR (st.st_mode))) {
+    gd_set_error ("setting temporary directory: set_%s: \u2018%s\u2019 is not a directory",
+                  p->name, v);
+    free (abs);
+    return -1;
+  }
+  if (strcmp (p->name, "cachedir") == 0 && abs && setenv ("GUESTDRV_CACHE", abs, 1) == -1) {
+    gd_set_error_errno ("setenv");
+    free (abs);
+    return -1;
+  }
+  p->s = abs;
+  return 0;
+}
+
 static int
 set_str (struct cli *c, struct prop *p, const char *v)
 {
@@ -205,19 +239,19 @@ set_str (struct cli *c, struct prop *p, const char *v)
 
   if (strcmp (p->name, "backend") == 0) {
     /* libguestfs's own backend, qemu run directly, is ours "auto". */
-    if (session_set_backend (c->s, strcmp (v, "direct") == 0 ? "auto" : v) == -1)
+    if (session_set_backend (c->s, strcmp (v, "direct") == 0 ? "auto" : v) == -1) {
+      gd_set_error ("invalid backend: %s", v);      /* libguestfs's words */
       return -1;
+    }
   }
+  else if (strcmp (p->name, "cachedir") == 0 || strcmp (p->name, "tmpdir") == 0)
+    return set_dir (p, v);
   else if (strcmp (p->name, "append") == 0) {
     /* An empty string clears it, as in libguestfs. */
     session_set_append (c->s, *v ? v : NULL);
     return 0;
   }
   else if (strcmp (p->name, "hv") == 0 && setenv ("GUESTDRV_QEMU", v, 1) == -1) {
-    gd_set_error_errno ("setenv");
-    return -1;
-  }
-  else if (strcmp (p->name, "cachedir") == 0 && setenv ("GUESTDRV_CACHE", v, 1) == -1) {
     gd_set_error_errno ("setenv");
     return -1;
   }

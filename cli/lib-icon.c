@@ -98,12 +98,16 @@ opt_bool (const char *cmd, const char *word, const char *name, bool *v, bool *se
 
   if (strncmp (word, name, n) != 0 || word[n] != ':')
     return 0;
+  /* guestfish reads the value, then checks that the name is new. */
+  if (cli_parse_bool (word + n + 1, v) == -1)
+    return -1;
   if (*seen) {
     gd_set_error ("%s: optional argument \"%s\" given more than once", cmd, name);
+    cli_fish_mark (CLI_FISH_BARE);
     return -1;
   }
   *seen = true;
-  return cli_parse_bool (word + n + 1, v) == 0 ? 1 : -1;
+  return 1;
 }
 
 int
@@ -123,6 +127,7 @@ lib_inspect_get_icon (struct cli *c, int argc, char **argv)
       return -1;
     if (!f && !h) {
       gd_set_error ("%s: unknown optional argument \"%s\"", argv[0], argv[i]);
+      cli_fish_mark (CLI_FISH_BARE);
       return -1;
     }
   }

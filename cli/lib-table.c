@@ -29,13 +29,14 @@ const struct cli_libcmd cli_libcmds[] = {
   { { "mountable-device", lib_mountable, 1, 1, "mountable" }, "the device part of a mountable" },
   { { "mountable-subvolume", lib_mountable, 1, 1, "mountable" }, "the btrfs subvolume part of a mountable" },
   { { "feature-available", lib_feature_available, 1, 1, "groups" }, "true if every optional group named is in the appliance" },
-  { { "supported", lib_supported, 0, 0, "" }, "every optional group, with yes or no" },
+  /* guestfish's supported ignores any words after it. */
+  { { "supported", lib_supported, 0, -1, "" }, "every optional group, with yes or no" },
   /* lib-disk.c */
   { { "disk-format", lib_disk_info, 1, 1, "filename" }, "an image's format, as qemu-img probes it on the host" },
   { { "disk-virtual-size", lib_disk_info, 1, 1, "filename" }, "an image's virtual size in bytes (qemu-img on the host)" },
   { { "disk-has-backing-file", lib_disk_info, 1, 1, "filename" }, "whether an image has a backing file (qemu-img on the host)" },
-  { { "add-drive-scratch", lib_add_scratch, 1, 3, "size" }, "add a throwaway sparse disk, removed at exit" },
-  { { "scratch", lib_add_scratch, 1, 3, "size" }, "add a throwaway disk (alias of add-drive-scratch)" },
+  { { "add-drive-scratch", lib_add_scratch, 1, 4, "size [name:..] [label:..] [blocksize:N]" }, "add a throwaway sparse disk, removed at exit" },
+  { { "scratch", lib_add_scratch, 1, 4, "size [name:..] [label:..] [blocksize:N]" }, "add a throwaway disk (alias of add-drive-scratch)" },
   { { "add-cdrom", lib_add_cdrom, 1, 1, "filename" }, "add a disk image read-only (old name)" },
   { { "add-drive-with-if", lib_add_with_if, 2, 2, "filename iface" }, "add a disk (the interface is guestdrv's choice)" },
   { { "add-drive-ro-with-if", lib_add_with_if, 2, 2, "filename iface" }, "add a disk read-only (the interface is guestdrv's choice)" },

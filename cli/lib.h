@@ -78,6 +78,7 @@ int lib_feature_available (struct cli *c, int argc, char **argv);
 int lib_supported (struct cli *c, int argc, char **argv);
 
 int lib_disk_info (struct cli *c, int argc, char **argv);
+int lib_disk_probe_format (const char *file, char *fmt, size_t len);
 int lib_add_scratch (struct cli *c, int argc, char **argv);
 int lib_add_cdrom (struct cli *c, int argc, char **argv);
 int lib_add_with_if (struct cli *c, int argc, char **argv);

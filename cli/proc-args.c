@@ -118,6 +118,7 @@ cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
   size_t nkeys = 0, npos, k;
   int hf = cli_host_file_pos (pi);
   const char *cmd = argv[0];
+  char **words = argv;
   struct proto_args *a = NULL;
   uint64_t optmask = 0;
   char name[64];
@@ -132,29 +133,6 @@ cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
                   argc - 1, npos);
     return -2;
   }
-  /* Words after the required ones are name:value optional arguments. */
-  for (int w = 1 + (int) npos; w < argc; w++) {
-    const char *colon = strchr (argv[w], ':');
-    size_t j;
-    for (j = 0; colon && j < nopt; j++) {
-      cli_nth_name (pi->optarg_names, j, name, sizeof name);
-      if (strlen (name) == (size_t) (colon - argv[w]) &&
-          strncmp (name, argv[w], (size_t) (colon - argv[w])) == 0)
-        break;
-    }
-    if (!colon || j == nopt) {
-      gd_set_error ("%s: unknown optional argument \"%s\"", cmd, argv[w]);
-      cli_fish_mark (CLI_FISH_BARE);
-      return -1;
-    }
-    if (optmask & (UINT64_C (1) << j)) {
-      gd_set_error ("%s: optional argument \"%s\" given more than once", cmd, name);
-      return -1;
-    }
-    optmask |= UINT64_C (1) << j;
-    optval[j] = colon + 1;
-  }
-
   if (!(a = proto_args_new ()))
     return -1;
   argv++;
@@ -185,11 +163,48 @@ cli_proc_encode (const struct proto_proc_info *pi, int argc, char **argv,
     if (hf > 0 && (size_t) hf == k + 1)
       *host_file = *argv++;
   }
-  for (k = 0; k < nopt; k++)
-    if (encode_one (a, pi->optargs[k], optval[k]) == -1) {
-      arg_error (cmd, pi->optargs[k], cli_nth_name (pi->optarg_names, k, name, sizeof name));
+  /* Words after the required ones are name:value optional arguments,
+   * read after those in word order, as guestfish reads them: each
+   * one's name, then its value, then whether it came before.
+   */
+  for (int w = 1 + (int) npos; w < argc; w++) {
+    const char *colon = strchr (words[w], ':');
+    struct proto_args *t;
+    size_t j;
+    int e;
+    for (j = 0; colon && j < nopt; j++) {
+      cli_nth_name (pi->optarg_names, j, name, sizeof name);
+      if (strlen (name) == (size_t) (colon - words[w]) &&
+          strncmp (name, words[w], (size_t) (colon - words[w])) == 0)
+        break;
+    }
+    if (!colon || j == nopt) {
+      gd_set_error ("%s: unknown optional argument \"%s\"", cmd, words[w]);
+      cli_fish_mark (CLI_FISH_BARE);
       goto err;
     }
+    if (!(t = proto_args_new ()))
+      goto err;
+    e = encode_one (t, pi->optargs[j], colon + 1);
+    proto_args_free (t);
+    if (e == -1) {
+      /* guestfish names an optional argument by its C field. */
+      char field[80];
+      snprintf (field, sizeof field, "optargs_s.%s", name);
+      arg_error (cmd, pi->optargs[j], field);
+      goto err;
+    }
+    if (optmask & (UINT64_C (1) << j)) {
+      gd_set_error ("%s: optional argument \"%s\" given more than once", cmd, name);
+      cli_fish_mark (CLI_FISH_BARE);
+      goto err;
+    }
+    optmask |= UINT64_C (1) << j;
+    optval[j] = colon + 1;
+  }
+  for (k = 0; k < nopt; k++)
+    if (encode_one (a, pi->optargs[k], optval[k]) == -1)
+      goto err;
 
   *ap = a;
   *optmaskp = optmask;

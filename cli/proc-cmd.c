@@ -100,8 +100,11 @@ cli_call_proc (struct cli *c, const struct proto_proc_info *pi,
   else if (pi->transfer == PROTO_TRANSFER_FILEOUT) {
     io.fd = strcmp (host_file, "-") == 0 ? dup (1)
           : open (host_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* libguestfs names the file alone here (it has started the
+     * transfer, which it then cancels; guestdrv does not start it).
+     */
     if (io.fd == -1) {
-      gd_set_error_errno ("open: %s", host_file);
+      gd_set_error_errno ("%s", host_file);
       goto out;
     }
     fflush (stdout);

@@ -41,6 +41,13 @@ get-smp
 set-tmpdir /tmp
 get-tmpdir
 tmpdir /tmp
+set-tmpdir /nonexistent-dir
+set-tmpdir /etc/passwd
+set-cachedir /nonexistent-dir
+set-cachedir /etc/passwd
+get-tmpdir
+set-backend bogus
+set-attach-method bogus
 get-sockdir
 set-backend-settings "a b=2 c"
 get-backend-settings

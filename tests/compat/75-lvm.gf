@@ -32,11 +32,14 @@ vg-activate-all true
 vgscan
 lvm-scan true
 lvm-set-filter "/dev/sdb1"
+# Under the filter LVM sees only this disk's PV, so the answer does not
+# depend on which image the kernel named sda (without it, the two PVs
+# came in device-name order, which varies per boot).
+pvchange-uuid-all
 lvm-clear-filter
 vgchange-uuid vgc
 vgchange-uuid-all
 pvchange-uuid /dev/sdb1
-pvchange-uuid-all
 pvresize /dev/sdb1
 pvresize-size /dev/sdb1 64M
 vgremove vgc

@@ -67,9 +67,18 @@ CASE_NORMALISE = {
     'get-pid': (r'^\d+$', 'PID', "the hypervisor's process id"),
     'pid': (r'^\d+$', 'PID', "the hypervisor's process id"),
     # Random by design: mktemp names, an inode's generation number.
-    'mktemp': (r'XXXXXX|[A-Za-z0-9]{6}$', 'RANDOM', 'random names (mktemp, mkdtemp)'),
+    # (the name's last six characters, at the end or before an error's colon)
+    'mktemp': (r'(/[^/\s:]*?)(?:XXXXXX|[A-Za-z0-9]{6})(?=$|:)', r'\1RANDOM', 'random names (mktemp, mkdtemp)'),
     'mkdtemp': (r'[A-Za-z0-9]{6}$', 'RANDOM', 'random names (mktemp, mkdtemp)'),
     'get-e2generation': (r'^\d+$', 'GENERATION', "an inode's random generation number"),
+    # df: the appliance's own filesystems (its root, /dev, /dev/shm, /run)
+    # are each tool's appliance, not the disk under test; the header and
+    # the lines of the disks the script added (sdX, device-mapper, md)
+    # are compared.
+    'df': (r'^(?!Filesystem |/dev/sdX|/dev/mapper/|/dev/md).*\n', '',
+           "df's lines for the appliance's own filesystems (root, /dev, /dev/shm, /run)"),
+    'df-h': (r'^(?!Filesystem |/dev/sdX|/dev/mapper/|/dev/md).*\n', '',
+             "df's lines for the appliance's own filesystems (root, /dev, /dev/shm, /run)"),
     # ls -l's time column: the files were made during the run.
     'll': (r' [A-Z][a-z]{2} [ \d]\d \d\d:\d\d ', ' TIME ', "ls -l's times (files made during the run)"),
     'llz': (r' [A-Z][a-z]{2} [ \d]\d \d\d:\d\d ', ' TIME ', "ls -l's times (files made during the run)"),
