@@ -24,12 +24,21 @@ check_bad "missing.img: No such file" --backend tcg -a "$work/missing.img" -- ru
 check_bad "unknown format 'vmdk'" --backend tcg --format vmdk -a "$work/d.img" -- run
 check_bad "unknown cache mode 'bogus'" --backend tcg --cache bogus -a "$work/d.img" -- run
 check_bad "not a qcow2 image" --backend tcg --format qcow2 -a "$work/d.img" -- run
-check_bad "frobnicate: unknown command" --backend tcg -a "$work/d.img" -- frobnicate
-# guestfish's three lines: the error, the usage, where to read more.
+# An unknown command: guestfish's four lines, the error and its hint.
+if timeout 20 "$GUESTDRV" --backend tcg -a "$work/d.img" -- frobnicate >"$work/o" 2>"$work/e"; then
+  fail "accepted: an unknown command"
+fi
+printf '%s\n' "frobnicate: unknown command" \
+  "Did you mean to open a disk image?  guestdrv -a disk.img" \
+  "For a list of commands:             guestdrv -h" \
+  "For complete documentation:         man guestdrv" |
+  cmp -s - "$work/e" || fail "unknown command: $(cat "$work/e")"
+# guestfish's three lines, as guestfish prints them (no program name):
+# the error, the usage, where to read more.
 if timeout 20 "$GUESTDRV" --backend tcg -a "$work/d.img" -- mount /dev/sda1 >"$work/o" 2>"$work/e"; then
   fail "accepted: mount with one argument"
 fi
-printf '%s\n' "guestdrv: error: incorrect number of arguments" \
+printf '%s\n' "error: incorrect number of arguments" \
   "usage: mount mountable mountpoint" "type 'help mount' for more help on mount" |
   cmp -s - "$work/e" || fail "wrong number of arguments: $(cat "$work/e")"
 check_bad "unknown backend 'xen'" --backend xen -a "$work/d.img" -- run
