@@ -123,6 +123,80 @@ split_version (struct cli *c, char *v, int32_t *epoch, char **ver, char **rel)
   }
 }
 
+/* One package's paragraph as dpkg's and apk's parsers collect it. */
+struct para {
+  char *cur[NFIELDS], *version, *rel;
+  int32_t epoch;
+};
+
+/* Field F of the paragraph becomes VAL. */
+static int
+para_field (struct para *p, int f, const char *val)
+{
+  free (p->cur[f]);
+  if (!(p->cur[f] = strdup (val))) {
+    gd_set_error_errno ("strdup");
+    return -1;
+  }
+  return 0;
+}
+
+/* The version line's text V; apk's release drops a leading 'r'. */
+static int
+para_version (struct cli *c, struct para *p, char *v, bool apk)
+{
+  char *ver, *rl;
+
+  split_version (c, v, &p->epoch, &ver, &rl);
+  if (apk && rl && rl[0] == 'r')
+    rl++;
+  free (p->version);
+  free (p->rel);
+  p->version = strdup (ver);
+  p->rel = rl ? strdup (rl) : NULL;
+  if (!p->version || (rl && !p->rel)) {
+    gd_set_error_errno ("strdup");
+    return -1;
+  }
+  return 0;
+}
+
+static void
+para_clear (struct para *p)
+{
+  for (int k = 0; k < NFIELDS; k++)
+    free (p->cur[k]);
+  free (p->version);
+  free (p->rel);
+  memset (p, 0, sizeof *p);
+}
+
+/* The paragraph ends: its package is added if KEEP and it has a name
+ * and a version with a valid epoch; then it is cleared.
+ */
+static int
+para_end (struct para *p, struct apps *a, bool keep)
+{
+  int r = 0;
+
+  if (keep && p->cur[NAME] && p->version && p->epoch >= 0) {
+    struct app *e = apps_add (a);
+    r = -1;
+    if (e) {
+      e->epoch = p->epoch;
+      r = 0;
+      for (int k = 0; k < NFIELDS && r == 0; k++)
+        if (p->cur[k])
+          r = set (e, k, p->cur[k]);
+      if (r == 0 && (set (e, VERSION, p->version) == -1 ||
+                     set (e, RELEASE, p->rel) == -1))
+        r = -1;
+    }
+  }
+  para_clear (p);
+  return r;
+}
+
 /* /var/lib/dpkg/status: paragraphs; an installed package is added at
  * the blank line ending its paragraph.  Lines are read as fgets with a
  * 1024-byte buffer reads them, so longer lines come in pieces.
@@ -130,9 +204,8 @@ split_version (struct cli *c, char *v, int32_t *epoch, char **ver, char **rel)
 static int
 list_deb (struct cli *c, const char *db, size_t len, struct apps *a)
 {
-  char line[1024], *cur[NFIELDS] = { 0 }, *version = NULL, *rel = NULL;
-  char **cont = NULL;
-  int32_t epoch = 0;
+  char line[1024], **cont = NULL;
+  struct para p = { 0 };
   bool installed = false;
   size_t pos = 0;
   int r = -1;
@@ -172,16 +245,8 @@ list_deb (struct cli *c, const char *db, size_t len, struct apps *a)
     else if (strncmp (line, "Status: ", 8) == 0)
       installed = strstr (line + 8, "installed") != NULL;
     else if (strncmp (line, "Version: ", 9) == 0) {
-      char *ver, *rl;
-      split_version (c, line + 9, &epoch, &ver, &rl);
-      free (version);
-      free (rel);
-      version = strdup (ver);
-      rel = rl ? strdup (rl) : NULL;
-      if (!version || (rl && !rel)) {
-        gd_set_error_errno ("strdup");
+      if (para_version (c, &p, line + 9, false) == -1)
         goto out;
-      }
     }
     else if (strncmp (line, "Architecture: ", 14) == 0)
       f = ARCH, val = line + 14;
@@ -195,43 +260,19 @@ list_deb (struct cli *c, const char *db, size_t len, struct apps *a)
     else if (strncmp (line, "Description: ", 13) == 0) {
       /* A second Description in one paragraph goes on the first's text. */
       f = SUMMARY, val = line + 13;
-      cont = &cur[DESCR];
+      cont = &p.cur[DESCR];
     }
     else if (line[0] == '\0') {
-      if (installed && cur[NAME] && version && epoch >= 0) {
-        struct app *p = apps_add (a);
-        if (!p)
-          goto out;
-        p->epoch = epoch;
-        for (int k = 0; k < NFIELDS; k++)
-          if (cur[k] && set (p, k, cur[k]) == -1)
-            goto out;
-        if (set (p, VERSION, version) == -1 || set (p, RELEASE, rel) == -1)
-          goto out;
-      }
-      for (int k = 0; k < NFIELDS; k++) {
-        free (cur[k]);
-        cur[k] = NULL;
-      }
-      free (version);
-      free (rel);
-      version = rel = NULL;
+      if (para_end (&p, a, installed) == -1)
+        goto out;
       installed = false;
     }
-    if (f >= 0) {
-      free (cur[f]);
-      if (!(cur[f] = strdup (val))) {
-        gd_set_error_errno ("strdup");
-        goto out;
-      }
-    }
+    if (f >= 0 && para_field (&p, f, val) == -1)
+      goto out;
   }
   r = 0;
  out:
-  for (int k = 0; k < NFIELDS; k++)
-    free (cur[k]);
-  free (version);
-  free (rel);
+  para_clear (&p);
   return r;
 }
 
@@ -241,12 +282,12 @@ list_deb (struct cli *c, const char *db, size_t len, struct apps *a)
 static int
 list_apk (struct cli *c, char *db, struct apps *a)
 {
-  char *cur[NFIELDS] = { 0 }, *version = NULL, *rel = NULL;
-  int32_t epoch = 0;
+  struct para p = { 0 };
   int r = -1;
 
   for (char *line = db, *next; line; line = next) {
     size_t n = strcspn (line, "\n");
+    char empty[1] = "", *val;
     int f = -1;
     next = line[n] ? line + n + 1 : NULL;
     if (!next && n == 0)
@@ -254,61 +295,28 @@ list_apk (struct cli *c, char *db, struct apps *a)
     line[n] = '\0';
     if (n > 1 && line[1] != ':')
       continue;
+    /* A bare letter ("V" alone) has an empty value: never past its end. */
+    val = n >= 2 ? line + 2 : empty;
     switch (line[0]) {
     case '\0':
-      if (cur[NAME] && version && epoch >= 0) {
-        struct app *p = apps_add (a);
-        if (!p)
-          goto out;
-        p->epoch = epoch;
-        for (int k = 0; k < NFIELDS; k++)
-          if (cur[k] && set (p, k, cur[k]) == -1)
-            goto out;
-        if (set (p, VERSION, version) == -1 || set (p, RELEASE, rel) == -1)
-          goto out;
-      }
-      for (int k = 0; k < NFIELDS; k++) {
-        free (cur[k]);
-        cur[k] = NULL;
-      }
-      free (version);
-      free (rel);
-      version = rel = NULL;
+      if (para_end (&p, a, true) == -1)
+        goto out;
       break;
     case 'A': f = ARCH; break;
     case 'P': f = NAME; break;
     case 'T': f = DESCR; break;
     case 'U': f = URL; break;
-    case 'V': {
-      char *ver, *rl;
-      split_version (c, line + 2, &epoch, &ver, &rl);
-      if (rl && rl[0] == 'r')
-        rl++;
-      free (version);
-      free (rel);
-      version = strdup (ver);
-      rel = rl ? strdup (rl) : NULL;
-      if (!version || (rl && !rel)) {
-        gd_set_error_errno ("strdup");
+    case 'V':
+      if (para_version (c, &p, val, true) == -1)
         goto out;
-      }
       break;
     }
-    }
-    if (f >= 0) {
-      free (cur[f]);
-      if (!(cur[f] = strdup (n >= 2 ? line + 2 : ""))) {
-        gd_set_error_errno ("strdup");
-        goto out;
-      }
-    }
+    if (f >= 0 && para_field (&p, f, val) == -1)
+      goto out;
   }
   r = 0;
  out:
-  for (int k = 0; k < NFIELDS; k++)
-    free (cur[k]);
-  free (version);
-  free (rel);
+  para_clear (&p);
   return r;
 }
 
