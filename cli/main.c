@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guestdrv's main: options, subcommands, signals. */
 #include <getopt.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,15 +243,6 @@ main (int argc, char **argv)
   char scan[128] = "";
 
   gd_clock_init ();
-  /* Buffers of 128 KiB and up (the transfers' and the protocol's) from
-   * mmap, given back when freed: glibc's initial threshold, made fixed.
-   * Left dynamic, glibc raises it after the first such free and serves
-   * them from the heap, whose top is trimmed late: guestdrv's RSS then
-   * climbed ~1.5 MiB per 10,000 calls over the first 20,000 of a soak
-   * (tests/stress/soak.sh calls uml 20000: 1482 and 1492 KiB/10k; 256
-   * KiB fixed: the same; 128 KiB fixed: 0.0).
-   */
-  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
   setvbuf (stdout, NULL, _IOFBF, 0);
   if (argc > 1) {
     if (strcmp (argv[1], "build-appliance") == 0)
