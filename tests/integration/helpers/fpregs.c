@@ -19,13 +19,15 @@
  * save at a system call stop.  A mistake there shows up here as a
  * changed register.
  *
- * usage: fpregs [CALLS-PER-THREAD]    prints one line, exit 0 if all kept
+ * usage: fpregs [CALLS-PER-THREAD]    a line per process and for the exec;
+ *                                     exit 0 if every register was kept
  *        fpregs --after-exec MXCSR    (internal)
  */
 #define _GNU_SOURCE
 #include <cpuid.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,67 +50,39 @@ struct regs {
 static int have_avx;
 static volatile sig_atomic_t signals;
 
-/* Load every register from *in, make system call NR, store them all to
- * *out; returns the call's result.  One asm statement: nothing of the
- * compiler's runs between the load and the store. */
+/* One asm statement loads every register from *in, makes system call
+ * NR and stores them all to *out: nothing of the compiler's runs in
+ * between.  MOVE is the vector move (vmovdqu on ymm, movdqu on xmm);
+ * register I lives at I * 32 in struct regs. */
+#define FOR16(m) m(0) m(1) m(2) m(3) m(4) m(5) m(6) m(7) \
+                 m(8) m(9) m(10) m(11) m(12) m(13) m(14) m(15)
+#define LOAD_Y(i)  "vmovdqu " #i "*32(%[in]), %%ymm" #i "\n\t"
+#define STORE_Y(i) "vmovdqu %%ymm" #i ", " #i "*32(%[out])\n\t"
+#define LOAD_X(i)  "movdqu " #i "*32(%[in]), %%xmm" #i "\n\t"
+#define STORE_X(i) "movdqu %%xmm" #i ", " #i "*32(%[out])\n\t"
+#define CALL_KEEPING(load, store, after)                                  \
+  __asm__ volatile (                                                      \
+    "ldmxcsr %c[mx](%[in])\n\t" "fldcw %c[cw](%[in])\n\t"                \
+    FOR16 (load) "syscall\n\t" FOR16 (store)                              \
+    "stmxcsr %c[mx](%[out])\n\t" "fnstcw %c[cw](%[out])\n\t" after        \
+    : "+a" (ret)                                                          \
+    : [in] "r" (in), [out] "r" (out),                                     \
+      [mx] "i" (offsetof (struct regs, mxcsr)),                           \
+      [cw] "i" (offsetof (struct regs, fcw))                              \
+    : "rcx", "r11", "memory", "cc",                                       \
+      "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",     \
+      "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15")
+
+/* Returns the call's result. */
 static long
 call_keeping (const struct regs *in, struct regs *out, long nr)
 {
   long ret = nr;
 
   if (have_avx)
-    __asm__ volatile (
-      "ldmxcsr 512(%[in])\n\t" "fldcw 516(%[in])\n\t"
-      "vmovdqu 0(%[in]), %%ymm0\n\t"    "vmovdqu 32(%[in]), %%ymm1\n\t"
-      "vmovdqu 64(%[in]), %%ymm2\n\t"   "vmovdqu 96(%[in]), %%ymm3\n\t"
-      "vmovdqu 128(%[in]), %%ymm4\n\t"  "vmovdqu 160(%[in]), %%ymm5\n\t"
-      "vmovdqu 192(%[in]), %%ymm6\n\t"  "vmovdqu 224(%[in]), %%ymm7\n\t"
-      "vmovdqu 256(%[in]), %%ymm8\n\t"  "vmovdqu 288(%[in]), %%ymm9\n\t"
-      "vmovdqu 320(%[in]), %%ymm10\n\t" "vmovdqu 352(%[in]), %%ymm11\n\t"
-      "vmovdqu 384(%[in]), %%ymm12\n\t" "vmovdqu 416(%[in]), %%ymm13\n\t"
-      "vmovdqu 448(%[in]), %%ymm14\n\t" "vmovdqu 480(%[in]), %%ymm15\n\t"
-      "syscall\n\t"
-      "vmovdqu %%ymm0, 0(%[out])\n\t"    "vmovdqu %%ymm1, 32(%[out])\n\t"
-      "vmovdqu %%ymm2, 64(%[out])\n\t"   "vmovdqu %%ymm3, 96(%[out])\n\t"
-      "vmovdqu %%ymm4, 128(%[out])\n\t"  "vmovdqu %%ymm5, 160(%[out])\n\t"
-      "vmovdqu %%ymm6, 192(%[out])\n\t"  "vmovdqu %%ymm7, 224(%[out])\n\t"
-      "vmovdqu %%ymm8, 256(%[out])\n\t"  "vmovdqu %%ymm9, 288(%[out])\n\t"
-      "vmovdqu %%ymm10, 320(%[out])\n\t" "vmovdqu %%ymm11, 352(%[out])\n\t"
-      "vmovdqu %%ymm12, 384(%[out])\n\t" "vmovdqu %%ymm13, 416(%[out])\n\t"
-      "vmovdqu %%ymm14, 448(%[out])\n\t" "vmovdqu %%ymm15, 480(%[out])\n\t"
-      "stmxcsr 512(%[out])\n\t" "fnstcw 516(%[out])\n\t"
-      "vzeroupper\n\t"
-      : "+a" (ret)
-      : [in] "r" (in), [out] "r" (out)
-      : "rcx", "r11", "memory", "cc",
-        "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
-        "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+    CALL_KEEPING (LOAD_Y, STORE_Y, "vzeroupper\n\t");
   else
-    __asm__ volatile (
-      "ldmxcsr 512(%[in])\n\t" "fldcw 516(%[in])\n\t"
-      "movdqu 0(%[in]), %%xmm0\n\t"    "movdqu 32(%[in]), %%xmm1\n\t"
-      "movdqu 64(%[in]), %%xmm2\n\t"   "movdqu 96(%[in]), %%xmm3\n\t"
-      "movdqu 128(%[in]), %%xmm4\n\t"  "movdqu 160(%[in]), %%xmm5\n\t"
-      "movdqu 192(%[in]), %%xmm6\n\t"  "movdqu 224(%[in]), %%xmm7\n\t"
-      "movdqu 256(%[in]), %%xmm8\n\t"  "movdqu 288(%[in]), %%xmm9\n\t"
-      "movdqu 320(%[in]), %%xmm10\n\t" "movdqu 352(%[in]), %%xmm11\n\t"
-      "movdqu 384(%[in]), %%xmm12\n\t" "movdqu 416(%[in]), %%xmm13\n\t"
-      "movdqu 448(%[in]), %%xmm14\n\t" "movdqu 480(%[in]), %%xmm15\n\t"
-      "syscall\n\t"
-      "movdqu %%xmm0, 0(%[out])\n\t"    "movdqu %%xmm1, 32(%[out])\n\t"
-      "movdqu %%xmm2, 64(%[out])\n\t"   "movdqu %%xmm3, 96(%[out])\n\t"
-      "movdqu %%xmm4, 128(%[out])\n\t"  "movdqu %%xmm5, 160(%[out])\n\t"
-      "movdqu %%xmm6, 192(%[out])\n\t"  "movdqu %%xmm7, 224(%[out])\n\t"
-      "movdqu %%xmm8, 256(%[out])\n\t"  "movdqu %%xmm9, 288(%[out])\n\t"
-      "movdqu %%xmm10, 320(%[out])\n\t" "movdqu %%xmm11, 352(%[out])\n\t"
-      "movdqu %%xmm12, 384(%[out])\n\t" "movdqu %%xmm13, 416(%[out])\n\t"
-      "movdqu %%xmm14, 448(%[out])\n\t" "movdqu %%xmm15, 480(%[out])\n\t"
-      "stmxcsr 512(%[out])\n\t" "fnstcw 516(%[out])\n\t"
-      : "+a" (ret)
-      : [in] "r" (in), [out] "r" (out)
-      : "rcx", "r11", "memory", "cc",
-        "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
-        "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+    CALL_KEEPING (LOAD_X, STORE_X, "");
   return ret;
 }
 
